@@ -1,0 +1,12 @@
+// `npm run bench -- <name>`: side-by-side benchmarks printing JSON lines. Names: overhead.
+import { benchOverhead } from './overhead.mjs';
+
+const BENCHES = { overhead: benchOverhead };
+const wanted = process.argv.slice(2);
+for (const name of wanted.length ? wanted : Object.keys(BENCHES)) {
+  if (!BENCHES[name]) {
+    console.error(`unknown benchmark '${name}'; known: ${Object.keys(BENCHES).join(', ')}`);
+    process.exit(2);
+  }
+  await BENCHES[name]();
+}

@@ -1,0 +1,168 @@
+// Each numbered step below is the step of the same number in docs/SAMPLING.md. Only correctly
+// rounded double operations are used, in the order the spec writes them; sums run in ascending
+// index order in plain loops (never Eigen reductions, whose association order is unspecified).
+#include "weft/sampling.h"
+
+#include <algorithm>
+#include <cmath>
+#include <string>
+
+#include <Eigen/Core>
+
+#include "json_util.h"
+#include "weft/error.h"
+#include "weft/exp.h"
+
+namespace weft {
+
+namespace ju = json_util;
+
+SamplingParams parseSamplingParams(const Json& obj, SamplingParams p, const std::string& prefix,
+                                   const std::string& path) {
+  ju::expectObject(obj, prefix, path);
+  auto get = [&](const char* k) -> const Json* {
+    auto it = obj.find(k);
+    return it == obj.end() ? nullptr : &*it;
+  };
+  if (const Json* v = get("do_sample")) p.do_sample = ju::asBool(*v, prefix, ju::key(path, "do_sample"));
+  if (const Json* v = get("temperature")) p.temperature = ju::asNumber(*v, prefix, ju::key(path, "temperature"));
+  if (const Json* v = get("top_k")) p.top_k = ju::asInt(*v, prefix, ju::key(path, "top_k"));
+  if (const Json* v = get("top_p")) p.top_p = ju::asNumber(*v, prefix, ju::key(path, "top_p"));
+  if (const Json* v = get("min_p")) p.min_p = ju::asNumber(*v, prefix, ju::key(path, "min_p"));
+  if (const Json* v = get("repetition_penalty"))
+    p.repetition_penalty = ju::asNumber(*v, prefix, ju::key(path, "repetition_penalty"));
+  validateSamplingParams(p, prefix, path);
+  return p;
+}
+
+void validateSamplingParams(const SamplingParams& p, const std::string& prefix,
+                            const std::string& path) {
+  auto bad = [&](const char* field, const std::string& msg) { ju::fail(prefix, ju::key(path, field), msg); };
+  if (!(p.temperature >= 0.0) || !std::isfinite(p.temperature))
+    bad("temperature", "must be a finite number >= 0 but got " + ju::num(p.temperature));
+  if (p.top_k < 0) bad("top_k", "must be >= 0 (0 disables top-k) but got " + std::to_string(p.top_k));
+  if (!(p.top_p > 0.0 && p.top_p <= 1.0))
+    bad("top_p", "must be in (0, 1] but got " + ju::num(p.top_p));
+  if (!(p.min_p >= 0.0 && p.min_p <= 1.0))
+    bad("min_p", "must be in [0, 1] but got " + ju::num(p.min_p));
+  if (!(p.repetition_penalty > 0.0) || !std::isfinite(p.repetition_penalty))
+    bad("repetition_penalty", "must be a finite number > 0 but got " + ju::num(p.repetition_penalty));
+}
+
+std::int32_t sampleToken(const float* logits, std::size_t vocab, const SamplingParams& params,
+                         const std::vector<std::int32_t>& context, SplitMix64& rng,
+                         SamplingScratch& s) {
+  if (vocab == 0) throw Error("cannot sample from an empty row of logits");
+  const Eigen::Index V = static_cast<Eigen::Index>(vocab);
+
+  // 1. float32 -> double (exact), then reject NaN / Inf naming the first bad index.
+  s.logits.resize(vocab);
+  Eigen::Map<Eigen::ArrayXd> l(s.logits.data(), V);
+  l = Eigen::Map<const Eigen::ArrayXf>(logits, V).cast<double>();
+  if (!l.isFinite().all()) {
+    for (Eigen::Index i = 0; i < V; ++i) {
+      if (std::isfinite(l[i])) continue;
+      const char* what = std::isnan(l[i]) ? "NaN" : (l[i] > 0 ? "+Inf" : "-Inf");
+      throw Error("logits[" + std::to_string(i) + "] is " + what);
+    }
+  }
+
+  // 2. Repetition penalty (Hugging Face rule), once per distinct id in the context.
+  if (params.repetition_penalty != 1.0 && !context.empty()) {
+    s.seen.assign(vocab, 0);
+    const double rp = params.repetition_penalty;
+    for (std::int32_t t : context) {
+      if (t < 0 || static_cast<std::size_t>(t) >= vocab || s.seen[t]) continue;
+      s.seen[t] = 1;
+      l[t] = l[t] > 0 ? l[t] / rp : l[t] * rp;
+    }
+  }
+
+  // 3. Greedy: lowest index holding the maximum.
+  if (params.greedy()) {
+    Eigen::Index best = 0;
+    for (Eigen::Index i = 1; i < V; ++i)
+      if (l[i] > l[best]) best = i;
+    return static_cast<std::int32_t>(best);
+  }
+
+  // 4. Temperature (element-wise IEEE division: bit-exact whether vectorised or not).
+  l = l / params.temperature;
+
+  // 5. Top-k with ties kept: threshold t is the k-th largest value.
+  s.kept.clear();
+  if (params.top_k > 0 && params.top_k < static_cast<std::int64_t>(vocab)) {
+    s.weights.assign(s.logits.begin(), s.logits.end());
+    auto kth = s.weights.begin() + (params.top_k - 1);
+    std::nth_element(s.weights.begin(), kth, s.weights.end(), std::greater<double>());
+    const double t = *kth;
+    for (Eigen::Index i = 0; i < V; ++i)
+      if (l[i] >= t) s.kept.push_back(static_cast<std::int32_t>(i));
+  } else {
+    s.kept.resize(vocab);
+    for (std::size_t i = 0; i < vocab; ++i) s.kept[i] = static_cast<std::int32_t>(i);
+  }
+
+  // 6. Softmax over the kept tokens; weights e_i stay indexed by token id.
+  double m = l[s.kept[0]];
+  for (std::int32_t i : s.kept) m = std::max(m, l[i]);
+  s.weights.assign(vocab, 0.0);
+  double S = 0.0;
+  for (std::int32_t i : s.kept) {
+    s.weights[i] = weft_exp(l[i] - m);
+    S += s.weights[i];
+  }
+  // p_i = e_i / S, computed on demand below (the same expression each time, so the same value).
+  auto prob = [&](std::int32_t i) { return s.weights[i] / S; };
+
+  // 7. Top-p: descending probability, ties by ascending index; keep through the first c >= top_p.
+  if (params.top_p > 0.0 && params.top_p < 1.0 && s.kept.size() > 1) {
+    std::vector<std::int32_t>& order = s.order;
+    order.assign(s.kept.begin(), s.kept.end());
+    std::sort(order.begin(), order.end(), [&](std::int32_t a, std::int32_t b) {
+      const double pa = prob(a), pb = prob(b);
+      return pa != pb ? pa > pb : a < b;
+    });
+    double c = 0.0;
+    std::size_t n = 0;
+    while (n < order.size()) {
+      c += prob(order[n]);
+      ++n;
+      if (c >= params.top_p) break;
+    }
+    order.resize(n);
+    std::sort(order.begin(), order.end());
+    s.kept.swap(order);
+  }
+
+  // 8. Min-p relative to the most probable kept token.
+  if (params.min_p > 0.0 && params.min_p <= 1.0) {
+    double pmax = 0.0;
+    for (std::int32_t i : s.kept) pmax = std::max(pmax, prob(i));
+    const double floor = params.min_p * pmax;
+    s.order.clear();
+    for (std::int32_t i : s.kept)
+      if (prob(i) >= floor) s.order.push_back(i);
+    s.kept.swap(s.order);
+  }
+
+  // 9. Inverse CDF on the unnormalised weights, ascending index order.
+  const double u = rng.uniform();
+  double total = 0.0;
+  for (std::int32_t i : s.kept) total += s.weights[i];
+  const double target = u * total;
+  double C = 0.0;
+  for (std::int32_t i : s.kept) {
+    C += s.weights[i];
+    if (C > target) return i;
+  }
+  return s.kept.back();
+}
+
+std::int32_t Sampler::sample(const float* logits, std::size_t vocab) {
+  const std::int32_t t = sampleToken(logits, vocab, params_, history_, rng_, scratch_);
+  history_.push_back(t);
+  return t;
+}
+
+}  // namespace weft

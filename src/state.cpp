@@ -1,0 +1,39 @@
+#include "weft/state.h"
+
+#include "json_util.h"
+#include "weft/error.h"
+
+namespace weft {
+
+std::vector<StateSlot> buildStateSlots(const Manifest& m) {
+  std::vector<StateSlot> slots;
+  for (const StateEntry& e : m.state) {
+    const TensorDesc& in = *m.component(e.component)->findInput(e.input);
+    StateSlot s{e.component, e.input, e.output, in.dtype, {}, e.init, e.mode, e.axis};
+    for (std::size_t a = 0; a < in.shape.size(); ++a) {
+      const Dim& d = in.shape[a];
+      if (e.init == "empty") {
+        s.shape.push_back(static_cast<int>(a) == e.axis ? 0 : (d.fixed() ? d.value : 1));
+      } else if (d.fixed()) {
+        s.shape.push_back(d.value);
+      } else if (d.name == "batch") {
+        s.shape.push_back(1);
+      } else {
+        throw Error("weft.json: " + e.path + ": init \"zeros\" needs every dim of input '" + e.input +
+                    "' " + shapeString(in.shape) + " to resolve, but '" + d.name +
+                    "' is not in dims (only batch may stay symbolic; it is 1)");
+      }
+    }
+    slots.push_back(std::move(s));
+  }
+  return slots;
+}
+
+std::string slotsJson(const std::vector<StateSlot>& slots) {
+  Json a = Json::array();
+  for (const StateSlot& s : slots)
+    a.push_back({{"name", s.name}, {"dtype", dtypeName(s.dtype)}, {"shape", s.shape}, {"init", s.init}});
+  return a.dump();
+}
+
+}  // namespace weft

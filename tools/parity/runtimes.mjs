@@ -1,0 +1,79 @@
+// Runs the isomorphic parity routines on each runtime Weft supports:
+// onnxruntime-node, onnxruntime-web (wasm) in Node, and Chromium with wasm or WebGPU.
+
+import * as weft from '../../web/weft.js';
+import { withPage } from '../browser.mjs';
+import { FIXTURES, MODELS, readFloat32, readJson } from '../paths.mjs';
+import { runSileroWeft } from './silero-weft.mjs';
+import { runToyGreedy } from './toy-greedy.mjs';
+
+export const RUNTIMES = ['node', 'web-wasm', 'chromium-wasm', 'chromium-webgpu'];
+const RUNTIME_LABELS = { node: 'onnxruntime-node', 'web-wasm': 'onnxruntime-web-wasm' };
+
+export function runtimeLabel(runtime) {
+  return RUNTIME_LABELS[runtime] ?? runtime;
+}
+
+/** Load options selecting an ORT implementation inside Node. */
+export async function nodeLoadOptions(runtime) {
+  if (runtime === 'node') return { ort: await import('onnxruntime-node'), backend: 'cpu' };
+  if (runtime === 'web-wasm') return { ort: await import('onnxruntime-web'), backend: 'wasm' };
+  throw new Error(`not a Node runtime: ${runtime}`);
+}
+
+/** Evaluates `task` ({module, exportName, args}) inside a harness page in Chromium. */
+export function inChromium(task) {
+  return withPage('/tests/browser/harness.html', async (page, _url, errors) => {
+    const result = await page.evaluate(async ({ module, exportName, args }) => {
+      const weftModule = await import('/web/weft.js');
+      const routine = (await import(module))[exportName];
+      const resolved = {};
+      for (const [key, value] of Object.entries(args)) {
+        if (value && value.fetchJson) resolved[key] = await (await fetch(value.fetchJson)).json();
+        else if (value && value.fetchFloat32) resolved[key] = new Float32Array(await (await fetch(value.fetchFloat32)).arrayBuffer());
+        else resolved[key] = value;
+      }
+      return routine(weftModule, resolved);
+    }, task);
+    if (errors.length) throw errors[0];
+    return result;
+  });
+}
+
+export async function toyGreedyOn(runtime) {
+  if (runtime.startsWith('chromium-')) {
+    return inChromium({
+      module: '/tools/parity/toy-greedy.mjs',
+      exportName: 'runToyGreedy',
+      args: {
+        source: '/build/models/toy',
+        fixture: { fetchJson: '/build/models/fixtures/toy_greedy.json' },
+        loadOptions: { backend: runtime.slice('chromium-'.length) },
+      },
+    });
+  }
+  return runToyGreedy(weft, {
+    source: `${MODELS}/toy`,
+    fixture: readJson(`${FIXTURES}/toy_greedy.json`),
+    loadOptions: await nodeLoadOptions(runtime),
+  });
+}
+
+export async function sileroOn(runtime) {
+  if (runtime.startsWith('chromium-')) {
+    return inChromium({
+      module: '/tools/parity/silero-weft.mjs',
+      exportName: 'runSileroWeft',
+      args: {
+        source: '/build/models/silero-vad',
+        samples: { fetchFloat32: '/build/models/fixtures/speech16k.f32' },
+        loadOptions: { backend: runtime.slice('chromium-'.length) },
+      },
+    });
+  }
+  return runSileroWeft(weft, {
+    source: `${MODELS}/silero-vad`,
+    samples: readFloat32(`${FIXTURES}/speech16k.f32`),
+    loadOptions: await nodeLoadOptions(runtime),
+  });
+}

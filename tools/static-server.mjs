@@ -1,0 +1,50 @@
+// A small static file server on 127.0.0.1 for the demo and the browser tests. It serves only the
+// folders a page needs and sends the cross-origin isolation headers that let onnxruntime-web use
+// threads (SharedArrayBuffer).
+
+import { createServer } from 'node:http';
+import { createReadStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import { extname, join, normalize, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const ROOT = resolve(fileURLToPath(new URL('..', import.meta.url)));
+const SERVED = ['/web/', '/dist/', '/build/models/', '/tests/browser/', '/tools/parity/', '/node_modules/onnxruntime-web/dist/', '/node_modules/onnxruntime-common/dist/'];
+const TYPES = {
+  '.html': 'text/html; charset=utf-8', '.js': 'text/javascript', '.mjs': 'text/javascript',
+  '.json': 'application/json', '.wasm': 'application/wasm', '.onnx': 'application/octet-stream',
+  '.css': 'text/css', '.wav': 'audio/wav', '.f32': 'application/octet-stream', '.map': 'application/json',
+};
+
+export function startServer({ port = 0, host = '127.0.0.1' } = {}) {
+  const server = createServer(async (req, res) => {
+    const path = decodeURIComponent(new URL(req.url, 'http://x').pathname);
+    if (path === '/') {
+      res.writeHead(302, { Location: '/web/demo/' }).end();
+      return;
+    }
+    const safe = normalize(path);
+    const file = join(ROOT, safe.endsWith('/') ? safe + 'index.html' : safe);
+    if (!SERVED.some((prefix) => safe.startsWith(prefix)) || !file.startsWith(ROOT)) {
+      res.writeHead(404).end('not served');
+      return;
+    }
+    try {
+      const info = await stat(file);
+      if (!info.isFile()) throw new Error('not a file');
+      res.writeHead(200, {
+        'Content-Type': TYPES[extname(file)] ?? 'application/octet-stream',
+        'Content-Length': info.size,
+        'Cross-Origin-Opener-Policy': 'same-origin',
+        'Cross-Origin-Embedder-Policy': 'require-corp',
+        'Cache-Control': 'no-cache',
+      });
+      createReadStream(file).pipe(res);
+    } catch {
+      res.writeHead(404).end('not found');
+    }
+  });
+  return new Promise((resolveListen) => {
+    server.listen(port, host, () => resolveListen({ server, url: `http://${host}:${server.address().port}` }));
+  });
+}

@@ -1,0 +1,70 @@
+// Chooses the onnxruntime implementation and execution provider, and creates sessions.
+// Any onnxruntime-common implementation works: onnxruntime-web (default) or onnxruntime-node.
+
+const BACKENDS_WEB = ['webgpu', 'wasm'];
+
+/** Returns { ort, kind: 'web'|'node'|'other', candidates: [backend names in preference order] }. */
+export async function resolveRuntime({ ort, backend = 'auto' } = {}) {
+  const runtime = ort ?? (await import('onnxruntime-web'));
+  const kind = runtime.env?.versions?.web ? 'web' : runtime.env?.versions?.node ? 'node' : 'other';
+  let candidates;
+  if (backend !== 'auto') {
+    candidates = [backend];
+  } else if (kind === 'web') {
+    candidates = (await webgpuUsable()) ? BACKENDS_WEB : ['wasm'];
+  } else {
+    candidates = ['cpu'];
+  }
+  return { ort: runtime, kind, candidates };
+}
+
+async function webgpuUsable() {
+  try {
+    return !!(globalThis.navigator?.gpu && (await globalThis.navigator.gpu.requestAdapter()));
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Creates an InferenceSession on the first candidate backend that accepts the graph.
+ * State outputs stay where the runtime put them: on WebGPU they are requested as gpu-buffer.
+ */
+export async function createSession(runtime, bytes, { label, candidates, stateOutputs = [], sessionOptions = {} }) {
+  const failures = [];
+  for (const backend of candidates) {
+    const options = {
+      executionProviders: [backend],
+      graphOptimizationLevel: 'all',
+      ...sessionOptions,
+    };
+    if (backend === 'webgpu' && stateOutputs.length) {
+      options.preferredOutputLocation = Object.fromEntries(stateOutputs.map((name) => [name, 'gpu-buffer']));
+    }
+    try {
+      const session = await runtime.ort.InferenceSession.create(bytes, options);
+      return { session, backend };
+    } catch (error) {
+      failures.push(`${backend}: ${firstLine(error)}`);
+    }
+  }
+  throw new Error(`weft: ${label}: onnxruntime could not load the graph (${failures.join('; ')})`);
+}
+
+/** The session's real inputs/outputs, in the shape the core's validateComponent expects. */
+export function describeSession(session) {
+  const describe = (names, metadata) => names.map((name, i) => {
+    const meta = Array.isArray(metadata) ? metadata[i] : undefined;
+    return meta && meta.isTensor !== false
+      ? { name, type: meta.type, shape: meta.shape?.map((d) => (typeof d === 'number' ? d : String(d ?? ''))) }
+      : { name };
+  });
+  return {
+    inputs: describe(session.inputNames, session.inputMetadata),
+    outputs: describe(session.outputNames, session.outputMetadata),
+  };
+}
+
+function firstLine(error) {
+  return String(error?.message ?? error).split('\n')[0];
+}

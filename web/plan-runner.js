@@ -1,0 +1,67 @@
+// Executes the core's plans on ORT sessions, mechanically: the core decides, this file obeys.
+// State tensors stay as ORT tensors between runs (gpu-buffer on WebGPU) and are disposed when
+// replaced or when the runner is disposed; only outputs the core asked for are copied into it.
+
+import { arrayFor, tensorData, zerosTensor } from './tensors.js';
+
+export class PlanRunner {
+  constructor(ort, sessions, generator) {
+    this.ort = ort;
+    this.sessions = sessions;
+    this.generator = generator;
+    this.slots = JSON.parse(generator.slotsJson()).map((s) => zerosTensor(ort, s.dtype, s.shape));
+    this.constants = JSON.parse(generator.constantsJson()).map((c, i) => {
+      const values = arrayFor(c.dtype).from(generator.constantView(i));
+      return new ort.Tensor(c.dtype, values, c.shape);
+    });
+    this.runMs = 0;
+  }
+
+  /** Live ORT tensors this runner holds (state slots and constants). */
+  get liveTensors() {
+    return this.slots.filter(Boolean).length + this.constants.filter(Boolean).length;
+  }
+
+  async run(planText) {
+    const plan = JSON.parse(planText);
+    const session = this.sessions.get(plan.component);
+    if (!session) throw new Error(`weft: plan names unknown component '${plan.component}'`);
+    const gen = this.generator;
+    const feeds = {};
+    for (const input of plan.inputs) {
+      if (input.host !== undefined) {
+        // slice(): ORT may read the data after the core's memory has grown (views would detach).
+        feeds[input.name] = new this.ort.Tensor(input.dtype, gen.inputView(input.host).slice(), input.shape);
+      } else if (input.slot !== undefined) {
+        feeds[input.name] = this.slots[input.slot];
+      } else {
+        feeds[input.name] = this.constants[input.const];
+      }
+    }
+    const started = performance.now();
+    const results = await session.run(feeds, plan.outputs.map((o) => o.name));
+    this.runMs += performance.now() - started;
+    try {
+      for (const output of plan.outputs) {
+        const tensor = results[output.name];
+        if (output.slot !== undefined) {
+          this.slots[output.slot]?.dispose();
+          this.slots[output.slot] = tensor;
+          results[output.name] = null;
+        } else if (output.host !== undefined) {
+          const data = await tensorData(tensor);
+          const n = output.tail ?? data.length;
+          gen.outputView(output.host, n).set(n === data.length ? data : data.subarray(data.length - n));
+        }
+      }
+    } finally {
+      for (const tensor of Object.values(results)) tensor?.dispose();
+    }
+  }
+
+  dispose() {
+    for (const tensor of [...this.slots, ...this.constants]) tensor?.dispose();
+    this.slots = [];
+    this.constants = [];
+  }
+}

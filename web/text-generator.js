@@ -1,0 +1,56 @@
+// The task for manifests whose generator type is "decoder": token-by-token generation.
+
+import { coreOptions, runSteps } from './step-loop.js';
+
+const OPTION_NAMES = {
+  prompt: 'prompt',
+  maxNewTokens: 'max_new_tokens',
+  doSample: 'do_sample',
+  temperature: 'temperature',
+  topK: 'top_k',
+  topP: 'top_p',
+  minP: 'min_p',
+  repetitionPenalty: 'repetition_penalty',
+  seed: 'seed',
+  eosTokenId: 'eos_token_id',
+};
+
+export class TextGenerator {
+  constructor(model) {
+    this.model = model;
+  }
+
+  /**
+   * Generates tokens after `prompt` (token ids). onToken(id, index) is called as each arrives.
+   * Returns { tokens: Int32Array, steps, stats: { coreMs, runMs, totalMs, tokensPerSecond } }.
+   */
+  async generate(options = {}) {
+    const model = this.model;
+    model.assertUsable();
+    const prompt = options.prompt instanceof Int32Array || Array.isArray(options.prompt)
+      ? Array.from(options.prompt) : options.prompt;
+    const generator = model.createGenerator(coreOptions({ ...options, prompt }, OPTION_NAMES));
+    const started = performance.now();
+    try {
+      let emitted = 0;
+      const { steps, runMs } = await runSteps(model, generator, {
+        signal: options.signal,
+        onAccept: () => {
+          if (!options.onToken) return;
+          const tokens = generator.tokens();
+          for (; emitted < tokens.length; emitted += 1) options.onToken(tokens[emitted], emitted);
+        },
+      });
+      const tokens = Int32Array.from(generator.tokens());
+      const totalMs = performance.now() - started;
+      const core = JSON.parse(generator.statsJson());
+      return {
+        tokens,
+        steps,
+        stats: { coreMs: core.core_ms, runMs, totalMs, tokensPerSecond: (tokens.length * 1000) / totalMs },
+      };
+    } finally {
+      generator.delete();
+    }
+  }
+}

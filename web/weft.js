@@ -1,0 +1,107 @@
+// Weft's public entry point: load a model package and get the task its manifest describes.
+
+import { createSession, describeSession, resolveRuntime } from './backend.js';
+import { loadCore } from './core-loader.js';
+import { openPackage } from './package-source.js';
+import { StreamProcessor } from './stream-processor.js';
+import { TextGenerator } from './text-generator.js';
+
+export { loadCore };
+
+/** Generator type (manifest `generator.type`) → the task class exposing it. Data, not branches. */
+const TASKS = { decoder: TextGenerator, stream: StreamProcessor };
+
+/**
+ * Loads a model package (a folder with weft.json) from a URL or, in Node, a path.
+ * options: { ort, backend: 'auto'|'webgpu'|'wasm'|'cpu', onProgress, signal, verify, sessionOptions }
+ */
+export async function load(source, options = {}) {
+  const { signal, onProgress, verify = true } = options;
+  const core = await loadCore();
+  const pkg = await openPackage(source, { signal, onProgress, fetchImpl: options.fetch ?? globalThis.fetch });
+  let manifest;
+  try {
+    manifest = core.Model.fromJson(pkg.manifestText);
+  } catch (error) {
+    throw new Error(`${error.message} [${pkg.location}/weft.json]`, { cause: error });
+  }
+  const model = new WeftModel(core, manifest);
+  try {
+    model.runtime = await resolveRuntime(options);
+    let candidates = model.runtime.candidates;
+    const components = JSON.parse(manifest.componentsJson());
+    for (const component of components) {
+      const bytes = await pkg.read(component.file, { bytes: component.bytes, sha256: component.sha256, verify });
+      signal?.throwIfAborted();
+      onProgress?.({ phase: 'session', file: component.file });
+      const label = `component '${component.name}' (${pkg.location}/${component.file})`;
+      const { session, backend } = await createSession(model.runtime, bytes, {
+        label,
+        candidates,
+        stateOutputs: component.state_outputs,
+        sessionOptions: options.sessionOptions,
+      });
+      model.sessions.set(component.name, session);
+      candidates = [backend]; // every component of a model runs on the same backend
+      model.backend = backend;
+      manifest.validateComponent(component.name, JSON.stringify(describeSession(session)));
+    }
+    onProgress?.({ phase: 'ready', backend: model.backend });
+  } catch (error) {
+    await model.dispose();
+    throw error;
+  }
+  const Task = TASKS[model.info.generator.type];
+  model.task = new Task(model);
+  return model.task;
+}
+
+/** What a loaded package holds: the core's model, the ORT sessions, the backend actually used. */
+class WeftModel {
+  constructor(core, manifest) {
+    this.core = core;
+    this.manifest = manifest;
+    this.info = JSON.parse(manifest.infoJson());
+    this.name = this.info.name;
+    this.sessions = new Map();
+    this.runtime = null;
+    this.backend = null;
+    this._live = new Set();
+    this.disposed = false;
+  }
+
+  assertUsable() {
+    if (this.disposed) throw new Error(`weft: model '${this.name}' has been disposed`);
+  }
+
+  createGenerator(optionsJson) {
+    return this.manifest.createGenerator(optionsJson);
+  }
+
+  /** Live ORT tensors held by running generations (0 when idle). */
+  liveTensors() {
+    let n = 0;
+    for (const runner of this._live) n += runner.liveTensors;
+    return n;
+  }
+
+  async dispose() {
+    if (this.disposed) return;
+    this.disposed = true;
+    for (const runner of this._live) runner.dispose();
+    this._live.clear();
+    for (const session of this.sessions.values()) await session.release?.();
+    this.sessions.clear();
+    this.manifest.delete();
+  }
+}
+
+for (const Task of Object.values(TASKS)) {
+  Object.defineProperties(Task.prototype, {
+    name: { get() { return this.model.name; } },
+    backend: { get() { return this.model.backend; } },
+    info: { get() { return this.model.info; } },
+    liveTensors: { value() { return this.model.liveTensors(); } },
+    dispose: { value() { return this.model.dispose(); } },
+  });
+}

@@ -92,29 +92,34 @@ DType asDType(const Json& v, const std::string& prefix, const std::string& path)
   return t;
 }
 
+// SAMPLING.md: the seed is any integer taken modulo 2^64. Decimal digits accumulate with uint64
+// wrap-around, which is exactly reduction modulo 2^64; a leading '-' negates modulo 2^64.
 std::uint64_t parseSeedString(const std::string& s, const std::string& prefix,
                               const std::string& path) {
-  if (s.empty() || s.size() > 20) fail(prefix, path, "expected a decimal uint64 but got \"" + s + "\"");
+  const bool neg = !s.empty() && s[0] == '-';
+  const std::size_t start = neg ? 1 : 0;
+  if (s.size() == start) fail(prefix, path, "expected a decimal integer but got \"" + s + "\"");
   std::uint64_t r = 0;
-  for (char c : s) {
-    if (c < '0' || c > '9') fail(prefix, path, "expected a decimal uint64 but got \"" + s + "\"");
-    const std::uint64_t d = static_cast<std::uint64_t>(c - '0');
-    if (r > (UINT64_MAX - d) / 10) fail(prefix, path, "seed does not fit in 64 bits: \"" + s + "\"");
-    r = r * 10 + d;
+  for (std::size_t i = start; i < s.size(); ++i) {
+    if (s[i] < '0' || s[i] > '9') fail(prefix, path, "expected a decimal integer but got \"" + s + "\"");
+    r = r * 10u + static_cast<std::uint64_t>(s[i] - '0');
   }
-  return r;
+  return neg ? ~r + 1u : r;
 }
 
 std::uint64_t asSeed(const Json& v, const std::string& prefix, const std::string& path) {
   if (v.is_string()) return parseSeedString(v.get<std::string>(), prefix, path);
   if (v.is_number_unsigned()) return v.get<std::uint64_t>();
-  if (v.is_number_integer() && v.get<std::int64_t>() >= 0) return v.get<std::uint64_t>();
+  if (v.is_number_integer()) return static_cast<std::uint64_t>(v.get<std::int64_t>());  // two's complement = mod 2^64
   if (v.is_number_float()) {
     const double d = v.get<double>();
-    if (d >= 0 && std::floor(d) == d && d < 18446744073709551616.0)
-      return static_cast<std::uint64_t>(d);
+    if (std::isfinite(d) && std::floor(d) == d) {
+      double m = std::fmod(d, 18446744073709551616.0);  // exact for doubles
+      if (m < 0) m += 18446744073709551616.0;
+      return m >= 18446744073709551616.0 ? 0 : static_cast<std::uint64_t>(m);
+    }
   }
-  fail(prefix, path, "expected a non-negative integer or a decimal string but got " + show(v));
+  fail(prefix, path, "expected an integer or a decimal string but got " + show(v));
 }
 
 }  // namespace json_util

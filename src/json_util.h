@@ -35,7 +35,8 @@ std::int64_t asInt(const Json& v, const std::string& prefix, const std::string& 
 double asNumber(const Json& v, const std::string& prefix, const std::string& path);
 bool asBool(const Json& v, const std::string& prefix, const std::string& path);
 DType asDType(const Json& v, const std::string& prefix, const std::string& path);
-// A uint64 given as a JSON integer (>= 0) or a decimal string (for values JS numbers cannot hold).
+// A seed: any integer (JSON number or decimal string, for values JS numbers cannot hold), taken
+// modulo 2^64 as SAMPLING.md specifies.
 std::uint64_t asSeed(const Json& v, const std::string& prefix, const std::string& path);
 std::uint64_t parseSeedString(const std::string& s, const std::string& prefix,
                               const std::string& path);

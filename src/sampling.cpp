@@ -103,7 +103,7 @@ std::int32_t sampleToken(const float* logits, std::size_t vocab, const SamplingP
     for (std::size_t i = 0; i < vocab; ++i) s.kept[i] = static_cast<std::int32_t>(i);
   }
 
-  // 6. Softmax over the kept tokens; weights e_i stay indexed by token id.
+  // 6. Softmax over the kept tokens; weights e_i and p_i stay indexed by token id.
   double m = l[s.kept[0]];
   for (std::int32_t i : s.kept) m = std::max(m, l[i]);
   s.weights.assign(vocab, 0.0);
@@ -112,23 +112,31 @@ std::int32_t sampleToken(const float* logits, std::size_t vocab, const SamplingP
     s.weights[i] = weft_exp(l[i] - m);
     S += s.weights[i];
   }
-  // p_i = e_i / S, computed on demand below (the same expression each time, so the same value).
-  auto prob = [&](std::int32_t i) { return s.weights[i] / S; };
+  s.probs.assign(vocab, 0.0);
+  for (std::int32_t i : s.kept) s.probs[i] = s.weights[i] / S;
+  const std::vector<double>& prob = s.probs;
 
   // 7. Top-p: descending probability, ties by ascending index; keep through the first c >= top_p.
+  // The order is a strict total order, so sorting a growing prefix (partial_sort) yields exactly
+  // the prefix of the full sort, and c is accumulated in the same order: same result, without
+  // sorting the whole vocabulary when a few tokens already reach top_p.
   if (params.top_p > 0.0 && params.top_p < 1.0 && s.kept.size() > 1) {
     std::vector<std::int32_t>& order = s.order;
     order.assign(s.kept.begin(), s.kept.end());
-    std::sort(order.begin(), order.end(), [&](std::int32_t a, std::int32_t b) {
-      const double pa = prob(a), pb = prob(b);
-      return pa != pb ? pa > pb : a < b;
-    });
+    auto before = [&](std::int32_t a, std::int32_t b) { return prob[a] != prob[b] ? prob[a] > prob[b] : a < b; };
     double c = 0.0;
-    std::size_t n = 0;
-    while (n < order.size()) {
-      c += prob(order[n]);
-      ++n;
-      if (c >= params.top_p) break;
+    std::size_t n = 0, sorted = 0, want = std::min<std::size_t>(order.size(), 64);
+    bool reached = false;
+    while (!reached) {
+      if (want == order.size()) std::sort(order.begin() + sorted, order.end(), before);  // heapsort is slower
+      else std::partial_sort(order.begin() + sorted, order.begin() + want, order.end(), before);
+      for (; n < want && !reached; ++n) {
+        c += prob[order[n]];
+        reached = c >= params.top_p;
+      }
+      if (want == order.size()) break;  // rounding left c < top_p: keep everything
+      sorted = want;
+      want = want * 8 >= order.size() ? order.size() : want * 8;
     }
     order.resize(n);
     std::sort(order.begin(), order.end());
@@ -138,11 +146,11 @@ std::int32_t sampleToken(const float* logits, std::size_t vocab, const SamplingP
   // 8. Min-p relative to the most probable kept token.
   if (params.min_p > 0.0 && params.min_p <= 1.0) {
     double pmax = 0.0;
-    for (std::int32_t i : s.kept) pmax = std::max(pmax, prob(i));
+    for (std::int32_t i : s.kept) pmax = std::max(pmax, prob[i]);
     const double floor = params.min_p * pmax;
     s.order.clear();
     for (std::int32_t i : s.kept)
-      if (prob(i) >= floor) s.order.push_back(i);
+      if (prob[i] >= floor) s.order.push_back(i);
     s.kept.swap(s.order);
   }
 

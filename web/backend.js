@@ -56,13 +56,18 @@ export function describeSession(session) {
   const describe = (names, metadata) => names.map((name, i) => {
     const meta = Array.isArray(metadata) ? metadata[i] : undefined;
     return meta && meta.isTensor !== false
-      ? { name, type: meta.type, shape: meta.shape?.map((d) => (typeof d === 'number' ? d : String(d ?? ''))) }
+      ? { name, type: meta.type, shape: meta.shape?.map(normalizeDim) }
       : { name };
   });
   return {
     inputs: describe(session.inputNames, session.inputMetadata),
     outputs: describe(session.outputNames, session.outputMetadata),
   };
+}
+
+// onnxruntime-web reports an unnamed dynamic dim as -1 or as its uint32 form 4294967295.
+function normalizeDim(d) {
+  return typeof d === 'number' && d >= 0 && d < 2 ** 31 ? d : typeof d === 'string' ? d : '';
 }
 
 function firstLine(error) {

@@ -37,7 +37,7 @@ void validateSamplingParams(const SamplingParams& p, const std::string& prefix,
 
 // Reusable scratch space so that sampling does not allocate per token.
 struct SamplingScratch {
-  std::vector<double> logits, weights;
+  std::vector<double> logits, weights, probs;
   std::vector<std::int32_t> kept, order;
   std::vector<char> seen;
 };

@@ -41,7 +41,8 @@ def write_manifest(manifest: dict, package_dir: str | Path) -> Path:
 def read_manifest(package_dir: str | Path) -> dict:
     m = json.loads((Path(package_dir) / "weft.json").read_text())
     if m.get("format") != FORMAT:
-        raise ValueError(f"{package_dir}/weft.json: format {m.get('format')!r}, expected {FORMAT!r}")
+        raise ValueError(f"{package_dir}/weft.json: format {m.get('format')!r}, "
+                         f"expected {FORMAT!r}")
     return m
 
 

@@ -23,10 +23,12 @@ class ToyConfig:
     d_model: int = 48
     ffn: int = 128
     max_positions: int = 128
-    # Init scales: large embeddings make logits peaky, so greedy outputs depend on the input
-    # (a near-uniform random model would emit one token forever and test nothing).
-    embed_std: float = 0.8
-    pos_std: float = 0.5
+    # Init scales, tuned so greedy output varies with prompt and position (a random model with
+    # small blocks just echoes its input token through the tied head, which tests nothing) while
+    # the top-1/top-2 logit gap stays far above fp32 noise (>= 0.02 on the fixture prompts).
+    embed_std: float = 1.0
+    pos_std: float = 2.0
+    out_gain: float = 3.0  # extra scale on the residual-branch output projections (proj, fc2)
 
     @property
     def head_dim(self) -> int:
@@ -43,7 +45,7 @@ class ToyConfig:
 PRESETS = {
     "default": ToyConfig(),
     "gpt2-small": ToyConfig(vocab=50257, layers=12, heads=12, d_model=768, ffn=3072,
-                            max_positions=1024, embed_std=0.5, pos_std=0.2),
+                            max_positions=1024, embed_std=0.5, pos_std=0.2, out_gain=1.0),
 }
 
 
@@ -86,28 +88,43 @@ class ToyDecoder(nn.Module):
         self.pos = nn.Embedding(cfg.max_positions, cfg.d_model)
         self.blocks = nn.ModuleList(Block(cfg) for _ in range(cfg.layers))
         self.ln_f = nn.LayerNorm(cfg.d_model)
+        # None = LM head tied to the embedding. build_toy(nan_token=...) unties it so that the
+        # poisoned embedding row makes logits NaN only when that token is *fed*.
+        self.register_parameter("lm_head", None)
+
+    def allowed(self, input_ids, attention_mask):
+        """[B, 1, S, T] bool: may query i attend to key j?
+
+        Query i sits at absolute index past + i; key j is visible when j <= that index and
+        attention_mask[b, j] == 1. Both aranges take their lengths from tensor shapes, so
+        export keeps them symbolic (total = attention_mask.shape[1] = past + seq).
+        """
+        seq, total = input_ids.shape[1], attention_mask.shape[1]
+        q_idx = torch.arange(seq, device=input_ids.device) + (total - seq)
+        k_idx = torch.arange(total, device=input_ids.device)
+        causal = k_idx[None, :] <= q_idx[:, None]                               # [S, T]
+        return causal[None, None] & (attention_mask[:, None, None, :] != 0)     # [B, 1, S, T]
 
     def forward(self, input_ids, attention_mask, position_ids, *past):
         """past = (k0, v0, k1, v1, ...) each [B, H, past, Dh]; returns (logits, k0', v0', ...)."""
         assert len(past) == 2 * self.cfg.layers, "expected one key and one value per layer"
         x = self.embed(input_ids) + self.pos(position_ids)
-        # Query i sits at absolute index past_len + i; key j is visible when j <= that index and
-        # attention_mask[b, j] == 1. Both aranges take their lengths from tensor shapes, so
-        # export keeps them symbolic (total = attention_mask.shape[1] = past + seq).
-        seq, total = input_ids.shape[1], attention_mask.shape[1]
-        q_idx = torch.arange(seq, device=x.device) + (total - seq)
-        k_idx = torch.arange(total, device=x.device)
-        causal = k_idx[None, :] <= q_idx[:, None]                      # [S, T]
-        allowed = causal[None, None] & (attention_mask[:, None, None, :] != 0)  # [B, 1, S, T]
+        allowed = self.allowed(input_ids, attention_mask)
         presents = []
         for i, blk in enumerate(self.blocks):
             x, k, v = blk(x, allowed, past[2 * i], past[2 * i + 1])
             presents += [k, v]
-        logits = self.ln_f(x) @ self.embed.weight.T                    # tied LM head
-        return (logits, *presents)
+        # Tied LM head as linear() on a 2-D view: exports as Gemm(transB=1) reading the embedding
+        # initializer directly. `x @ embed.weight.T` would export a runtime Transpose of the
+        # whole [vocab, d] table on every step (too large for the exporter to fold).
+        b, s, d = x.shape
+        head = self.embed.weight if self.lm_head is None else self.lm_head
+        logits = nn.functional.linear(self.ln_f(x).reshape(b * s, d), head)
+        return (logits.view(b, s, self.cfg.vocab), *presents)
 
 
-def build_toy(cfg: ToyConfig = ToyConfig(), seed: int = 0, nan_token: int | None = None) -> ToyDecoder:
+def build_toy(cfg: ToyConfig = ToyConfig(), seed: int = 0,
+              nan_token: int | None = None) -> ToyDecoder:
     """Seeded, deterministic init (independent of torch's global RNG); returned in eval mode."""
     model = ToyDecoder(cfg)
     g = torch.Generator().manual_seed(seed)
@@ -123,8 +140,10 @@ def build_toy(cfg: ToyConfig = ToyConfig(), seed: int = 0, nan_token: int | None
             elif name.endswith("bias"):
                 p.copy_(0.02 * torch.randn(p.shape, generator=g))
             else:  # Linear weights [out, in]: fan-in scaling keeps activations O(1)
-                p.copy_(torch.randn(p.shape, generator=g) / math.sqrt(p.shape[1]))
-        if nan_token is not None:
+                gain = cfg.out_gain if name.endswith(("proj.weight", "fc2.weight")) else 1.0
+                p.copy_(torch.randn(p.shape, generator=g) * (gain / math.sqrt(p.shape[1])))
+        if nan_token is not None:  # fault injection: a finite, untied head; a NaN input row
+            model.lm_head = nn.Parameter(model.embed.weight.detach().clone())
             model.embed.weight[nan_token] = float("nan")
     return model.eval()
 

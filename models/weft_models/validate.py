@@ -63,8 +63,8 @@ def compare(ref: np.ndarray, got: np.ndarray) -> tuple[float, float, float, str]
     max_abs = float(np.max(np.abs(d)))
     mse = float(np.mean(d * d))
     na_, nb_ = np.linalg.norm(a), np.linalg.norm(b)
-    if na_ == 0 and nb_ == 0:
-        cos = 1.0  # two zero tensors are identical; cosine is undefined, agreement is not
+    if max_abs == 0:
+        cos = 1.0  # identical (also two zero tensors, where cosine is undefined)
     elif na_ == 0 or nb_ == 0 or not np.isfinite(na_ * nb_):
         cos = 1.0 if max_abs == 0 else 0.0
     else:
@@ -82,8 +82,14 @@ class InputSpec:
     high: int | None = None  # ints: valid ids are 0 .. high-1
 
 
-def make_input_sets(specs: list[InputSpec], seed: int = 0, large: float = 1e3) -> dict[str, Feeds]:
-    """zeros, ones, random, extreme. Ints stay valid ids (0 / max id / random); floats go large."""
+def make_input_sets(specs: list[InputSpec], seed: int = 0, large: float = 20.0) -> dict[str, Feeds]:
+    """zeros, ones, random, extreme. Ints stay valid ids (0 / max id / random); floats go large.
+
+    Float extremes are +-[large/2, large]: 20x the unit-scale activations a K/V cache normally
+    holds. Much larger is a test of fp32 conditioning, not of the export: at |K| ~ 100 the
+    toy's attention scores reach the hundreds and fp32 softmax alone moves logits by ~2e-4, with
+    PyTorch fp32 further from an fp64 run than onnxruntime is.
+    """
     rng = np.random.default_rng(seed)
     sets: dict[str, Feeds] = {"zeros": {}, "ones": {}, "random": {}, "extreme": {}}
     for s in specs:
@@ -106,7 +112,7 @@ def make_input_sets(specs: list[InputSpec], seed: int = 0, large: float = 1e3) -
 def ort_session(onnx_path: str):
     import onnxruntime as ort
     so = ort.SessionOptions()
-    so.log_severity_level = 3
+    so.log_severity_level = 4  # errors reach us as exceptions; keep stderr clean
     return ort.InferenceSession(str(onnx_path), so, providers=["CPUExecutionProvider"])
 
 
@@ -144,7 +150,8 @@ def format_table(results: list[OutputResult]) -> str:
     rows = [("input set", "output", "shape", "max abs", "mse", "cosine", "band")]
     for r in results:
         rows.append((r.input_set, r.output, "x".join(map(str, r.shape)), f"{r.max_abs:.3g}",
-                     f"{r.mse:.3g}", f"{r.cosine:.8f}", r.band + (f" ({r.note})" if r.note else "")))
+                     f"{r.mse:.3g}", f"{r.cosine:.8f}",
+                     r.band + (f" ({r.note})" if r.note else "")))
     w = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
     return "\n".join("  ".join(c.ljust(w[i]) for i, c in enumerate(row)) for row in rows)
 
@@ -217,7 +224,7 @@ def autoregressive_report(onnx_path: str, torch_last_logits: Callable[[list[int]
         out = run_session(sess, feeds)
         got = out["logits"][0, -1].astype(np.float64)
         ref = np.asarray(torch_last_logits(ids), np.float64)
-        diff = float(np.max(np.abs(got - ref)))
+        diff = compare(ref, got)[0]  # NaN-aware: NaN in both places agrees (toy-nan)
         res = StepResult(step, diff, len(_top5(got) & _top5(ref)),
                          int(np.argmax(got)), int(np.argmax(ref)))
         report.steps.append(res)

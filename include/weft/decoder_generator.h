@@ -1,0 +1,60 @@
+// Autoregressive decoder: one prefill run over the whole prompt, then one run per new token, with
+// KV caches carried in state slots. Options JSON (merged over the manifest's `generation`, then
+// the built-in defaults):
+//   {"prompt":[ids], "max_new_tokens":64, "do_sample":false, "temperature":1.0, "top_k":0,
+//    "top_p":1.0, "min_p":0.0, "repetition_penalty":1.0, "seed":0 (number or decimal string),
+//    "eos_token_id": int | [ints] | null}
+// tokens() are the generated ids (not the prompt), including the EOS token when one stops it
+// (as Hugging Face's generate does).
+#pragma once
+#include <cstdint>
+#include <memory>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "weft/generator.h"
+#include "weft/sampling.h"
+
+namespace weft {
+
+struct DecoderOptions {
+  std::vector<std::int32_t> prompt;
+  std::int64_t max_new_tokens = 64;
+  SamplingParams sampling;
+  std::uint64_t seed = 0;
+  std::vector<std::int64_t> eos;
+};
+
+// Built-in defaults overridden by the manifest's `generation` (errors name "weft.json: generation.x").
+DecoderOptions decoderDefaults(const Manifest& m);
+nlohmann::ordered_json decoderOptionsJson(const DecoderOptions& o);  // without the prompt
+
+class DecoderGenerator : public Generator {
+ public:
+  DecoderGenerator(std::shared_ptr<const Model> model, const nlohmann::ordered_json& options);
+  const std::vector<std::int32_t>& tokens() const override { return generated_; }
+  const DecoderOptions& options() const { return opt_; }
+  std::int64_t vocab() const { return vocab_; }
+
+ protected:
+  std::optional<Plan> makePlan() override;
+  int onAccept() override;
+  bool isDone() const override { return finished_; }
+  void release() override;
+  void addStats(nlohmann::ordered_json& stats) const override;
+  const char* kind() const override { return "decoder"; }
+
+ private:
+  DecoderOptions opt_;
+  std::int64_t vocab_ = 0;
+  Plan plan_;  // template; host input shapes are filled per step
+  int idsHost_ = -1, maskHost_ = -1, posHost_ = -1, logitsHost_ = -1;
+  std::int64_t total_ = 0;  // positions fed so far
+  std::vector<std::int32_t> generated_, context_;
+  SplitMix64 rng_;
+  SamplingScratch scratch_;
+  bool finished_ = false;
+};
+
+}  // namespace weft

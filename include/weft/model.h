@@ -1,0 +1,38 @@
+// A loaded model package: the validated manifest plus its resolved state slots. This is what JS
+// holds (Model.fromJson); generators keep a shared reference so they outlive nothing they need.
+#pragma once
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "weft/generator.h"
+#include "weft/manifest.h"
+#include "weft/state.h"
+
+namespace weft {
+
+
+class Model : public std::enable_shared_from_this<Model> {
+ public:
+  // Parses and validates weft.json text (including the generator's defaults).
+  static std::shared_ptr<Model> fromJson(const std::string& manifest_json);
+
+  const Manifest& manifest() const { return manifest_; }
+  const std::vector<StateSlot>& slots() const { return slots_; }
+
+  // [{"name","file","sha256"|null,"bytes"|null,"inputs","outputs","state_outputs"}]
+  std::string componentsJson() const;
+  // {"name","format","dims","generator","generation"}
+  std::string infoJson() const;
+  // Compares the component with a session's real inputs/outputs (see session_check.h).
+  void validateComponent(const std::string& component, const std::string& io_json) const;
+  // A fresh generator of the manifest's type; options as in decoder_generator.h.
+  std::unique_ptr<Generator> createGenerator(const std::string& options_json) const;
+
+ private:
+  explicit Model(Manifest m) : manifest_(std::move(m)) {}
+  Manifest manifest_;
+  std::vector<StateSlot> slots_;
+};
+
+}  // namespace weft

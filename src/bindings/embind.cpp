@@ -1,0 +1,250 @@
+// The JS boundary: the only file that includes Emscripten headers. It stays thin — every decision
+// lives in the core — and converts every C++ exception into a JS Error with the same message
+// ("weft: ..."), so JS never sees a raw WebAssembly exception.
+//
+// Views returned here (inputView, outputView, constantView, tokens, results, pushView,
+// logitsView) alias WASM memory: they are valid until the next call into the core.
+#include <emscripten/bind.h>
+#include <emscripten/val.h>
+#include <malloc.h>
+
+#include <cmath>
+#include <cstdint>
+#include <memory>
+#include <string>
+
+#include "weft/decoder_generator.h"
+#include "weft/error.h"
+#include "weft/model.h"
+#include "weft/sampling.h"
+#include "weft/version.h"
+#include "../json_util.h"
+
+using emscripten::val;
+
+namespace {
+
+[[noreturn]] void throwJsError(const std::string& msg) {
+  val err = val::undefined();
+  {
+    const std::string m = msg.rfind("weft:", 0) == 0 ? msg : "weft: internal error: " + msg;
+    err = val::global("Error").new_(m);
+  }  // strings are destroyed before the JS exception unwinds through this frame
+  err.throw_();
+  __builtin_unreachable();
+}
+
+// Runs f; a C++ exception becomes a JS Error. The message is copied out of the catch block so the
+// C++ exception is fully finished before the JS one is thrown.
+template <class F>
+auto guard(F&& f) -> decltype(f()) {
+  std::string msg;
+  try {
+    return f();
+  } catch (const std::exception& e) {
+    msg = e.what();
+  } catch (...) {
+    msg = "weft: unknown internal error";
+  }
+  throwJsError(msg);
+}
+
+// A typed array of the buffer's dtype on WASM memory. Embind (3.1.x) has no int64 memory view,
+// so BigInt64Array is built on the same bytes by hand (storage is 8-byte aligned).
+val viewOf(const weft::HostBuffer& b) {
+  using weft::DType;
+  void* p = const_cast<void*>(b.data());
+  const std::size_t n = b.size();
+  switch (b.dtype()) {
+    case DType::Float32: return val(emscripten::typed_memory_view(n, static_cast<float*>(p)));
+    case DType::Float16: return val(emscripten::typed_memory_view(n, static_cast<std::uint16_t*>(p)));
+    case DType::Int32: return val(emscripten::typed_memory_view(n, static_cast<std::int32_t*>(p)));
+    case DType::Int8: return val(emscripten::typed_memory_view(n, static_cast<std::int8_t*>(p)));
+    case DType::Uint8:
+    case DType::Bool: return val(emscripten::typed_memory_view(n, static_cast<std::uint8_t*>(p)));
+    case DType::Int64: {
+      val bytes(emscripten::typed_memory_view(b.bytes(), static_cast<std::uint8_t*>(p)));
+      return val::global("BigInt64Array").new_(bytes["buffer"], bytes["byteOffset"], val(static_cast<double>(n)));
+    }
+  }
+  return val::undefined();
+}
+
+// JSON and name arguments arrive as `val`, not std::string: embind 3.1.x's glue mallocs a copy of
+// each std::string argument and frees it only when the call returns normally, so every call that
+// throws would leak it. A val is a handle; the copy below is made and freed inside the core.
+// Objects are accepted too and serialised with JSON.stringify.
+std::string jsonArg(const val& v, const char* what, bool optional = false) {
+  if (v.isString()) return v.as<std::string>();
+  if (optional && (v.isUndefined() || v.isNull())) return "";
+  if (!v.isUndefined() && !v.isNull() && v.typeOf().as<std::string>() == "object")
+    return val::global("JSON").call<std::string>("stringify", v);
+  throw weft::Error(std::string(what) + ": expected a JSON string");
+}
+
+std::string stringArg(const val& v, const char* what) {
+  if (!v.isString()) throw weft::Error(std::string(what) + ": expected a string");
+  return v.as<std::string>();
+}
+
+std::uint64_t seedFrom(const val& seed) {
+  const std::string type = seed.typeOf().as<std::string>();
+  if (type == "string" || type == "bigint")
+    return weft::json_util::parseSeedString(seed.call<std::string>("toString"), "Sampler: ", "seed");
+  if (type == "number") {
+    const double d = seed.as<double>();
+    if (!(std::fabs(d) < 9007199254740992.0 && std::floor(d) == d))
+      throw weft::Error("Sampler: seed must be an integer below 2^53 in magnitude, or a decimal string for larger values");
+    // Any integer, taken modulo 2^64 (negative values wrap).
+    return d < 0 ? ~static_cast<std::uint64_t>(-d) + 1u : static_cast<std::uint64_t>(d);
+  }
+  if (type == "undefined") return 0;
+  throw weft::Error("Sampler: seed must be a number or a decimal string but got a " + type);
+}
+
+class JsGenerator {
+ public:
+  explicit JsGenerator(std::shared_ptr<weft::Generator> g) : g_(std::move(g)) {}
+  std::string slotsJson() const { return guard([&] { return g_->slotsJson(); }); }
+  std::string constantsJson() const { return guard([&] { return g_->constantsJson(); }); }
+  val constantView(int i) const { return guard([&] { return viewOf(g_->constant(i)); }); }
+  std::string next() { return guard([&] { return g_->next(); }); }
+  val inputView(int i) { return guard([&] { return viewOf(g_->input(i)); }); }
+  val outputView(int i, double n) {
+    return guard([&] {
+      if (!(n >= 0 && std::floor(n) == n && n < 4294967296.0))
+        throw weft::Error("outputView: element count must be a non-negative integer");
+      return viewOf(g_->output(i, static_cast<std::size_t>(n)));
+    });
+  }
+  int accept() { return guard([&] { return g_->accept(); }); }
+  bool done() const { return guard([&] { return g_->done(); }); }
+  val tokens() const {
+    return guard([&] {
+      const auto& t = g_->tokens();
+      return val(emscripten::typed_memory_view(t.size(), t.data()));
+    });
+  }
+  val results() const {
+    return guard([&] {
+      const auto& r = g_->results();
+      return val(emscripten::typed_memory_view(r.size(), r.data()));
+    });
+  }
+  val pushView(double n) {
+    return guard([&] {
+      if (!(n >= 0 && std::floor(n) == n && n < 4294967296.0))
+        throw weft::Error("pushView: sample count must be a non-negative integer");
+      const std::size_t k = static_cast<std::size_t>(n);
+      return val(emscripten::typed_memory_view(k, g_->pushView(k)));
+    });
+  }
+  void push(double n) {
+    guard([&] {
+      if (!(n >= 0 && std::floor(n) == n)) throw weft::Error("push: sample count must be a non-negative integer");
+      g_->push(static_cast<std::size_t>(n));
+    });
+  }
+  void finish() { guard([&] { g_->finish(); }); }
+  std::string statsJson() const { return guard([&] { return g_->statsJson(); }); }
+
+ private:
+  std::shared_ptr<weft::Generator> g_;
+};
+
+class JsModel {
+ public:
+  static JsModel fromJson(val text) {
+    return guard([&] { return JsModel(weft::Model::fromJson(jsonArg(text, "Model.fromJson"))); });
+  }
+  std::string componentsJson() const { return guard([&] { return m_->componentsJson(); }); }
+  std::string infoJson() const { return guard([&] { return m_->infoJson(); }); }
+  void validateComponent(val name, val io) const {
+    guard([&] {
+      m_->validateComponent(stringArg(name, "validateComponent: name"), jsonArg(io, "validateComponent: io"));
+    });
+  }
+  JsGenerator createGenerator(val options) const {
+    return guard([&] {
+      const std::string o = jsonArg(options, "createGenerator: options", true);
+      return JsGenerator(std::shared_ptr<weft::Generator>(m_->createGenerator(o)));
+    });
+  }
+
+ private:
+  explicit JsModel(std::shared_ptr<weft::Model> m) : m_(std::move(m)) {}
+  std::shared_ptr<weft::Model> m_;
+};
+
+// Zero-copy design: JS writes logits into logitsView(n), then calls sample(n).
+class JsSampler {
+ public:
+  static JsSampler create(val paramsJson, val seed) {
+    return guard([&] {
+      const std::string params = jsonArg(paramsJson, "Sampler: params", true);
+      const weft::Json j = params.empty() ? weft::Json::object() : weft::json_util::parse(params, "Sampler params");
+      const weft::SamplingParams p = weft::parseSamplingParams(j, weft::SamplingParams{}, "Sampler: ", "params");
+      return JsSampler(std::make_shared<weft::Sampler>(p, seedFrom(seed)));
+    });
+  }
+  val logitsView(double n) {
+    return guard([&] {
+      if (!(n >= 1 && std::floor(n) == n && n < 4294967296.0))
+        throw weft::Error("Sampler.logitsView: length must be a positive integer");
+      const std::size_t k = static_cast<std::size_t>(n);
+      return val(emscripten::typed_memory_view(k, s_->logitsBuffer(k)));
+    });
+  }
+  int sample(double n) {
+    return guard([&] {
+      const auto& buf = s_->buffer();
+      if (!(n >= 1 && std::floor(n) == n && n <= static_cast<double>(buf.size())))
+        throw weft::Error("Sampler.sample: n must be in [1, " + std::to_string(buf.size()) +
+                          "] (the length given to logitsView)");
+      return static_cast<int>(s_->sample(buf.data(), static_cast<std::size_t>(n)));
+    });
+  }
+
+ private:
+  explicit JsSampler(std::shared_ptr<weft::Sampler> s) : s_(std::move(s)) {}
+  std::shared_ptr<weft::Sampler> s_;
+};
+
+std::string versionString() { return weft::version(); }
+double heapBytesInUse() { return static_cast<double>(mallinfo().uordblks); }
+
+}  // namespace
+
+EMSCRIPTEN_BINDINGS(weft_core) {
+  using namespace emscripten;
+  function("version", &versionString);
+  function("heapBytesInUse", &heapBytesInUse);
+
+  class_<JsModel>("Model")
+      .class_function("fromJson", &JsModel::fromJson)
+      .function("componentsJson", &JsModel::componentsJson)
+      .function("infoJson", &JsModel::infoJson)
+      .function("validateComponent", &JsModel::validateComponent)
+      .function("createGenerator", &JsModel::createGenerator);
+
+  class_<JsGenerator>("Generator")
+      .function("slotsJson", &JsGenerator::slotsJson)
+      .function("constantsJson", &JsGenerator::constantsJson)
+      .function("constantView", &JsGenerator::constantView)
+      .function("next", &JsGenerator::next)
+      .function("inputView", &JsGenerator::inputView)
+      .function("outputView", &JsGenerator::outputView)
+      .function("accept", &JsGenerator::accept)
+      .function("done", &JsGenerator::done)
+      .function("tokens", &JsGenerator::tokens)
+      .function("results", &JsGenerator::results)
+      .function("pushView", &JsGenerator::pushView)
+      .function("push", &JsGenerator::push)
+      .function("finish", &JsGenerator::finish)
+      .function("statsJson", &JsGenerator::statsJson);
+
+  class_<JsSampler>("Sampler")
+      .constructor(&JsSampler::create)
+      .function("logitsView", &JsSampler::logitsView)
+      .function("sample", &JsSampler::sample);
+}

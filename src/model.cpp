@@ -1,0 +1,71 @@
+#include "weft/model.h"
+
+#include "json_util.h"
+#include "weft/decoder_generator.h"
+#include "weft/error.h"
+#include "weft/session_check.h"
+#include "weft/stream_generator.h"
+
+namespace weft {
+
+std::shared_ptr<Model> Model::fromJson(const std::string& text) {
+  std::shared_ptr<Model> m(new Model(Manifest::parse(text)));
+  m->slots_ = buildStateSlots(m->manifest_);
+  // Bad defaults in the manifest should fail at load, not at the first generation.
+  if (m->manifest_.generator.type == "decoder") decoderDefaults(m->manifest_);
+  return m;
+}
+
+std::string Model::componentsJson() const {
+  Json a = Json::array();
+  for (const Component& c : manifest_.components) {
+    Json ins = Json::array(), outs = Json::array(), stateOuts = Json::array();
+    for (const TensorDesc& t : c.inputs) ins.push_back(t.name);
+    for (const TensorDesc& t : c.outputs) {
+      outs.push_back(t.name);
+      for (const StateSlot& s : slots_)
+        if (s.component == c.name && s.output == t.name) {
+          stateOuts.push_back(t.name);
+          break;
+        }
+    }
+    Json e = {{"name", c.name}, {"file", c.file}};
+    // The toolkit writes "" and 0 as placeholders before hashing: both mean "unknown".
+    e["sha256"] = c.sha256 && !c.sha256->empty() ? Json(*c.sha256) : Json(nullptr);
+    e["bytes"] = c.bytes && *c.bytes > 0 ? Json(*c.bytes) : Json(nullptr);
+    e["inputs"] = ins;
+    e["outputs"] = outs;
+    e["state_outputs"] = stateOuts;
+    a.push_back(std::move(e));
+  }
+  return a.dump();
+}
+
+std::string Model::infoJson() const {
+  Json dims = Json::object();
+  for (auto& d : manifest_.dims) dims[d.first] = d.second;
+  Json gen = manifest_.generator.raw;
+  Json generation = manifest_.generation;
+  if (manifest_.generator.type == "stream") {
+    gen["chunk"] = manifest_.generator.chunk;
+    gen["sample_rate"] = manifest_.generator.sample_rate ? Json(manifest_.generator.sample_rate) : Json(nullptr);
+  } else {
+    generation = decoderOptionsJson(decoderDefaults(manifest_));  // the effective defaults
+  }
+  return Json{{"name", manifest_.name}, {"format", manifest_.format}, {"dims", dims},
+              {"generator", gen}, {"generation", generation}}
+      .dump();
+}
+
+void Model::validateComponent(const std::string& component, const std::string& io_json) const {
+  checkSession(manifest_, component, parseSessionIO(io_json));
+}
+
+std::unique_ptr<Generator> Model::createGenerator(const std::string& options_json) const {
+  const Json options = options_json.empty() ? Json::object() : json_util::parse(options_json, "generator options");
+  std::shared_ptr<const Model> self = shared_from_this();
+  if (manifest_.generator.type == "decoder") return std::make_unique<DecoderGenerator>(self, options);
+  return std::make_unique<StreamGenerator>(self, options);
+}
+
+}  // namespace weft

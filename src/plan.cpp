@@ -1,35 +1,71 @@
 #include "weft/plan.h"
 
+#include <string>
+
 #include "json_util.h"
 
 namespace weft {
 
+namespace {
+
+// Plans are serialised once per step on the hot path, so they are written directly rather than
+// built as a JSON tree; names go through nlohmann's escaping so any manifest name stays valid.
+void appendName(std::string& out, const std::string& name) {
+  out += "{\"name\":";
+  out += Json(name).dump();
+}
+
+void appendInt(std::string& out, const char* key, std::int64_t v) {
+  out += ",\"";
+  out += key;
+  out += "\":";
+  out += std::to_string(v);
+}
+
+}  // namespace
+
 std::string planToJson(const Plan& p) {
-  Json ins = Json::array(), outs = Json::array();
-  for (const PlanInput& i : p.inputs) {
-    Json e = {{"name", i.name}};
+  std::string out;
+  out.reserve(64 + 48 * (p.inputs.size() + p.outputs.size()));
+  out += "{\"component\":";
+  out += Json(p.component).dump();
+  out += ",\"inputs\":[";
+  for (std::size_t k = 0; k < p.inputs.size(); ++k) {
+    const PlanInput& i = p.inputs[k];
+    if (k) out += ',';
+    appendName(out, i.name);
     switch (i.source) {
       case Source::Host:
-        e["host"] = i.index;
-        e["dtype"] = dtypeName(i.dtype);
-        e["shape"] = i.shape;
+        appendInt(out, "host", i.index);
+        out += ",\"dtype\":\"";
+        out += dtypeName(i.dtype);
+        out += "\",\"shape\":[";
+        for (std::size_t d = 0; d < i.shape.size(); ++d) {
+          if (d) out += ',';
+          out += std::to_string(i.shape[d]);
+        }
+        out += ']';
         break;
-      case Source::Slot: e["slot"] = i.index; break;
-      case Source::Const: e["const"] = i.index; break;
+      case Source::Slot: appendInt(out, "slot", i.index); break;
+      case Source::Const: appendInt(out, "const", i.index); break;
     }
-    ins.push_back(std::move(e));
+    out += '}';
   }
-  for (const PlanOutput& o : p.outputs) {
-    Json e = {{"name", o.name}};
+  out += "],\"outputs\":[";
+  for (std::size_t k = 0; k < p.outputs.size(); ++k) {
+    const PlanOutput& o = p.outputs[k];
+    if (k) out += ',';
+    appendName(out, o.name);
     if (o.source == Source::Slot) {
-      e["slot"] = o.index;
+      appendInt(out, "slot", o.index);
     } else {
-      e["host"] = o.index;
-      if (o.tail >= 0) e["tail"] = o.tail;
+      appendInt(out, "host", o.index);
+      if (o.tail >= 0) appendInt(out, "tail", o.tail);
     }
-    outs.push_back(std::move(e));
+    out += '}';
   }
-  return Json{{"component", p.component}, {"inputs", ins}, {"outputs", outs}}.dump();
+  out += "]}";
+  return out;
 }
 
 }  // namespace weft

@@ -55,6 +55,31 @@ std::int32_t sampleToken(const float* logits, std::size_t vocab, const SamplingP
   if (vocab == 0) throw Error("cannot sample from an empty row of logits");
   const Eigen::Index V = static_cast<Eigen::Index>(vocab);
 
+  // Plain greedy (the common case on the hot path) works on the float32 row directly: converting
+  // to double is exact and monotonic, so the argmax and the NaN/Inf check agree with the path
+  // below. Eight independent lanes let the compiler vectorise (x * 0 is NaN only for NaN / Inf).
+  if (params.greedy() && (params.repetition_penalty == 1.0 || context.empty())) {
+    constexpr std::size_t kLanes = 8;
+    float lane_max[kLanes], lane_bad[kLanes];
+    for (std::size_t j = 0; j < kLanes; ++j) lane_max[j] = logits[0], lane_bad[j] = 0.0f;
+    std::size_t i = 0;
+    for (; i + kLanes <= vocab; i += kLanes) {
+      for (std::size_t j = 0; j < kLanes; ++j) {
+        const float v = logits[i + j];
+        lane_max[j] = v > lane_max[j] ? v : lane_max[j];
+        lane_bad[j] += v * 0.0f;
+      }
+    }
+    float m = logits[0], bad = 0.0f;
+    for (std::size_t j = 0; j < kLanes; ++j) m = lane_max[j] > m ? lane_max[j] : m, bad += lane_bad[j];
+    for (; i < vocab; ++i) m = logits[i] > m ? logits[i] : m, bad += logits[i] * 0.0f;
+    if (bad == 0.0f) {
+      std::size_t best = 0;
+      while (logits[best] != m) ++best;  // lowest index holding the maximum
+      return static_cast<std::int32_t>(best);
+    }
+  }
+
   // 1. float32 -> double (exact), then reject NaN / Inf naming the first bad index.
   s.logits.resize(vocab);
   Eigen::Map<Eigen::ArrayXd> l(s.logits.data(), V);

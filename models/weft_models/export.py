@@ -221,7 +221,13 @@ def export_decoder(model, out_dir: str | Path, *, name: str, dims: DecoderDims,
         raise ExportError("model is in training mode (modules: " + ", ".join(bad[:5]) +
                           "); call model.eval() first, or dropout/batch-norm train behaviour "
                           "would be exported")
-    out = Path(out_dir)
+    from .toy import threads_for
+    with threads_for(model):
+        return _export_verified(model, Path(out_dir), name, dims, opset, source)
+
+
+def _export_verified(model, out: Path, name: str, dims: DecoderDims, opset: int,
+                     source: dict | None) -> Path:
     out.mkdir(parents=True, exist_ok=True)
     t0 = time.perf_counter()
     proto = _export_proto(model, dims, opset)

@@ -81,9 +81,15 @@ def greedy_prompts(vocab: int) -> list[list[int]]:
 def build_greedy(out_file: Path, seed: int = 0) -> None:
     """{"model", "prompts", "tokens", "min_margin"}: PyTorch greedy full recompute per prompt
     until the context (max_positions) is full."""
-    import torch
-    from .toy import build_toy, full_logits
+    from .toy import build_toy, threads_for
     model = build_toy(seed=seed)
+    with threads_for(model):
+        _greedy(model, out_file)
+
+
+def _greedy(model, out_file: Path) -> None:
+    import torch
+    from .toy import full_logits
     n_ctx = model.cfg.max_positions
     prompts, tokens, margins = greedy_prompts(model.cfg.vocab), [], []
     for prompt in prompts:

@@ -126,13 +126,20 @@ def validate_package(package_dir: str | Path, *, steps: int = 40, seed: int = 0,
     Prints both tables (unless quiet). Strict: every output PASS and every step's logits within
     the PASS tolerance. Otherwise: no FAIL band and no greedy divergence.
     """
+    from .toy import threads_for
+    pkg = Path(package_dir)
+    manifest = read_manifest(pkg)
+    model = rebuild_torch_model(manifest)
+    with threads_for(model):
+        return _validate(pkg, manifest, model, steps, seed, quiet, strict)
+
+
+def _validate(pkg: Path, manifest: dict, model, steps: int, seed: int, quiet: bool,
+              strict: bool) -> bool:
     from .export import torch_reference
     from .toy import full_logits
     from .validate import (autoregressive_report, format_table, make_input_sets,
                            validate_component, worst_band)
-    pkg = Path(package_dir)
-    manifest = read_manifest(pkg)
-    model = rebuild_torch_model(manifest)
     comp = manifest["components"].get("decoder")
     if comp is None or manifest["generator"]["type"] != "decoder":
         raise ValueError(f"{pkg}: validate supports decoder packages (generator type 'decoder')")

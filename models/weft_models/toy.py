@@ -7,6 +7,7 @@ the inputs), so one exported graph serves prefill and single steps at any batch 
 """
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import math
 from dataclasses import dataclass
@@ -150,6 +151,22 @@ def build_toy(cfg: ToyConfig = ToyConfig(), seed: int = 0,
 
 def param_count(model: nn.Module) -> int:
     return sum(p.numel() for p in model.parameters())
+
+
+@contextlib.contextmanager
+def threads_for(model: nn.Module, small: int = 5_000_000):
+    """One intra-op thread for small models, restored afterwards. A toy-sized matmul gains
+    nothing from threads, and on a busy 2-core machine torch's spinning workers lose their
+    time slices: we measured 1 ms vs 25-50 ms per toy forward with another build running."""
+    if param_count(model) >= small:
+        yield
+        return
+    saved = torch.get_num_threads()
+    torch.set_num_threads(1)
+    try:
+        yield
+    finally:
+        torch.set_num_threads(saved)
 
 
 def empty_past(cfg: ToyConfig, batch: int = 1) -> list[torch.Tensor]:

@@ -109,10 +109,19 @@ def make_input_sets(specs: list[InputSpec], seed: int = 0, large: float = 20.0) 
     return sets
 
 
-def ort_session(onnx_path: str):
+def ort_session(onnx_path: str, threads: int | None = None):
+    """CPU session. Small graphs (< 64 MB) get one thread and no spin-waiting: validation runs
+    beside other builds, and spinning workers on a shared 2-core machine cost far more than
+    they save on toy-sized ops."""
+    import os
+
     import onnxruntime as ort
     so = ort.SessionOptions()
     so.log_severity_level = 4  # errors reach us as exceptions; keep stderr clean
+    if threads is None:
+        threads = 1 if os.path.getsize(onnx_path) < 64 << 20 else 0
+    so.intra_op_num_threads = threads
+    so.add_session_config_entry("session.intra_op.allow_spinning", "0")
     return ort.InferenceSession(str(onnx_path), so, providers=["CPUExecutionProvider"])
 
 

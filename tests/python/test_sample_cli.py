@@ -17,9 +17,8 @@ def _request(built_models) -> tuple[str, list]:
     return json.dumps({"rows": data["rows"], "cases": data["cases"]}), data["numpy_tokens"]
 
 
-# TODO(weft): drop this skip once build/native/weft-sample is always built by setup.sh.
-@pytest.mark.skipif(not NATIVE.exists(), reason="build/native/weft-sample not built yet")
 def test_native_sampler_matches_numpy(built_models):
+    assert NATIVE.exists(), "build/native/weft-sample is missing: run scripts/setup.sh"
     req, expected = _request(built_models)
     out = subprocess.run([str(NATIVE)], input=req, capture_output=True, text=True, timeout=60)
     assert out.returncode == 0, out.stderr

@@ -39,6 +39,8 @@ interface Task {
   readonly info: ModelInfo;
   /** ORT tensors held by running generations (0 when idle). */
   liveTensors(): number;
+  /** Where running generations keep their state tensors: 'gpu-buffer' on WebGPU, 'cpu' otherwise. */
+  stateLocations(): string[];
   dispose(): Promise<void>;
 }
 

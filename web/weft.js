@@ -85,6 +85,11 @@ class WeftModel {
     return n;
   }
 
+  /** Where running generations keep their state tensors ('cpu', 'gpu-buffer', …), one per slot. */
+  stateLocations() {
+    return [...this._live].flatMap((runner) => runner.slots.map((t) => t?.location ?? 'none'));
+  }
+
   async dispose() {
     if (this.disposed) return;
     this.disposed = true;
@@ -102,6 +107,7 @@ for (const Task of Object.values(TASKS)) {
     backend: { get() { return this.model.backend; } },
     info: { get() { return this.model.info; } },
     liveTensors: { value() { return this.model.liveTensors(); } },
+    stateLocations: { value() { return this.model.stateLocations(); } },
     dispose: { value() { return this.model.dispose(); } },
   });
 }

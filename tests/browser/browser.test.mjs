@@ -19,6 +19,8 @@ for (const backend of ['wasm', 'webgpu']) {
   test(`abort in Chromium (${backend}) releases WASM heap and ORT tensors`, async () => {
     const r = await inChromium({ module: '/tests/browser/abort-routine.mjs', exportName: 'abortRoutine', args: { source: '/build/models/toy', backend } });
     assert.equal(r.backend, backend);
+    // KV caches stay where the runtime put them: on the GPU for WebGPU, never round-tripping.
+    assert.deepEqual(r.locations, ['key', 'value'].map(() => (backend === 'webgpu' ? 'gpu-buffer' : 'cpu')));
     assert.equal(r.errorName, 'AbortError');
     assert.equal(r.seen, 5);
     assert.equal(r.liveTensors, 0);

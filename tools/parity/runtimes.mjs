@@ -40,40 +40,32 @@ export function inChromium(task) {
   });
 }
 
-export async function toyGreedyOn(runtime) {
+/** Each isomorphic routine: how to call it in a page (fetched args) and in Node (read args). */
+const ROUTINES = {
+  toyGreedy: {
+    module: '/tools/parity/toy-greedy.mjs',
+    exportName: 'runToyGreedy',
+    run: runToyGreedy,
+    page: { source: '/build/models/toy', fixture: { fetchJson: '/build/models/fixtures/toy_greedy.json' } },
+    node: () => ({ source: `${MODELS}/toy`, fixture: readJson(`${FIXTURES}/toy_greedy.json`) }),
+  },
+  silero: {
+    module: '/tools/parity/silero-weft.mjs',
+    exportName: 'runSileroWeft',
+    run: runSileroWeft,
+    page: { source: '/build/models/silero-vad', samples: { fetchFloat32: '/build/models/fixtures/speech16k.f32' } },
+    node: () => ({ source: `${MODELS}/silero-vad`, samples: readFloat32(`${FIXTURES}/speech16k.f32`) }),
+  },
+};
+
+async function routineOn(name, runtime) {
+  const routine = ROUTINES[name];
   if (runtime.startsWith('chromium-')) {
-    return inChromium({
-      module: '/tools/parity/toy-greedy.mjs',
-      exportName: 'runToyGreedy',
-      args: {
-        source: '/build/models/toy',
-        fixture: { fetchJson: '/build/models/fixtures/toy_greedy.json' },
-        loadOptions: { backend: runtime.slice('chromium-'.length) },
-      },
-    });
+    const loadOptions = { backend: runtime.slice('chromium-'.length) };
+    return inChromium({ module: routine.module, exportName: routine.exportName, args: { ...routine.page, loadOptions } });
   }
-  return runToyGreedy(weft, {
-    source: `${MODELS}/toy`,
-    fixture: readJson(`${FIXTURES}/toy_greedy.json`),
-    loadOptions: await nodeLoadOptions(runtime),
-  });
+  return routine.run(weft, { ...routine.node(), loadOptions: await nodeLoadOptions(runtime) });
 }
 
-export async function sileroOn(runtime) {
-  if (runtime.startsWith('chromium-')) {
-    return inChromium({
-      module: '/tools/parity/silero-weft.mjs',
-      exportName: 'runSileroWeft',
-      args: {
-        source: '/build/models/silero-vad',
-        samples: { fetchFloat32: '/build/models/fixtures/speech16k.f32' },
-        loadOptions: { backend: runtime.slice('chromium-'.length) },
-      },
-    });
-  }
-  return runSileroWeft(weft, {
-    source: `${MODELS}/silero-vad`,
-    samples: readFloat32(`${FIXTURES}/speech16k.f32`),
-    loadOptions: await nodeLoadOptions(runtime),
-  });
-}
+export const toyGreedyOn = (runtime) => routineOn('toyGreedy', runtime);
+export const sileroOn = (runtime) => routineOn('silero', runtime);

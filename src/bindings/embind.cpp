@@ -1,6 +1,7 @@
-// The JS boundary: the only file that includes Emscripten headers. It stays thin — every decision
-// lives in the core — and converts every C++ exception into a JS Error with the same message
-// ("weft: ..."), so JS never sees a raw WebAssembly exception.
+// The JS boundary for models, generators and the sampler. Only src/bindings/ includes Emscripten
+// headers. It stays thin — every decision lives in the core — and converts every C++ exception
+// into a JS Error with the same message ("weft: ..."), so JS never sees a raw WebAssembly
+// exception.
 //
 // Views returned here (inputView, outputView, constantView, tokens, results, pushView,
 // logitsView) alias WASM memory: they are valid until the next call into the core.
@@ -19,73 +20,12 @@
 #include "weft/sampling.h"
 #include "weft/version.h"
 #include "../json_util.h"
+#include "boundary.h"
 
 using emscripten::val;
+using namespace weft::bindings;
 
 namespace {
-
-[[noreturn]] void throwJsError(const std::string& msg) {
-  val err = val::undefined();
-  {
-    const std::string m = msg.rfind("weft:", 0) == 0 ? msg : "weft: internal error: " + msg;
-    err = val::global("Error").new_(m);
-  }  // strings are destroyed before the JS exception unwinds through this frame
-  err.throw_();
-  __builtin_unreachable();
-}
-
-// Runs f; a C++ exception becomes a JS Error. The message is copied out of the catch block so the
-// C++ exception is fully finished before the JS one is thrown.
-template <class F>
-auto guard(F&& f) -> decltype(f()) {
-  std::string msg;
-  try {
-    return f();
-  } catch (const std::exception& e) {
-    msg = e.what();
-  } catch (...) {
-    msg = "weft: unknown internal error";
-  }
-  throwJsError(msg);
-}
-
-// A typed array of the buffer's dtype on WASM memory. Embind (3.1.x) has no int64 memory view,
-// so BigInt64Array is built on the same bytes by hand (storage is 8-byte aligned).
-val viewOf(const weft::HostBuffer& b) {
-  using weft::DType;
-  void* p = const_cast<void*>(b.data());
-  const std::size_t n = b.size();
-  switch (b.dtype()) {
-    case DType::Float32: return val(emscripten::typed_memory_view(n, static_cast<float*>(p)));
-    case DType::Float16: return val(emscripten::typed_memory_view(n, static_cast<std::uint16_t*>(p)));
-    case DType::Int32: return val(emscripten::typed_memory_view(n, static_cast<std::int32_t*>(p)));
-    case DType::Int8: return val(emscripten::typed_memory_view(n, static_cast<std::int8_t*>(p)));
-    case DType::Uint8:
-    case DType::Bool: return val(emscripten::typed_memory_view(n, static_cast<std::uint8_t*>(p)));
-    case DType::Int64: {
-      val bytes(emscripten::typed_memory_view(b.bytes(), static_cast<std::uint8_t*>(p)));
-      return val::global("BigInt64Array").new_(bytes["buffer"], bytes["byteOffset"], val(static_cast<double>(n)));
-    }
-  }
-  return val::undefined();
-}
-
-// JSON and name arguments arrive as `val`, not std::string: embind 3.1.x's glue mallocs a copy of
-// each std::string argument and frees it only when the call returns normally, so every call that
-// throws would leak it. A val is a handle; the copy below is made and freed inside the core.
-// Objects are accepted too and serialised with JSON.stringify.
-std::string jsonArg(const val& v, const char* what, bool optional = false) {
-  if (v.isString()) return v.as<std::string>();
-  if (optional && (v.isUndefined() || v.isNull())) return "";
-  if (!v.isUndefined() && !v.isNull() && v.typeOf().as<std::string>() == "object")
-    return val::global("JSON").call<std::string>("stringify", v);
-  throw weft::Error(std::string(what) + ": expected a JSON string");
-}
-
-std::string stringArg(const val& v, const char* what) {
-  if (!v.isString()) throw weft::Error(std::string(what) + ": expected a string");
-  return v.as<std::string>();
-}
 
 std::uint64_t seedFrom(const val& seed) {
   const std::string type = seed.typeOf().as<std::string>();

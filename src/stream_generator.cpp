@@ -1,6 +1,7 @@
 #include "weft/stream_generator.h"
 
 #include <algorithm>
+#include <cmath>
 #include <cstring>
 
 #include "json_util.h"
@@ -53,6 +54,12 @@ void StreamGenerator::onPush(std::size_t n) {
   if (n > reserved_)
     throw Error("stream generator: push(" + std::to_string(n) + ") but the last pushView() reserved only " +
                 std::to_string(reserved_) + " samples");
+  // NaN / Inf samples would silently poison the recurrent state for the rest of the stream.
+  const float* fresh = pending_.data() + tail_;
+  for (std::size_t i = 0; i < n; ++i)
+    if (!std::isfinite(fresh[i]))
+      throw Error("stream generator: sample " + std::to_string(pushed_ + static_cast<std::int64_t>(i)) + " is " +
+                  (std::isnan(fresh[i]) ? "NaN" : "infinite") + " (input audio must be finite)");
   tail_ += n;
   pushed_ += static_cast<std::int64_t>(n);
   reserved_ = 0;

@@ -6,27 +6,43 @@ import { PlanRunner } from './plan-runner.js';
  * Drives `generator` to completion (or until it has no plan ready). Calls onAccept(count) after
  * each accepted run. Always releases the runner's tensors; the caller owns the generator.
  */
-export async function runSteps(model, generator, { signal, onAccept } = {}) {
-  const runner = new PlanRunner(model.runtime.ort, model.sessions, generator);
-  model._live.add(runner);
-  let steps = 0;
+export async function runSteps(model, generator, options = {}) {
+  const runner = openRunner(model, generator);
   try {
-    for (;;) {
-      signal?.throwIfAborted();
-      const plan = generator.next();
-      if (!plan) break;
-      await runner.run(plan);
-      signal?.throwIfAborted();
-      const count = generator.accept();
-      steps += 1;
-      if (count && onAccept) onAccept(count);
-      if (generator.done()) break;
-    }
+    const steps = await drain(runner, generator, options);
     return { steps, runMs: runner.runMs };
   } finally {
-    runner.dispose();
-    model._live.delete(runner);
+    closeRunner(model, runner);
   }
+}
+
+/** A runner whose state tensors outlive one drain (streaming input arriving over time). */
+export function openRunner(model, generator) {
+  const runner = new PlanRunner(model.runtime.ort, model.sessions, generator);
+  model._live.add(runner);
+  return runner;
+}
+
+export function closeRunner(model, runner) {
+  runner.dispose();
+  model._live.delete(runner);
+}
+
+/** Runs plans until the generator has none ready or is done; returns the number of runs. */
+export async function drain(runner, generator, { signal, onAccept } = {}) {
+  let steps = 0;
+  for (;;) {
+    signal?.throwIfAborted();
+    const plan = generator.next();
+    if (!plan) break;
+    await runner.run(plan);
+    signal?.throwIfAborted();
+    const count = generator.accept();
+    steps += 1;
+    if (count && onAccept) onAccept(count);
+    if (generator.done()) break;
+  }
+  return steps;
 }
 
 /** Converts camelCase option names to the core's snake_case JSON, dropping undefined values. */

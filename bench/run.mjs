@@ -1,7 +1,10 @@
 // `npm run bench -- <name>`: side-by-side benchmarks printing JSON lines. Names: overhead.
 import { benchOverhead } from './overhead.mjs';
+import { benchTokenizers } from './tokenizers.mjs';
+import { benchClassifier } from './classifier.mjs';
 
-const BENCHES = { overhead: benchOverhead };
+const BENCHES = { tokenizers: benchTokenizers, overhead: benchOverhead };
+BENCHES.classifier = benchClassifier;
 const wanted = process.argv.slice(2);
 for (const name of wanted.length ? wanted : Object.keys(BENCHES)) {
   if (!BENCHES[name]) {

@@ -14,7 +14,7 @@ stamp_of() { cat "$@" 2>/dev/null | sha256sum | cut -c1-16; }
 
 # 1. Debian packages
 APT_PACKAGES=(emscripten chromium libeigen3-dev doctest-dev nlohmann-json3-dev espeak-ng sox
-              cmake ninja-build g++ python3-venv)
+              cmake ninja-build g++ python3-venv unicode-data clang-14 libclang-rt-14-dev)
 missing=()
 for p in "${APT_PACKAGES[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
 if ((${#missing[@]})); then

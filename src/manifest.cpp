@@ -241,6 +241,7 @@ struct RoleSet {
 const RoleSet kRoles[] = {
     {"decoder", {"input_ids", "attention_mask", "position_ids"}, {"logits"}, {"input_ids", "logits"}},
     {"stream", {"samples"}, {"result"}, {"samples", "result"}},
+    {"classifier", {"pixel_values"}, {"logits"}, {"pixel_values", "logits"}},
 };
 
 void Parser::generator(const Json& g) {
@@ -248,7 +249,7 @@ void Parser::generator(const Json& g) {
   ju::expectObject(g, kP, p);
   GeneratorSpec& s = m_.generator;
   s.raw = g;
-  s.type = oneOf(ju::require(g, "type", kP, p), ju::key(p, "type"), {"decoder", "stream"});
+  s.type = oneOf(ju::require(g, "type", kP, p), ju::key(p, "type"), {"decoder", "stream", "classifier"});
   const Component& c = componentRef(g, p);
   s.component = c.name;
   const RoleSet* roles = nullptr;
@@ -279,7 +280,7 @@ void Parser::generator(const Json& g) {
     const TensorDesc* logits = c.findOutput(*s.role("logits"));
     if (logits->shape.empty() || !logits->shape.back().fixed())
       bad(ju::key(p, "io.logits"), "the last dim of output '" + logits->name + "' (the vocabulary) must be fixed but its shape is " + shapeString(logits->shape));
-  } else {
+  } else if (s.type == "stream") {
     const TensorDesc* in = c.findInput(*s.role("samples"));
     if (auto ch = g.find("chunk"); ch != g.end()) s.chunk = ju::asInt(*ch, kP, ju::key(p, "chunk"));
     else if (!in->shape.empty() && in->shape.back().fixed()) s.chunk = in->shape.back().value;

@@ -1,6 +1,7 @@
 #include "weft/model.h"
 
 #include "json_util.h"
+#include "weft/classifier_generator.h"
 #include "weft/decoder_generator.h"
 #include "weft/error.h"
 #include "weft/session_check.h"
@@ -13,6 +14,7 @@ std::shared_ptr<Model> Model::fromJson(const std::string& text) {
   m->slots_ = buildStateSlots(m->manifest_);
   // Bad defaults in the manifest should fail at load, not at the first generation.
   if (m->manifest_.generator.type == "decoder") decoderDefaults(m->manifest_);
+  if (m->manifest_.generator.type == "classifier") classifierSpec(m->manifest_);
   return m;
 }
 
@@ -49,7 +51,7 @@ std::string Model::infoJson() const {
   if (manifest_.generator.type == "stream") {
     gen["chunk"] = manifest_.generator.chunk;
     gen["sample_rate"] = manifest_.generator.sample_rate ? Json(manifest_.generator.sample_rate) : Json(nullptr);
-  } else {
+  } else if (manifest_.generator.type == "decoder") {
     generation = decoderOptionsJson(decoderDefaults(manifest_));  // the effective defaults
   }
   return Json{{"name", manifest_.name}, {"format", manifest_.format}, {"dims", dims},
@@ -65,6 +67,7 @@ std::unique_ptr<Generator> Model::createGenerator(const std::string& options_jso
   const Json options = options_json.empty() ? Json::object() : json_util::parse(options_json, "generator options");
   std::shared_ptr<const Model> self = shared_from_this();
   if (manifest_.generator.type == "decoder") return std::make_unique<DecoderGenerator>(self, options);
+  if (manifest_.generator.type == "classifier") return std::make_unique<ClassifierGenerator>(self, options);
   return std::make_unique<StreamGenerator>(self, options);
 }
 

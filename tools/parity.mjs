@@ -1,10 +1,13 @@
 // `npm run parity -- <target>`: prints one JSON line per check; exits non-zero on any mismatch.
-// Targets: toy, toy-sampled, silero-vad (no target: all of them).
+// Targets: toy, toy-sampled, silero-vad, tokenizers (no target: all of them).
 import { FIXTURES, MODELS } from './paths.mjs';
 import { RUNTIMES, runtimeLabel, sileroOn, toyGreedyOn } from './parity/runtimes.mjs';
 import { sampledParity } from './parity/sampled.mjs';
 import { runSileroPlain } from './parity/silero-plain.mjs';
+import { TOKENIZERS, readCorpus, tokenizerParity } from './parity/tokenizers.mjs';
 import { readFloat32 } from './paths.mjs';
+import { classifierParityAll } from './parity/classifier.mjs';
+import { musicgenExportParity } from './parity/musicgen.mjs';
 
 let failed = false;
 const emit = (line, ok) => {
@@ -13,6 +16,8 @@ const emit = (line, ok) => {
 };
 
 const TARGETS = {
+  // every arch x fp32/int8 in Chromium wasm vs PyTorch + torchvision; WEFT_CLASSIFIER_ARCHS=a,b narrows it
+  classifier: () => classifierParityAll(emit, process.env.WEFT_CLASSIFIER_ARCHS?.split(',')),
   async toy() {
     for (const runtime of RUNTIMES) {
       const r = await toyGreedyOn(runtime);
@@ -35,6 +40,18 @@ const TARGETS = {
       speech_chunks: plain.filter((p) => p > 0.5).length }, maxAbs <= 1e-5);
   },
 };
+
+// One JSON line per tokenizer over the whole corpus (tools/parity/tokenizers.mjs).
+TARGETS.tokenizers = async () => {
+  const corpus = readCorpus();
+  for (const name of Object.keys(TOKENIZERS)) {
+    const { ok, mismatches, ...line } = await tokenizerParity(name, corpus);
+    emit({ ...line, ...(mismatches.length ? { mismatches } : {}) }, ok);
+  }
+};
+
+// MusicGen export: components vs transformers and the ORT greedy loop vs generate (Python).
+TARGETS['musicgen-export'] = async () => musicgenExportParity(emit);
 
 const wanted = process.argv.slice(2);
 for (const name of wanted.length ? wanted : Object.keys(TARGETS)) {

@@ -86,7 +86,55 @@ export interface StreamProcessor extends Task {
   }>;
 }
 
-export function load(source: string | URL, options?: LoadOptions): Promise<TextGenerator | StreamProcessor>;
+/** Anything classify() accepts; raw bytes need {width, height} in the options. */
+export type ImageInput = HTMLImageElement | ImageBitmap | ImageData | Blob | HTMLCanvasElement | OffscreenCanvas
+  | VideoFrame | { data: Uint8Array | Uint8ClampedArray; width: number; height: number } | Uint8Array | Uint8ClampedArray | ArrayBuffer;
+
+export interface ClassifyOptions {
+  topK?: number;
+  /** Required for raw RGBA bytes. */
+  width?: number;
+  height?: number;
+  signal?: AbortSignal;
+}
+
+export interface Label { label: string; score: number; index: number }
+
+export interface ImageClassifier extends Task {
+  readonly labels: string[] | null;
+  readonly multiLabel: boolean;
+  readonly preprocess: { resize: number | [number, number]; crop: number | [number, number]; mean: number[]; std: number[]; interpolation: string };
+  classify(image: ImageInput, options?: ClassifyOptions): Promise<Label[]>;
+  classifyDetailed(image: ImageInput, options?: ClassifyOptions): Promise<{
+    top: Label[];
+    logits: Float32Array;
+    stats: { width: number; height: number; preprocessMs: number; coreMs: number; runMs: number; totalMs: number };
+  }>;
+}
+
+export function load(source: string | URL, options?: LoadOptions): Promise<TextGenerator | StreamProcessor | ImageClassifier>;
 
 /** The Embind module of the core (advanced use: Model, Sampler, version, heapBytesInUse). */
 export function loadCore(): Promise<any>;
+
+/** A tokenizer from the core: Hugging Face tokenizer.json or SentencePiece .model. */
+export interface EncodeOptions { addSpecialTokens?: boolean }
+export interface DecodeOptions { skipSpecialTokens?: boolean }
+export declare class Tokenizer {
+  readonly info: { model: 'BPE' | 'WordPiece' | 'Unigram'; vocab_size: number; pad_id: number; max_length: number; pad_length: number; format: string };
+  readonly vocabSize: number;
+  /** Strings or raw UTF-8 bytes (invalid sequences become U+FFFD per maximal subpart). */
+  encode(text: string | Uint8Array, options?: EncodeOptions): Int32Array;
+  /** A view of WASM memory, valid until the next call into the core (no copy). */
+  encodeView(text: string | Uint8Array, options?: EncodeOptions): Int32Array;
+  encodeBatch(texts: (string | Uint8Array)[], options?: EncodeOptions): Int32Array[];
+  decode(ids: ArrayLike<number>, options?: DecodeOptions): string;
+  idToToken(id: number): string;
+  tokenToId(token: string): number;
+  isSpecial(id: number): boolean;
+  setTruncation(maxLength: number): void;
+  setPadding(length: number, padId?: number): void;
+  dispose(): void;
+}
+export function loadTokenizer(source: string | URL | Uint8Array | ArrayBuffer,
+  options?: { format?: 'json' | 'sentencepiece'; fetch?: typeof fetch }): Promise<Tokenizer>;

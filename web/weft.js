@@ -1,15 +1,18 @@
 // Weft's public entry point: load a model package and get the task its manifest describes.
 
 import { createSession, describeSession, resolveRuntime } from './backend.js';
+import { ImageClassifier } from './image-classifier.js';
 import { loadCore } from './core-loader.js';
 import { openPackage } from './package-source.js';
 import { StreamProcessor } from './stream-processor.js';
 import { TextGenerator } from './text-generator.js';
 
 export { loadCore };
+export { loadTokenizer, Tokenizer } from './tokenizer.js';
 
 /** Generator type (manifest `generator.type`) → the task class exposing it. Data, not branches. */
 const TASKS = { decoder: TextGenerator, stream: StreamProcessor };
+TASKS.classifier = ImageClassifier;
 
 /**
  * Loads a model package (a folder with weft.json) from a URL or, in Node, a path.

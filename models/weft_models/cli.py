@@ -86,6 +86,8 @@ def build_parser() -> argparse.ArgumentParser:
                      help="set this token's embedding row to NaN (fault-injection package)")
     toy.add_argument("--name", default=None, help="manifest name (default: toy / toy-<preset>)")
     toy.set_defaults(fn=cmd_export)
+    from .classifier_cli import add_parser as add_classifier_parser
+    add_classifier_parser(exs, common)  # `export classifier`
 
     va = sub.add_parser("validate", parents=[common], help="ONNX vs PyTorch reports for a package",
                         description="Component report (bands per output and input set) and "
@@ -115,6 +117,8 @@ def build_parser() -> argparse.ArgumentParser:
     fx.add_argument("--only", nargs="*")
     fx.add_argument("--force", action="store_true")
     fx.set_defaults(fn=cmd_fixtures)
+    from .musicgen.cli import add_parser as add_musicgen_parser
+    add_musicgen_parser(sub, common)  # `musicgen export|validate|sanitize|quantize`
     return ap
 
 

@@ -143,7 +143,42 @@ def items() -> list[Item]:
              _build_json("build_greedy", greedy)),
         Item("toy_sampled", [sampled], _src("toy.py", "fixture_data.py", "sampling_reference.py"),
              {"seed": TOY_SEED}, _build_json("build_sampled", sampled)),
-    ]
+    ] + _classifier_items() + _tokenizer_items() + _musicgen_items()
+
+
+def _musicgen_items() -> list[Item]:
+    # MusicGen tiny package, validated vs transformers at build (weft_models/musicgen/fixture.py).
+    from .musicgen import fixture as mg
+    return [Item(mg.NAME, [mg.NAME], mg.sources() + [PKG / "fixtures.py"], mg.PARAMS, mg.build,
+                 libs=mg.LIBS)]
+
+
+def _tokenizer_items() -> list[Item]:
+    # Real tokenizer files, the parity corpus and reference ids (tokenizer_fixtures.py).
+    from . import tokenizer_fixtures as tf
+    return [Item("tokenizers", ["tokenizers"], _src("tokenizer_fixtures.py", "tokenizer_corpus.py") + tf.sources(REPO),
+                 {"v": 2}, lambda tmp: tf.build(REPO, tmp),
+                 libs=("tokenizers", "sentencepiece", "transformers", "protobuf")),
+            # After "toy": rebuilding the toy package replaces its folder, which brings this back.
+            Item("toy_tokenizer", ["toy/tokenizer.json", "fixtures/toy_tokenizer_refs.json"],
+                 _src("tokenizer_fixtures.py", "tokenizer_corpus.py"), {"vocab": tf.TOY_VOCAB},
+                 tf.build_toy_tokenizer, libs=("tokenizers",))]
+
+
+def _classifier_items() -> list[Item]:
+    from . import classifier_fixtures as cf  # light: heavy imports live inside its builders
+    srcs = _src("classifier.py", "classifier_check.py", "classifier_images.py",
+                "classifier_fixtures.py", "manifest.py", "validate.py")
+    libs = ML_LIBS + ("torchvision", "pillow")
+    return [Item("classifier-resnet18", ["classifier-resnet18"], srcs, {"crop": cf.CROP},
+                 cf.build_package, libs=libs),
+            Item("classifier-fixtures", ["fixtures/classifier"], srcs, {"crop": cf.CROP},
+                 cf.build_fixtures, libs=libs)]
+
+
+def _present(path: Path) -> bool:
+    """An output counts only when it exists and, for a folder, is not empty."""
+    return path.is_file() or (path.is_dir() and any(path.iterdir()))
 
 
 def _remove(path: Path) -> None:
@@ -164,7 +199,7 @@ def run(out: Path, only: list[str] | None = None, force: bool = False) -> list[s
         stamp = stamp_of(item)
         stamp_file = stamps / item.name
         current = stamp_file.is_file() and stamp_file.read_text().strip() == stamp
-        if current and not force and all((out / o).exists() for o in item.outputs):
+        if current and not force and all(_present(out / o) for o in item.outputs):
             continue
         t0 = time.perf_counter()
         stamp_file.unlink(missing_ok=True)

@@ -1,5 +1,5 @@
 // The demo: the toy decoder generating in the page, on WebGPU or WASM, tokens shown as they come.
-import { load } from '../weft.js';
+import { load, loadTokenizer } from '../weft.js';
 
 const $ = (id) => document.getElementById(id);
 const modelUrl = new URL(new URLSearchParams(location.search).get('model') ?? '/build/models/toy/', location.href);
@@ -7,6 +7,9 @@ $('model-url').textContent = modelUrl.pathname;
 
 let model = null;
 let loadedBackend = null;
+// The package's tokenizer.json (the toy ships a 512-id byte-level BPE); without one, each UTF-8
+// byte of the prompt is a token id.
+const tokenizerPromise = loadTokenizer(new URL('tokenizer.json', modelUrl).href).catch(() => null);
 let controller = null;
 
 async function ensureModel() {
@@ -24,9 +27,10 @@ async function ensureModel() {
   return model;
 }
 
-function showToken(id) {
+function showToken(id, tokenizer) {
   const span = document.createElement('span');
-  span.textContent = id < 128 && id >= 32 ? `${id} '${String.fromCharCode(id)}'` : String(id);
+  const text = tokenizer ? tokenizer.decode([id]) : id < 128 && id >= 32 ? String.fromCharCode(id) : null;
+  span.textContent = text != null ? `${id} '${text}'` : String(id);
   $('tokens').append(span);
 }
 
@@ -39,7 +43,9 @@ $('controls').addEventListener('submit', async (event) => {
   $('stats').textContent = '…';
   try {
     const generator = await ensureModel();
-    const prompt = Array.from(new TextEncoder().encode($('prompt').value));
+    const tokenizer = await tokenizerPromise;
+    const text = $('prompt').value;
+    const prompt = tokenizer ? Array.from(tokenizer.encode(text)) : Array.from(new TextEncoder().encode(text));
     const started = performance.now();
     let count = 0;
     const result = await generator.generate({
@@ -52,7 +58,7 @@ $('controls').addEventListener('submit', async (event) => {
       seed: Number($('seed').value),
       signal: controller.signal,
       onToken: (id) => {
-        showToken(id);
+        showToken(id, tokenizer);
         count += 1;
         $('stats').textContent = `${count} tokens · ${((count * 1000) / (performance.now() - started)).toFixed(1)} steps/s · backend ${generator.backend}`;
       },

@@ -1,0 +1,68 @@
+// Image classifier generator: one RGBA image in, one run of the classifier component, then
+// softmax or sigmoid and top-k with the manifest's labels (docs/ARCHITECTURE.md, "classifier").
+//
+// Manifest: generator {"type": "classifier", "component", "io": {"pixel_values", "logits"},
+//   "preprocess": {resize, crop, mean, std, interpolation, max_pixels} (see image.h),
+//   "postprocess": "softmax" | "sigmoid" (multi-label), "labels": [...], "top_k": 5}.
+// Options JSON: {"width", "height" (required), "top_k"}. The size is checked (zero-sized,
+// over max_pixels) here, before JS extracts or copies any pixel.
+// Input protocol (the generic pushView/push/finish): pushView(n) reserves n RGBA *pixels*;
+// each float element of the returned view is one pixel's 4 bytes, so JS writes the RGBA bytes
+// through a Uint8Array on the same memory. push(width * height) commits the image.
+// results(): the logits of the image; statsJson() carries "top": [{index, label, score}].
+#pragma once
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "weft/generator.h"
+#include "weft/image.h"
+
+namespace weft {
+
+struct Manifest;
+
+struct ClassifierSpec {
+  ImageSpec image;
+  bool sigmoid = false;
+  std::int64_t classes = 0;
+  std::int64_t topK = 5;
+  std::vector<std::string> labels;  // one per class
+};
+
+// Parses and checks generator.* of a classifier manifest (labels count, input size); used at
+// load so a bad manifest fails there.
+ClassifierSpec classifierSpec(const Manifest& m);
+
+class ClassifierGenerator : public Generator {
+ public:
+  ClassifierGenerator(std::shared_ptr<const Model> model, const nlohmann::ordered_json& options);
+  const std::vector<float>& results() const override { return logits_; }
+
+ protected:
+  std::optional<Plan> makePlan() override;
+  int onAccept() override;
+  bool isDone() const override { return accepted_; }
+  float* onPushView(std::size_t n) override;
+  void onPush(std::size_t n) override;
+  void onFinish() override;
+  void release() override;
+  void addStats(nlohmann::ordered_json& stats) const override;
+  const char* kind() const override { return "classifier"; }
+
+ private:
+  ClassifierSpec spec_;
+  Plan plan_;
+  int pixelsHost_ = -1, logitsHost_ = -1;
+  std::int64_t width_ = 0, height_ = 0, topK_ = 5;
+  std::vector<std::uint32_t> pixels_;  // RGBA, one word per pixel
+  bool pushed_ = false, planned_ = false, accepted_ = false;
+  std::vector<float> logits_, scores_;
+  std::vector<std::int64_t> top_;
+  double preprocessMs_ = 0.0;
+};
+
+}  // namespace weft

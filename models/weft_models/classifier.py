@@ -1,0 +1,358 @@
+"""Image classifiers: build (torchvision arch or a user's `module:function`), load a checkpoint,
+replace the head, export to ONNX with a dynamic batch axis, quantize (dynamic int8) or convert
+to fp16, and write the `classifier` package (weft.json + model.onnx).
+
+Exporter: the TorchScript-based one (`dynamo=False`). Classifiers are static feed-forward
+graphs with only a dynamic batch axis, which it handles exactly, and it exports a ResNet in ~1 s
+where torch.export takes tens of seconds on two cores. Nothing is trusted: every package is
+validated against PyTorch afterwards (classifier_check.py).
+"""
+from __future__ import annotations
+
+import contextlib
+import importlib
+import importlib.util
+import io
+import logging
+import sys
+import warnings
+from dataclasses import dataclass, field
+from pathlib import Path
+
+log = logging.getLogger(__name__)
+
+IMAGENET_MEAN = [0.485, 0.456, 0.406]
+IMAGENET_STD = [0.229, 0.224, 0.225]
+
+# torchvision's own inference transforms for its ImageNet weights (resize, crop, interpolation).
+ARCHS = {
+    "resnet18": (256, 224, "bilinear"), "resnet50": (256, 224, "bilinear"),
+    "efficientnet_b0": (256, 224, "bicubic"), "mobilenet_v2": (256, 224, "bilinear"),
+    "mobilenet_v3_small": (256, 224, "bilinear"), "mobilenet_v3_large": (256, 224, "bilinear"),
+    "convnext_tiny": (236, 224, "bilinear"), "vit_b_16": (256, 224, "bilinear"),
+}
+PARITY_ARCHS = ["resnet18", "efficientnet_b0", "mobilenet_v2", "mobilenet_v3_small",
+                "convnext_tiny", "vit_b_16"]
+CHECKPOINT_FORMS = ("a bare state_dict", "{'model_state_dict': state_dict}",
+                    "{'state_dict': state_dict}")
+
+
+class ClassifierError(RuntimeError):
+    pass
+
+
+@dataclass
+class Preprocess:
+    resize: int = 256
+    crop: int = 224
+    interpolation: str = "bilinear"
+    mean: list = field(default_factory=lambda: list(IMAGENET_MEAN))
+    std: list = field(default_factory=lambda: list(IMAGENET_STD))
+
+    def manifest(self) -> dict:
+        return {"resize": self.resize, "crop": self.crop, "mean": self.mean, "std": self.std,
+                "interpolation": self.interpolation}
+
+    def torchvision(self):
+        """The reference: torchvision transforms on a PIL image."""
+        from torchvision import transforms as T
+        interp = {"bilinear": T.InterpolationMode.BILINEAR,
+                  "bicubic": T.InterpolationMode.BICUBIC}[self.interpolation]
+        return T.Compose([T.Resize(self.resize, interpolation=interp, antialias=True),
+                          T.CenterCrop(self.crop), T.ToTensor(), T.Normalize(self.mean, self.std)])
+
+
+def default_preprocess(arch: str, crop: int | None = None) -> Preprocess:
+    resize, c, interp = ARCHS.get(arch, (256, 224, "bilinear"))
+    if crop is not None and crop != c:  # keep torchvision's resize/crop ratio
+        resize, c = round(resize * crop / c), crop
+    return Preprocess(resize=resize, crop=c, interpolation=interp)
+
+
+def _import_builder(spec: str):
+    """`package.module:function` or `path/to/file.py:function`."""
+    mod_name, _, fn_name = spec.rpartition(":")
+    if not mod_name or not fn_name:
+        raise ValueError(f"custom model {spec!r}: expected module:function")
+    if mod_name.endswith(".py"):
+        path = Path(mod_name)
+        if not path.is_file():
+            raise FileNotFoundError(f"custom model {spec!r}: {path} does not exist")
+        s = importlib.util.spec_from_file_location(path.stem, path)
+        module = importlib.util.module_from_spec(s)
+        sys.modules[path.stem] = module
+        s.loader.exec_module(module)
+    else:
+        module = importlib.import_module(mod_name)
+    fn = getattr(module, fn_name, None)
+    if not callable(fn):
+        raise ValueError(f"custom model {spec!r}: {mod_name} has no callable {fn_name!r}")
+    return fn
+
+
+def build_skeleton(arch: str, seed: int = 0):
+    """A torchvision arch name (seeded random weights) or a `module:function` returning a Module."""
+    import torch
+    import torchvision
+    torch.manual_seed(seed)
+    if ":" in arch:
+        model = _import_builder(arch)()
+        if not isinstance(model, torch.nn.Module):
+            raise ValueError(f"custom model {arch!r} returned {type(model).__name__}, not an nn.Module")
+        return model
+    if arch not in torchvision.models.list_models(module=torchvision.models):
+        raise ValueError(f"unknown architecture {arch!r} (torchvision classification models, "
+                         f"e.g. {', '.join(PARITY_ARCHS)}; or module:function)")
+    return torchvision.models.get_model(arch, weights=None)
+
+
+def replace_head(model, num_classes: int, seed: int = 0):
+    """Replace the last nn.Linear (fc, classifier[-1], heads.head, ...) with num_classes outputs."""
+    import torch
+    last = None
+    for name, mod in model.named_modules():
+        if isinstance(mod, torch.nn.Linear):
+            last = name
+    if last is None:
+        raise ValueError("--num-classes: the model has no nn.Linear head to replace")
+    parent_name, _, attr = last.rpartition(".")
+    parent = model.get_submodule(parent_name) if parent_name else model
+    old = getattr(parent, attr)
+    torch.manual_seed(seed + 1)
+    setattr(parent, attr, torch.nn.Linear(old.in_features, num_classes, bias=old.bias is not None))
+    log.info("replaced head %s: %d -> %d outputs", last, old.out_features, num_classes)
+    return model
+
+
+# Bumped whenever the same (arch, seed, precision) exports to different weights or graphs, so
+# cached packages and references (classifier_parity.py) are rebuilt.
+EXPORT_REVISION = 2
+HEAD_STD = 0.03  # seeded N(0, HEAD_STD) head weights: O(1) logit spread on unit-scale features
+CALIBRATION_IMAGES = 8  # generated images (not the test images) for BatchNorm statistics
+
+
+def _head_linears(model):
+    """The classifier head's nn.Linear layers: every Linear in the container holding the last one
+    (resnet `fc`; efficientnet/mobilenet/convnext `classifier`; vit `heads`), or that Linear alone
+    when it hangs directly off the root."""
+    import torch
+    last = None
+    for name, mod in model.named_modules():
+        if isinstance(mod, torch.nn.Linear):
+            last = name
+    if last is None:
+        return []
+    parent_name = last.rpartition(".")[0]
+    if not parent_name:
+        return [(last, model.get_submodule(last))]
+    parent = model.get_submodule(parent_name)
+    return [(f"{parent_name}.{n}", m) for n, m in parent.named_modules() if isinstance(m, torch.nn.Linear)]
+
+
+def condition_random_model(model, seed: int = 0, crop: int = 224):
+    """Make a seeded random-weight torchvision model a meaningful parity subject (never applied
+    when a checkpoint is loaded: its weights replace all of this).
+
+    torchvision's init leaves ViT's head at zero, and with fresh BatchNorm statistics (mean 0,
+    var 1) EfficientNet/MobileNet activations shrink layer by layer to ~1e-10..1e-15 logits, so
+    max-abs parity and top-1 agreement on them prove nothing. Two deterministic fixes:
+    1. BatchNorm running statistics are measured on generated images (seeded, distinct from the
+       test images), only the BN layers in train mode (no dropout / stochastic depth), then
+       rounded to fp16 precision so a different thread count cannot move them;
+    2. every head Linear gets N(0, HEAD_STD) weights and zero bias from a seeded generator.
+    """
+    import numpy as np
+    import torch
+
+    from .classifier_images import make_image
+    bns = [m for m in model.modules() if isinstance(m, torch.nn.modules.batchnorm._BatchNorm)]
+    if bns:
+        mean = torch.tensor(IMAGENET_MEAN)[:, None, None]
+        std = torch.tensor(IMAGENET_STD)[:, None, None]
+        batch = torch.stack([(torch.from_numpy(np.asarray(make_image(500 + seed * 97 + i, (crop, crop)),
+                                                          np.float32) / 255).permute(2, 0, 1) - mean) / std
+                             for i in range(CALIBRATION_IMAGES)])
+        saved = [(m, m.momentum) for m in bns]
+        model.eval()
+        for m in bns:
+            m.reset_running_stats()
+            m.momentum = None  # cumulative average over the calibration batch
+            m.train()
+        with torch.no_grad():
+            model(batch)
+        for m, momentum in saved:
+            m.momentum = momentum
+            m.running_mean.copy_(m.running_mean.half().float())
+            m.running_var.copy_(m.running_var.half().float())
+        model.eval()
+    g = torch.Generator().manual_seed(seed + 3)
+    with torch.no_grad():
+        for name, lin in _head_linears(model):
+            lin.weight.copy_(torch.randn(lin.weight.shape, generator=g) * HEAD_STD)
+            if lin.bias is not None:
+                lin.bias.zero_()
+            log.debug("re-initialised head %s with N(0, %g)", name, HEAD_STD)
+    return model
+
+
+def load_checkpoint(model, path: str | Path) -> None:
+    """Accepted forms: CHECKPOINT_FORMS, keys optionally prefixed 'module.' (DataParallel).
+    Any mismatch fails naming the first missing, unexpected or wrongly shaped key."""
+    import torch
+    path = Path(path)
+    if not path.is_file():
+        raise FileNotFoundError(f"checkpoint {path} does not exist")
+    try:
+        obj = torch.load(path, map_location="cpu", weights_only=True)
+    except Exception as e:
+        raise ValueError(f"checkpoint {path}: not a readable torch checkpoint ({str(e).splitlines()[0]})")
+    if isinstance(obj, dict) and "model_state_dict" in obj:
+        obj = obj["model_state_dict"]
+    elif isinstance(obj, dict) and "state_dict" in obj and isinstance(obj["state_dict"], dict):
+        obj = obj["state_dict"]
+    if not isinstance(obj, dict) or not all(isinstance(v, torch.Tensor) for v in obj.values()):
+        raise ValueError(f"checkpoint {path}: not a state_dict; accepted forms: "
+                         + ", ".join(CHECKPOINT_FORMS))
+    if obj and all(k.startswith("module.") for k in obj):
+        obj = {k[len("module."):]: v for k, v in obj.items()}
+    own = model.state_dict()
+    missing = [k for k in own if k not in obj]
+    unexpected = [k for k in obj if k not in own]
+    if missing or unexpected:
+        first = f"first missing key {missing[0]!r}" if missing else f"first unexpected key {unexpected[0]!r}"
+        raise ValueError(f"checkpoint {path} does not match the model: {len(missing)} missing, "
+                         f"{len(unexpected)} unexpected keys; {first}"
+                         + (f"; first unexpected key {unexpected[0]!r}" if missing and unexpected else "")
+                         + " (wrong architecture, or a head with another number of classes: see --num-classes)")
+    for k, v in own.items():
+        if tuple(obj[k].shape) != tuple(v.shape):
+            raise ValueError(f"checkpoint {path}: key {k!r} has shape {tuple(obj[k].shape)} but the "
+                             f"model expects {tuple(v.shape)} (see --num-classes)")
+    model.load_state_dict(obj, strict=True)
+
+
+def prepare(arch: str, *, seed: int = 0, checkpoint=None, num_classes: int | None = None):
+    model = build_skeleton(arch, seed)
+    if num_classes is not None:
+        replace_head(model, num_classes, seed)
+    if checkpoint is not None:
+        load_checkpoint(model, checkpoint)
+    elif ":" not in arch:  # custom builders own their initialization (they may load weights)
+        condition_random_model(model, seed)
+    model.eval()
+    bad = [n for n, m in model.named_modules() if m.training]
+    if bad:  # a module overriding eval()/train() would silently keep dropout or batch statistics
+        raise ClassifierError(f"model is not in eval mode after .eval(): {bad[0] or 'root'}")
+    return model
+
+
+def export_onnx(model, path: Path, crop: int, opset: int = 18, seed: int = 0) -> None:
+    import torch
+    torch.manual_seed(seed)
+    dummy = torch.randn(2, 3, crop, crop)  # seeded; batch 2 so batch is not specialized to 1
+    with torch.no_grad():
+        a, b = model(dummy), model(dummy)
+    if not torch.equal(a, b):
+        raise ClassifierError("model output is not deterministic in eval mode (dropout or batch "
+                              "statistics still active?)")
+    if a.ndim != 2:
+        raise ClassifierError(f"model output has shape {tuple(a.shape)}; a classifier returns "
+                              "[batch, classes]")
+    with warnings.catch_warnings(), contextlib.redirect_stderr(io.StringIO()):
+        warnings.simplefilter("ignore")
+        torch.onnx.export(model, (dummy,), str(path), input_names=["pixel_values"],
+                          output_names=["logits"], opset_version=opset, dynamo=False,
+                          dynamic_axes={"pixel_values": {0: "batch"}, "logits": {0: "batch"}})
+
+
+def quantize_int8(src: Path, dst: Path) -> dict:
+    """Dynamic int8 on the weight-bearing MatMul/Gemm nodes only: int8 weights per output channel,
+    uint8 activations quantized per tensor at run time (MatMulInteger / DynamicQuantizeLinear,
+    all in the wasm CPU EP). Convolutions, activation x activation MatMuls (attention) and
+    everything else stay fp32: quantizing every Conv (ConvInteger) moved resnet18's logits by
+    0.85 (cosine 0.998) and static QDQ by 27 -- far outside the int8 band. Returns the record
+    written to the manifest's source.quantization."""
+    import onnx
+    from onnxruntime.quantization import QuantType, quantize_dynamic
+    graph = onnx.load(str(src), load_external_data=False).graph
+    weights = {i.name for i in graph.initializer}
+    nodes = [n.name for n in graph.node
+             if n.op_type in ("MatMul", "Gemm") and len(n.input) > 1 and n.input[1] in weights]
+    if nodes:
+        quantize_dynamic(str(src), str(dst), weight_type=QuantType.QInt8, per_channel=True,
+                         op_types_to_quantize=["MatMul", "Gemm"], nodes_to_quantize=nodes)
+    else:
+        Path(dst).write_bytes(Path(src).read_bytes())
+    total = sum(1 for n in graph.node if n.op_type in ("Conv", "MatMul", "Gemm"))
+    return {"method": "onnxruntime quantize_dynamic", "weights": "int8 symmetric per output channel",
+            "activations": "uint8 per tensor, dynamic (computed at run time)",
+            "op_types": ["MatMul", "Gemm"], "nodes_quantized": len(nodes),
+            "nodes_kept_fp32": total - len(nodes),
+            "kept_fp32": "Conv and activation x activation MatMul (attention)"}
+
+
+def convert_fp16(src: Path, dst: Path) -> None:
+    """fp16 weights and compute; float32 inputs/outputs so the package contract is unchanged."""
+    import onnx
+    from onnxruntime.transformers.float16 import convert_float_to_float16
+    m = convert_float_to_float16(onnx.load(str(src)), keep_io_types=True)
+    onnx.save(m, str(dst))
+
+
+def package_manifest(name: str, classes: int, crop: int, pre: Preprocess, *, multi_label: bool,
+                     labels: list[str] | None, precision: str, source: dict) -> dict:
+    from . import manifest as mf
+    return {
+        "format": mf.FORMAT, "name": name, "dims": {"classes": classes},
+        "components": {"classifier": {
+            "file": "model.onnx", "sha256": "", "bytes": 0,
+            "inputs": [{"name": "pixel_values", "dtype": "float32", "shape": ["batch", 3, crop, crop]}],
+            "outputs": [{"name": "logits", "dtype": "float32", "shape": ["batch", "classes"]}]}},
+        "generator": {"type": "classifier", "component": "classifier",
+                      "io": {"pixel_values": "pixel_values", "logits": "logits"},
+                      "preprocess": pre.manifest(),
+                      "postprocess": "sigmoid" if multi_label else "softmax", "top_k": 5,
+                      "labels": labels or [f"class {i}" for i in range(classes)]},
+        "source": {**source, "precision": precision},
+    }
+
+
+def export_classifier(arch: str, out: str | Path, *, seed: int = 0, checkpoint=None,
+                      num_classes: int | None = None, multi_label: bool = False, opset: int = 18,
+                      precision: str = "fp32", crop: int | None = None,
+                      labels: list[str] | None = None, name: str | None = None) -> Path:
+    """Writes out/{model.onnx, weft.json}. The fp32 graph is always exported first; int8/fp16
+    packages are derived from it (and validated against PyTorch like any other)."""
+    import tempfile
+
+    from . import manifest as mf
+    if precision not in ("fp32", "int8", "fp16"):
+        raise ValueError(f"precision {precision!r}: expected fp32, int8 or fp16")
+    if opset < 13:
+        raise ValueError(f"opset {opset}: classifiers need opset >= 13")
+    out = Path(out)
+    out.mkdir(parents=True, exist_ok=True)
+    model = prepare(arch, seed=seed, checkpoint=checkpoint, num_classes=num_classes)
+    pre = default_preprocess(arch.split(":")[-1], crop)
+    with tempfile.TemporaryDirectory() as tmp:
+        fp32 = Path(tmp) / "fp32.onnx"
+        export_onnx(model, fp32, pre.crop, opset, seed)
+        quantization = {"fp32": lambda s, d: Path(d).write_bytes(Path(s).read_bytes()),
+                        "int8": quantize_int8, "fp16": convert_fp16}[precision](fp32, out / "model.onnx")
+    import torch
+    with torch.no_grad():
+        classes = int(model(torch.zeros(1, 3, pre.crop, pre.crop)).shape[1])
+    if labels is not None and len(labels) != classes:
+        raise ValueError(f"--labels: {len(labels)} labels for {classes} classes")
+    source = {"kind": "classifier", "arch": arch, "seed": seed, "num_classes": num_classes,
+              "checkpoint": str(checkpoint) if checkpoint else None, "opset": opset,
+              "revision": EXPORT_REVISION}
+    if checkpoint is None and ":" not in arch:
+        source["random_init"] = (f"seeded torchvision init; BatchNorm statistics from "
+                                 f"{CALIBRATION_IMAGES} generated images; head Linear N(0, {HEAD_STD})")
+    if precision == "int8":
+        source["quantization"] = quantization
+    m = package_manifest(name or arch.split(":")[-1], classes, pre.crop, pre, multi_label=multi_label,
+                         labels=labels, precision=precision, source=source)
+    mf.write_manifest(mf.fill_file_info(m, out), out)
+    return out

@@ -1,0 +1,242 @@
+"""PyTorch modules with the fixed signatures that become the package's ONNX graphs.
+
+The decoder graphs are written out explicitly over transformers' own sub-modules (the same
+weights, embeddings, norms and heads) so the KV cache is plain tensors in and out: no Cache
+objects, no data-dependent branches, positions derived from the cache length inside the graph.
+They are never trusted: validate.py grades each against transformers' MusicgenForConditionalGeneration.
+"""
+from __future__ import annotations
+
+import torch
+from torch import nn
+
+
+def _heads(x, n_heads):  # [B, S, D] -> [B, H, S, hd]
+    b, s, d = x.shape
+    return x.view(b, s, n_heads, d // n_heads).transpose(1, 2)
+
+
+def _attend(q, k, v, bias):
+    w = torch.matmul(q, k.transpose(2, 3)) * (q.shape[-1] ** -0.5)
+    if bias is not None:
+        w = w + bias
+    w = torch.softmax(w, dim=-1)
+    o = torch.matmul(w, v).transpose(1, 2)
+    return o.reshape(o.shape[0], o.shape[1], -1)
+
+
+class DecoderCore(nn.Module):
+    """MusicGen's LM over explicit tensors: x += SA(ln(x)); x += XA(ln(x), cond); x += FF(ln(x))."""
+
+    def __init__(self, model):
+        super().__init__()
+        lm = model.decoder
+        dec = lm.model.decoder
+        self.embed = dec.embed_tokens
+        self.layers = dec.layers
+        self.norm = dec.layer_norm
+        self.heads = lm.lm_heads
+        self.proj = getattr(model, "enc_to_dec_proj", None)
+        self.register_buffer("positions", dec.embed_positions.weights.clone(), persistent=False)
+        self.nq = lm.config.num_codebooks
+        self.n_heads = lm.config.num_attention_heads
+
+    def condition(self, enc_states, enc_mask):
+        """T5 states -> the decoder's condition: projected, then zeroed where the mask is 0."""
+        h = self.proj(enc_states) if self.proj is not None else enc_states
+        return h * enc_mask[..., None].to(h.dtype)
+
+    def cross_kv(self, cond):
+        kv = []
+        for layer in self.layers:
+            a = layer.encoder_attn
+            kv.append((_heads(a.k_proj(cond), self.n_heads), _heads(a.v_proj(cond), self.n_heads)))
+        return kv
+
+    def forward(self, input_ids, enc_mask, cross, past=None, causal=True, last_only=True):
+        """input_ids [B*nq, S]; enc_mask [B, L]; cross/past: per-layer (k, v) [B, H, *, hd].
+        Returns logits [B, nq, S', V] (S' = 1 when last_only) and the new self-attention K/V."""
+        s = input_ids.shape[-1]
+        codes = input_ids.reshape(-1, self.nq, s)
+        h = sum(self.embed[q](codes[:, q]) for q in range(self.nq))
+        start = past[0][0].shape[2] if past is not None else 0  # tokens already seen
+        h = h + self.positions[start:start + s]
+        self_bias = None
+        if causal:
+            i = torch.arange(s, device=h.device)[:, None] + start
+            j = torch.arange(start + s, device=h.device)[None, :]
+            self_bias = torch.where(j <= i, 0.0, torch.finfo(h.dtype).min).to(h.dtype)
+        min_val = torch.finfo(h.dtype).min
+        cross_bias = ((1.0 - enc_mask.to(h.dtype)) * min_val)[:, None, None, :]
+        present = []
+        for n, layer in enumerate(self.layers):
+            sa = layer.self_attn
+            x = layer.self_attn_layer_norm(h)
+            k, v = _heads(sa.k_proj(x), self.n_heads), _heads(sa.v_proj(x), self.n_heads)
+            if past is not None:
+                k, v = torch.cat([past[n][0], k], 2), torch.cat([past[n][1], v], 2)
+            present.append((k, v))
+            h = h + sa.out_proj(_attend(_heads(sa.q_proj(x), self.n_heads), k, v, self_bias))
+            xa = layer.encoder_attn
+            x = layer.encoder_attn_layer_norm(h)
+            ck, cv = cross[n]
+            h = h + xa.out_proj(_attend(_heads(xa.q_proj(x), self.n_heads), ck, cv, cross_bias))
+            x = layer.final_layer_norm(h)
+            h = h + layer.fc2(layer.activation_fn(layer.fc1(x)))
+        h = self.norm(h)
+        if last_only:
+            h = h[:, -1:]
+        return torch.stack([head(h) for head in self.heads], dim=1), present
+
+
+def _flat(kv):
+    return [t for pair in kv for t in pair]
+
+
+def _pairs(flat):
+    return [(flat[i], flat[i + 1]) for i in range(0, len(flat), 2)]
+
+
+class CrossKV(nn.Module):
+    """decoder_cross_kv: (encoder_hidden_states, encoder_attention_mask) -> cross.{i}.{key,value}.
+    Run once per request; its outputs are fixed state of the prefill and step graphs."""
+
+    def __init__(self, core):
+        super().__init__()
+        self.core = core
+
+    def forward(self, encoder_hidden_states, encoder_attention_mask):
+        return tuple(_flat(self.core.cross_kv(
+            self.core.condition(encoder_hidden_states, encoder_attention_mask))))
+
+
+class Prefill(nn.Module):
+    """decoder_prefill: the whole prompt in one run, causal, logits of the last position only."""
+
+    def __init__(self, core):
+        super().__init__()
+        self.core = core
+
+    def forward(self, input_ids, encoder_attention_mask, *cross):
+        logits, present = self.core(input_ids, encoder_attention_mask, _pairs(cross))
+        return (logits[:, :, 0], *_flat(present))
+
+
+class Step(nn.Module):
+    """decoder_step: one new position per codebook on top of the carried cache (no If, no mask:
+    a single query may see every cached position)."""
+
+    def __init__(self, core):
+        super().__init__()
+        self.core = core
+        self.layers = len(core.layers)
+
+    def forward(self, input_ids, encoder_attention_mask, *kv):
+        cross, past = _pairs(kv[:2 * self.layers]), _pairs(kv[2 * self.layers:])
+        logits, present = self.core(input_ids, encoder_attention_mask, cross, past, causal=False)
+        return (logits[:, :, 0], *_flat(present))
+
+
+class MergedBranch(nn.Module):
+    """One branch of transformers.js' decoder_model_merged: logits [B*nq, S, V] and presents
+    ordered present.{i}.decoder.key, .decoder.value, .encoder.key, .encoder.value."""
+
+    def __init__(self, core, with_past: bool):
+        super().__init__()
+        self.core = core
+        self.with_past = with_past
+
+    def forward(self, input_ids, encoder_attention_mask, encoder_hidden_states, *past):
+        if self.with_past:
+            quads = [past[i:i + 4] for i in range(0, len(past), 4)]
+            self_kv = [(q[0], q[1]) for q in quads]
+            cross = [(q[2], q[3]) for q in quads]
+        else:
+            self_kv = None
+            cross = self.core.cross_kv(self.core.condition(encoder_hidden_states,
+                                                           encoder_attention_mask))
+        logits, present = self.core(input_ids, encoder_attention_mask, cross, self_kv,
+                                    causal=True, last_only=False)
+        b, nq, s, v = logits.shape
+        out = [logits.reshape(b * nq, s, v)]
+        for (k, vv), (ck, cv) in zip(present, cross):
+            out += [k, vv, ck, cv]
+        return tuple(out)
+
+
+class TextEncoder(nn.Module):
+    """T5 encoder. Exported with eager attention: the SDPA path's reshape of a transposed view
+    fails under torch.export with a symbolic sequence length (same math, graded vs PyTorch)."""
+
+    def __init__(self, model):
+        super().__init__()
+        import copy
+        self.t5 = copy.deepcopy(model.text_encoder)
+        self.t5.set_attn_implementation("eager")
+
+    def forward(self, input_ids, attention_mask):
+        return self.t5(input_ids=input_ids, attention_mask=attention_mask).last_hidden_state
+
+
+class EncodecEncode(nn.Module):
+    """audio [B, 1, N] at 32 kHz -> codes [B, nq, ceil(N / hop)] (int64)."""
+
+    def __init__(self, model):
+        super().__init__()
+        self.codec = model.audio_encoder
+
+    def forward(self, input_values):
+        emb = self.codec.encoder(input_values)
+        bw = self.codec.config.target_bandwidths[0]
+        return self.codec.quantizer.encode(emb, bw).transpose(0, 1)
+
+
+class EncodecDecode(nn.Module):
+    """transformers.js layout: audio_codes [1, B, nq, T] -> audio_values [B, 1, T * hop]."""
+
+    def __init__(self, model):
+        super().__init__()
+        self.codec = model.audio_encoder
+
+    def forward(self, audio_codes):
+        emb = self.codec.quantizer.decode(audio_codes[0].transpose(0, 1))
+        return self.codec.decoder(emb)
+
+
+def _conv1d_forward_symbolic(self, hidden_states):
+    """EncodecConv1d.forward with the extra right padding computed from the (symbolic) length in
+    integer arithmetic instead of float tensors + ceil + .item(), which torch.export cannot
+    trace. Same values: n_frames = ceil((length - stride) / stride); pad to n*stride + k - pt.
+    Drops transformers' short-input branch (length <= pad), so inputs must exceed the largest
+    reflect pad (a few frames); the manifest records that minimum."""
+    length = hidden_states.shape[-1]
+    c = self.conv  # python ints from the conv itself (the module's buffers are tensors)
+    k = (c.kernel_size[0] - 1) * c.dilation[0] + 1
+    stride = c.stride[0]
+    pt = k - stride
+    # ceil((length - stride) / stride) == (length - 1) // stride with non-negative operands:
+    # ONNX integer Div truncates, so a negative numerator would round the wrong way.
+    n_frames = (length - 1) // stride
+    extra = n_frames * stride + k - pt - length
+    right = pt // 2
+    left = pt - right
+    if self.causal:
+        left, right = pt, 0
+    hidden_states = nn.functional.pad(hidden_states, (left, right + extra), mode=self.pad_mode)
+    hidden_states = self.conv(hidden_states)
+    if self.norm_type == "time_group_norm":
+        hidden_states = self.norm(hidden_states)
+    return hidden_states
+
+
+class symbolic_encodec_padding:
+    """Context manager: EncodecConv1d uses _conv1d_forward_symbolic while exporting."""
+
+    def __enter__(self):
+        from transformers.models.encodec import modeling_encodec as me
+        self._cls, self._orig = me.EncodecConv1d, me.EncodecConv1d.forward
+        me.EncodecConv1d.forward = _conv1d_forward_symbolic
+        return self
+
+    def __exit__(self, *exc):
+        self._cls.forward = self._orig

@@ -1,0 +1,140 @@
+"""A MusicGen package: export every component, grade each against transformers, then write
+weft.json (last: a folder without it is not a package), the transformers.js config files and
+the tokenizer. See docs/MUSICGEN.md for the manifest layout."""
+from __future__ import annotations
+
+import json
+import logging
+import shutil
+import time
+from pathlib import Path
+
+from .. import manifest as mf
+from .components import Dims, specs
+from .exporter import FIXED, WEIGHTS_FILE, export_components
+
+log = logging.getLogger(__name__)
+
+
+class ValidationError(RuntimeError):
+    pass
+
+
+def model_from_source(source: dict):
+    from .build import build_random, load_checkpoint
+    if source.get("builder") != "weft_models.musicgen":
+        raise ValueError(f"unknown source builder {source.get('builder')!r}")
+    if source.get("checkpoint"):
+        return load_checkpoint(source["checkpoint"], source.get("preset"))
+    return build_random(source["preset"], source["seed"])
+
+
+def manifest_for(name: str, dims: Dims, source: dict, reports: list[dict],
+                 config: dict) -> dict:
+    comps = {}
+    for s in specs(dims):
+        io = lambda lst: [{"name": n, "dtype": dt, "shape": sh} for n, dt, sh in lst]  # noqa
+        comps[s.name] = {"file": s.file, "sha256": "", "bytes": 0, "inputs": io(s.inputs),
+                         "outputs": io(s.outputs)}
+        if s.shared_weights:
+            comps[s.name]["external_data"] = [WEIGHTS_FILE]
+    L = "layers"
+    state = []
+    for kv in ("key", "value"):
+        # Cross-attention K/V: computed once per request by decoder_cross_kv, then fixed input
+        # of every prefill and step run.
+        state.append({"components": ["decoder_prefill", "decoder_step"],
+                      "input": f"cross.{{layer}}.{kv}", "count": L, "mode": "fixed",
+                      "init_from": {"component": "decoder_cross_kv",
+                                    "output": f"cross.{{layer}}.{kv}"}})
+        # Self-attention K/V: the prefill's presents start the cache; each step grows it by 1.
+        state.append({"component": "decoder_step", "input": f"past_key_values.{{layer}}.{kv}",
+                      "output": f"present.{{layer}}.{kv}", "count": L, "axis": 2,
+                      "mode": "grow", "init_from": {"component": "decoder_prefill",
+                                                    "output": f"present.{{layer}}.{kv}"}})
+    merged_state = [{"component": "decoder_model_merged",
+                     "input": f"past_key_values.{{layer}}.{part}.{kv}",
+                     "output": f"present.{{layer}}.{part}.{kv}", "count": L, "init": "empty",
+                     "axis": 2, "mode": "grow" if part == "decoder" else "fixed"}
+                    for part in ("decoder", "encoder") for kv in ("key", "value")]
+    d = {k: v for k, v in vars(dims).items()}
+    d["frame_rate"] = dims.sampling_rate // dims.hop
+    m = {
+        "format": mf.FORMAT, "name": name,
+        "dims": d,
+        "components": comps,
+        "state": state,
+        "constants": [],
+        "generator": {
+            "type": "musicgen",
+            "text_encoder": "text_encoder", "cross_kv": "decoder_cross_kv",
+            "prefill": "decoder_prefill", "step": "decoder_step",
+            "audio_encoder": "encodec_encode", "audio_decoder": "encodec_decode",
+            "io": {"text_ids": "input_ids", "text_mask": "attention_mask",
+                   "text_states": "last_hidden_state", "input_ids": "input_ids",
+                   "encoder_attention_mask": "encoder_attention_mask", "logits": "logits",
+                   "audio_in": "input_values", "codes_out": "audio_codes",
+                   "codes_in": "audio_codes", "audio_out": "audio_values"},
+            "codebooks": dims.codebooks, "special_token": dims.vocab,
+            "delay": list(range(dims.codebooks)),
+            "input_ids_layout": "rows = [cond requests; null requests] x codebooks",
+            "cfg": {"batch": "cond_then_null", "null_text": "zero states, zero mask",
+                    "formula": "null + (cond - null) * guidance_scale"},
+            "min_prompt_samples": 4 * dims.hop,
+        },
+        "generation": {"max_new_tokens": 30 * d["frame_rate"], "do_sample": True,
+                       "temperature": 1.0, "top_k": 250, "top_p": 0.0,
+                       "guidance_scale": 3.0, "duration_includes_prompt": True},
+        "compat": {"transformers_js": {"decoder": "decoder_model_merged",
+                                       "state": merged_state,
+                                       "load": "subfolder '' (files beside config.json)"}},
+        "source": source,
+        "validation": {"fp32": reports},
+    }
+    return m
+
+
+def write_hf_configs(model, out: Path) -> None:
+    cfg = model.config.to_dict()
+    cfg["architectures"] = ["MusicgenForConditionalGeneration"]
+    (out / "config.json").write_text(json.dumps(cfg, indent=2, default=str) + "\n")
+    g = {"decoder_start_token_id": model.config.decoder.vocab_size,
+         "pad_token_id": model.config.decoder.vocab_size,
+         "bos_token_id": model.config.decoder.vocab_size, "do_sample": True,
+         "guidance_scale": 3.0, "max_length": 1500, "top_k": 250}
+    (out / "generation_config.json").write_text(json.dumps(g, indent=2) + "\n")
+
+
+def export_package(model, out: str | Path, *, name: str, source: dict, opset: int = 18,
+                   validate: bool = True, tokenizer_dir: Path | None = None,
+                   progress=None) -> dict:
+    """Export + validate; returns {"times": ..., "reports": [...], "bytes": n}."""
+    from .check import check_package
+    from .tokenizer import write_tokenizer
+    from ..toy import threads_for
+    out = Path(out)
+    out.mkdir(parents=True, exist_ok=True)
+    (out / "weft.json").unlink(missing_ok=True)
+    t0 = time.perf_counter()
+    dims = Dims.of(model)
+    with threads_for(model):
+        times = export_components(model, out, opset=opset, progress=progress)
+        reports = []
+        if validate:
+            reports = [r.summary() for r in check_package(model, out, dims)]
+            bad = [r for r in reports if r["band"] != "PASS"]
+            if bad:
+                raise ValidationError(f"{out}: components not PASS vs transformers: {bad}")
+    write_hf_configs(model, out)
+    write_tokenizer(out, dims.text_vocab, tokenizer_dir)
+    src = dict(source, opset=opset)
+    m = manifest_for(name, dims, src, reports, model.config.to_dict())
+    mf.write_manifest(mf.fill_file_info(m, out), out)
+    total = sum(p.stat().st_size for p in out.iterdir() if p.is_file())
+    log.info("%s: %d bytes in %.1f s", out, total, time.perf_counter() - t0)
+    return {"times": times, "reports": reports, "bytes": total,
+            "seconds": time.perf_counter() - t0}
+
+
+def copy_tree(src: Path, dst: Path) -> None:
+    shutil.copytree(src, dst, dirs_exist_ok=True)

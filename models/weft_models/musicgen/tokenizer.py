@@ -1,0 +1,31 @@
+"""The text tokenizer file of a package: the checkpoint's own tokenizer.json when it has one,
+otherwise (random-weight builds) a small T5-style Unigram tokenizer with the T5 conventions
+(<pad>=0, </s>=1, <unk>=2, Metaspace, "</s>" appended) over the model's text vocabulary."""
+from __future__ import annotations
+
+import shutil
+import string
+from pathlib import Path
+
+
+def write_tokenizer(out: Path, vocab_size: int, src_dir: Path | None = None) -> Path:
+    dst = Path(out) / "tokenizer.json"
+    if src_dir is not None and (Path(src_dir) / "tokenizer.json").is_file():
+        shutil.copyfile(Path(src_dir) / "tokenizer.json", dst)
+        return dst
+    from tokenizers import Tokenizer, decoders, normalizers, pre_tokenizers, processors
+    from tokenizers.models import Unigram
+    pieces = ["<pad>", "</s>", "<unk>", "\u2581"]
+    words = ("music jazz piano rock drums bass guitar beat calm upbeat electronic ambient "
+             "lofi happy sad slow fast with and a the of 80s").split()
+    pieces += ["\u2581" + w for w in words] + list(string.ascii_lowercase + string.digits + ".,!")
+    pieces = pieces[:vocab_size]
+    vocab = [(p, 0.0 if i < 3 else -float(i) / 10) for i, p in enumerate(pieces)]
+    tok = Tokenizer(Unigram(vocab, unk_id=2, byte_fallback=False))
+    tok.normalizer = normalizers.Sequence([normalizers.Lowercase()])
+    tok.pre_tokenizer = pre_tokenizers.Metaspace()
+    tok.decoder = decoders.Metaspace()
+    tok.post_processor = processors.TemplateProcessing(single="$A </s>",
+                                                       special_tokens=[("</s>", 1)])
+    tok.save(str(dst))
+    return dst

@@ -1,0 +1,79 @@
+"""sanitize / quantize a MusicGen package into a new folder, then grade the result against
+transformers with the same checks as the export, recording the metrics in its weft.json."""
+from __future__ import annotations
+
+import json
+import logging
+import shutil
+from pathlib import Path
+
+import onnx
+
+from .. import manifest as mf
+from .exporter import WEIGHTS_FILE
+from .onnx_tools import SharedWeights
+
+log = logging.getLogger(__name__)
+MODES = ("sanitize", "int8", "fp16")
+
+
+def _convert(proto: onnx.ModelProto, mode: str, src: Path, tmp: Path) -> onnx.ModelProto:
+    if mode == "sanitize":
+        from ..sanitize import sanitize_model
+        return sanitize_model(proto)
+    if mode == "fp16":
+        from onnxruntime.transformers.float16 import convert_float_to_float16
+        # fp32 inputs/outputs kept: the runtime's feeds and state stay as in the manifest.
+        return convert_float_to_float16(proto, keep_io_types=True, disable_shape_infer=True)
+    from onnxruntime.quantization import QuantType, quantize_dynamic
+
+    from ..sanitize import sanitize_model
+    inp, out = tmp / "in.onnx", tmp / "out.onnx"
+    # Folded first: EnCodec's weight-norm weights are computed (Mul) in the exported graph, and
+    # the quantizer only quantizes weights that are initializers.
+    onnx.save(sanitize_model(proto), str(inp))
+    quantize_dynamic(str(inp), str(out), weight_type=QuantType.QInt8,
+                     op_types_to_quantize=["MatMul", "Gemm"])
+    return onnx.load(str(out))
+
+
+def transform_package(src: str | Path, dst: str | Path, mode: str, *, validate: bool = True,
+                      progress=None) -> dict:
+    if mode not in MODES:
+        raise ValueError(f"unknown mode {mode!r}; known: {', '.join(MODES)}")
+    from .check import check_package
+    from .components import Dims
+    from .package import model_from_source
+    src, dst = Path(src), Path(dst)
+    m = mf.read_manifest(src)
+    if src.resolve() == dst.resolve():
+        raise ValueError(f"{dst}: write the {mode} package to another folder")
+    dst.mkdir(parents=True, exist_ok=True)
+    (dst / "weft.json").unlink(missing_ok=True)
+    for f in src.iterdir():
+        if f.is_file() and f.suffix != ".onnx" and f.name not in ("weft.json", WEIGHTS_FILE):
+            shutil.copyfile(f, dst / f.name)
+    tmp = dst / ".tmp"
+    tmp.mkdir(exist_ok=True)
+    store = SharedWeights(dst / WEIGHTS_FILE)
+    try:
+        for name, comp in m["components"].items():
+            proto = onnx.load(str(src / comp["file"]))  # external data loaded too
+            proto = _convert(proto, mode, src, tmp)
+            if comp.get("external_data"):
+                store.externalize(proto)
+            onnx.save(proto, str(dst / comp["file"]))
+            if progress:
+                progress(name)
+    finally:
+        store.close()
+        shutil.rmtree(tmp, ignore_errors=True)
+    model = model_from_source(m["source"])
+    reports = []
+    if validate:
+        reports = [r.summary() for r in check_package(model, dst, Dims.of(model))]
+    m["validation"] = {**m.get("validation", {}), mode: reports}
+    m["name"] = f"{m['name']}-{mode}" if mode != "sanitize" else m["name"]
+    mf.write_manifest(mf.fill_file_info(m, dst), dst)
+    log.info("%s -> %s (%s): %s", src, dst, mode, json.dumps(reports))
+    return {"reports": reports}

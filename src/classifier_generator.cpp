@@ -1,0 +1,168 @@
+#include "weft/classifier_generator.h"
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <numeric>
+
+#include "json_util.h"
+#include "weft/error.h"
+#include "weft/model.h"
+
+namespace weft {
+namespace ju = json_util;
+
+ClassifierSpec classifierSpec(const Manifest& m) {
+  const char* kP = "weft.json: ";
+  const Json& g = m.generator.raw;
+  const Component& c = *m.component(m.generator.component);
+  ClassifierSpec s;
+  s.image = ImageSpec::parse(ju::require(g, "preprocess", kP, "generator"), "generator.preprocess");
+  const TensorDesc& in = *c.findInput(*m.generator.role("pixel_values"));
+  const TensorDesc& out = *c.findOutput(*m.generator.role("logits"));
+  if (in.dtype != DType::Float32 || out.dtype != DType::Float32)
+    ju::fail(kP, "generator.io", "a classifier needs float32 '" + in.name + "' and '" + out.name + "'");
+  // The graph input is [batch, 3, H, W]; fixed H and W must equal the preprocessed size.
+  const auto size = s.image.outputSize(s.image.crop[0] ? s.image.crop[0] : 1, s.image.crop[1] ? s.image.crop[1] : 1);
+  if (in.shape.size() != 4 || !in.shape[1].fixed() || in.shape[1].value != 3)
+    ju::fail(kP, "generator.io.pixel_values", "input '" + in.name + "' must be [batch, 3, height, width] but is " + shapeString(in.shape));
+  if (s.image.crop[0] == 0 && s.image.resizeShorter)
+    ju::fail(kP, "generator.preprocess", "a shorter-side resize needs a crop to give a fixed input size");
+  for (int a = 0; a < 2; ++a)
+    if (in.shape[2 + a].fixed() && in.shape[2 + a].value != size[a])
+      ju::fail(kP, "generator.preprocess", "gives " + std::to_string(size[0]) + "x" + std::to_string(size[1]) +
+                                               " but input '" + in.name + "' is " + shapeString(in.shape));
+  if (out.shape.size() != 2 || !out.shape[1].fixed())
+    ju::fail(kP, "generator.io.logits", "output '" + out.name + "' must be [batch, classes] with fixed classes but is " + shapeString(out.shape));
+  s.classes = out.shape[1].value;
+  const std::string post = g.contains("postprocess") ? ju::asString(g["postprocess"], kP, "generator.postprocess") : "softmax";
+  if (post != "softmax" && post != "sigmoid") ju::fail(kP, "generator.postprocess", "must be 'softmax' or 'sigmoid', got '" + post + "'");
+  s.sigmoid = post == "sigmoid";
+  if (g.contains("top_k")) s.topK = ju::asInt(g["top_k"], kP, "generator.top_k");
+  if (s.topK < 1) ju::fail(kP, "generator.top_k", "must be >= 1");
+  if (g.contains("labels")) {
+    const Json& l = g["labels"];
+    ju::expectArray(l, kP, "generator.labels");
+    if (static_cast<std::int64_t>(l.size()) != s.classes)
+      ju::fail(kP, "generator.labels", std::to_string(l.size()) + " labels but output '" + out.name + "' has " +
+                                           std::to_string(s.classes) + " classes");
+    for (std::size_t i = 0; i < l.size(); ++i) s.labels.push_back(ju::asString(l[i], kP, ju::index("generator.labels", i)));
+  } else {
+    for (std::int64_t i = 0; i < s.classes; ++i) s.labels.push_back("class " + std::to_string(i));
+  }
+  return s;
+}
+
+ClassifierGenerator::ClassifierGenerator(std::shared_ptr<const Model> model, const Json& options)
+    : Generator(std::move(model)) {
+  ju::expectObject(options, "", "options");
+  spec_ = classifierSpec(this->model().manifest());
+  topK_ = spec_.topK;
+  for (auto it = options.begin(); it != options.end(); ++it) {
+    const std::string p = "options." + it.key();
+    if (it.key() == "width") width_ = ju::asInt(it.value(), "", p);
+    else if (it.key() == "height") height_ = ju::asInt(it.value(), "", p);
+    else if (it.key() == "top_k") topK_ = ju::asInt(it.value(), "", p);
+    else throw Error(p + ": unknown option (a classifier takes width, height, top_k)");
+  }
+  if (!options.contains("width") || !options.contains("height"))
+    throw Error("classifier: options need the image's width and height");
+  if (topK_ < 1) throw Error("options.top_k: must be >= 1, got " + std::to_string(topK_));
+  spec_.image.checkInput(width_, height_);  // before anyone allocates the pixels
+  const Manifest& m = this->model().manifest();
+  const Component& c = *m.component(m.generator.component);
+  pixelsHost_ = addHostBuffer(DType::Float32);
+  logitsHost_ = addHostBuffer(DType::Float32);
+  plan_ = planTemplate(c.name, {{*m.generator.role("pixel_values"), pixelsHost_}},
+                       {HostOutput{*m.generator.role("logits"), logitsHost_, -1}});
+  const auto size = spec_.image.outputSize(height_, width_);
+  for (PlanInput& p : plan_.inputs)
+    if (p.source == Source::Host) p.shape = {1, 3, size[0], size[1]};
+}
+
+float* ClassifierGenerator::onPushView(std::size_t n) {
+  if (pushed_) throw Error("classifier: the image was already pushed (one image per generator)");
+  if (static_cast<std::int64_t>(n) != width_ * height_)
+    throw Error("classifier: pushView(" + std::to_string(n) + ") but the image has " + std::to_string(width_) + "x" +
+                std::to_string(height_) + " = " + std::to_string(width_ * height_) + " pixels");
+  pixels_.assign(n, 0u);
+  return reinterpret_cast<float*>(pixels_.data());
+}
+
+void ClassifierGenerator::onPush(std::size_t n) {
+  if (pixels_.empty() || n != pixels_.size())
+    throw Error("classifier: push(" + std::to_string(n) + ") must follow pushView() of the image's " +
+                std::to_string(width_ * height_) + " pixels");
+  pushed_ = true;
+}
+
+void ClassifierGenerator::onFinish() {
+  if (!pushed_) throw Error("classifier: finish() before the image was pushed");
+}
+
+std::optional<Plan> ClassifierGenerator::makePlan() {
+  if (!pushed_ || planned_) return std::nullopt;
+  const auto t0 = std::chrono::steady_clock::now();
+  std::vector<float> tensor;
+  preprocessRgba(reinterpret_cast<const std::uint8_t*>(pixels_.data()), width_, height_, spec_.image, tensor);
+  pixels_.clear();
+  pixels_.shrink_to_fit();
+  HostBuffer& b = host(pixelsHost_);
+  b.resize(tensor.size());
+  std::copy(tensor.begin(), tensor.end(), b.as<float>());
+  preprocessMs_ = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+  planned_ = true;
+  return plan_;
+}
+
+int ClassifierGenerator::onAccept() {
+  HostBuffer& out = host(logitsHost_);
+  if (static_cast<std::int64_t>(out.size()) != spec_.classes)
+    throw Error("classifier: the model returned " + std::to_string(out.size()) + " logits, expected " + std::to_string(spec_.classes));
+  const float* l = out.as<float>();
+  logits_.assign(l, l + out.size());
+  for (float v : logits_)
+    if (!std::isfinite(v)) throw Error("classifier: the model returned a non-finite logit (NaN or infinity)");
+  scores_.resize(logits_.size());
+  if (spec_.sigmoid) {
+    for (std::size_t i = 0; i < logits_.size(); ++i) scores_[i] = 1.0f / (1.0f + std::exp(-logits_[i]));
+  } else {  // stable softmax in double
+    const float mx = *std::max_element(logits_.begin(), logits_.end());
+    double sum = 0;
+    for (float v : logits_) sum += std::exp(static_cast<double>(v) - mx);
+    for (std::size_t i = 0; i < logits_.size(); ++i) scores_[i] = static_cast<float>(std::exp(static_cast<double>(logits_[i]) - mx) / sum);
+  }
+  // Top-k by score; ties keep the lower class index first (like a stable sort).
+  top_.resize(logits_.size());
+  std::iota(top_.begin(), top_.end(), 0);
+  const std::size_t k = static_cast<std::size_t>(std::min<std::int64_t>(topK_, spec_.classes));
+  std::partial_sort(top_.begin(), top_.begin() + k, top_.end(), [&](std::int64_t a, std::int64_t b) {
+    return scores_[a] != scores_[b] ? scores_[a] > scores_[b] : a < b;
+  });
+  top_.resize(k);
+  host(pixelsHost_).clear();
+  accepted_ = true;
+  return static_cast<int>(logits_.size());
+}
+
+void ClassifierGenerator::release() {
+  pixels_.clear();
+  pixels_.shrink_to_fit();
+  logits_.clear();
+  scores_.clear();
+  top_.clear();
+  accepted_ = true;
+}
+
+void ClassifierGenerator::addStats(Json& s) const {
+  Json top = Json::array();
+  for (std::int64_t i : top_)
+    top.push_back({{"index", i}, {"label", spec_.labels[static_cast<std::size_t>(i)]}, {"score", scores_[static_cast<std::size_t>(i)]}});
+  s["width"] = width_;
+  s["height"] = height_;
+  s["postprocess"] = spec_.sigmoid ? "sigmoid" : "softmax";
+  s["preprocess_ms"] = preprocessMs_;
+  s["top"] = std::move(top);
+}
+
+}  // namespace weft

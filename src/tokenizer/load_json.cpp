@@ -1,0 +1,249 @@
+// Hugging Face tokenizer.json → Pipeline. Errors name the JSON path of the problem.
+#include <nlohmann/json.hpp>
+
+#include "pipeline.h"
+
+namespace weft::tok {
+namespace {
+
+using Json = nlohmann::json;
+
+const Json& req(const Json& o, const char* k, const std::string& path) {
+  if (!o.is_object()) fail("tokenizer.json: " + path + ": expected an object");
+  const auto it = o.find(k);
+  if (it == o.end()) fail("tokenizer.json: " + path + ": missing field '" + k + "'");
+  return *it;
+}
+std::string str(const Json& o, const char* k, const std::string& path) {
+  const Json& v = req(o, k, path);
+  if (!v.is_string()) fail("tokenizer.json: " + path + "." + k + ": expected a string");
+  return v.get<std::string>();
+}
+template <class T>
+T opt(const Json& o, const char* k, T dflt) {
+  const auto it = o.find(k);
+  return it == o.end() || it->is_null() ? dflt : it->get<T>();
+}
+std::string optStr(const Json& o, const char* k) {
+  const auto it = o.find(k);
+  return it == o.end() || !it->is_string() ? std::string() : it->get<std::string>();
+}
+
+void normalizer(const Json& j, const std::string& path, Pipeline& p) {
+  if (j.is_null()) return;
+  const std::string t = str(j, "type", path);
+  if (t == "Sequence") {
+    const Json& list = req(j, "normalizers", path);
+    for (std::size_t i = 0; i < list.size(); ++i) normalizer(list[i], path + ".normalizers[" + std::to_string(i) + "]", p);
+  } else if (t == "BertNormalizer") {
+    const bool lower = opt(j, "lowercase", true);
+    p.normalizers.push_back(makeBertNormalizer(opt(j, "clean_text", true), opt(j, "handle_chinese_chars", true),
+                                               opt(j, "strip_accents", lower), lower));
+  } else if (t == "Precompiled") {
+    const std::string b64 = str(j, "precompiled_charsmap", path);
+    std::string bin;  // base64
+    unsigned v = 0;
+    int bits = 0;
+    for (char c : b64) {
+      int d = c >= 'A' && c <= 'Z' ? c - 'A' : c >= 'a' && c <= 'z' ? c - 'a' + 26 : c >= '0' && c <= '9' ? c - '0' + 52
+            : c == '+' ? 62 : c == '/' ? 63 : -1;
+      if (c == '=') break;
+      if (d < 0) fail("tokenizer.json: " + path + ".precompiled_charsmap: invalid base64");
+      v = (v << 6) | static_cast<unsigned>(d);
+      bits += 6;
+      if (bits >= 8) { bits -= 8; bin += static_cast<char>((v >> bits) & 0xFF); }
+    }
+    p.normalizers.push_back(makePrecompiled(std::move(bin)));
+  } else if (t == "Strip") {
+    p.normalizers.push_back(makeStrip(opt(j, "strip_left", true), opt(j, "strip_right", true)));
+  } else if (t == "Replace") {
+    const Json& pat = req(j, "pattern", path);
+    const bool re = pat.contains("Regex");
+    const std::string s = re ? str(pat, "Regex", path + ".pattern") : str(pat, "String", path + ".pattern");
+    p.normalizers.push_back(makeReplace(s, re, str(j, "content", path)));
+  } else if (t == "Prepend") {
+    p.normalizers.push_back(makePrepend(str(j, "prepend", path)));
+  } else if (t == "Lowercase") {
+    p.normalizers.push_back(makeLowercase());
+  } else {
+    fail("tokenizer.json: " + path + ": unsupported normalizer type '" + t + "'");
+  }
+}
+
+int prependScheme(const Json& j) {
+  const std::string s = optStr(j, "prepend_scheme");
+  if (s.empty()) return opt(j, "add_prefix_space", true) ? 0 : 2;
+  if (s == "always") return 0;
+  if (s == "first") return 1;
+  if (s == "never") return 2;
+  fail("tokenizer.json: unknown prepend_scheme '" + s + "'");
+}
+
+std::unique_ptr<PreTokenizer> preTokenizer(const Json& j, const std::string& path) {
+  if (j.is_null()) return nullptr;
+  const std::string t = str(j, "type", path);
+  if (t == "ByteLevel") return makeByteLevelPre(opt(j, "add_prefix_space", true), opt(j, "use_regex", true));
+  if (t == "BertPreTokenizer") return makeBertPre();
+  if (t == "WhitespaceSplit") return makeWhitespaceSplit();
+  if (t == "Metaspace") return makeMetaspacePre(opt<std::string>(j, "replacement", "\xE2\x96\x81"), prependScheme(j), opt(j, "split", true));
+  if (t == "Sequence") {
+    std::vector<std::unique_ptr<PreTokenizer>> parts;
+    const Json& list = req(j, "pretokenizers", path);
+    for (std::size_t i = 0; i < list.size(); ++i) parts.push_back(preTokenizer(list[i], path + ".pretokenizers[" + std::to_string(i) + "]"));
+    return makeSequencePre(std::move(parts));
+  }
+  fail("tokenizer.json: " + path + ": unsupported pre_tokenizer type '" + t + "'");
+}
+
+std::vector<std::string> vocabById(const Json& v, const std::string& path) {
+  if (!v.is_object()) fail("tokenizer.json: " + path + ": expected an object of token → id");
+  std::vector<std::string> out(v.size());
+  for (auto it = v.begin(); it != v.end(); ++it) {
+    if (!it.value().is_number_integer()) fail("tokenizer.json: " + path + "['" + it.key() + "']: expected an integer id");
+    const auto id = it.value().get<std::int64_t>();
+    if (id < 0 || static_cast<std::size_t>(id) >= out.size())
+      fail("tokenizer.json: " + path + "['" + it.key() + "']: id " + std::to_string(id) + " is not in [0, " + std::to_string(out.size()) + ")");
+    out[id] = it.key();
+  }
+  return out;
+}
+
+std::unique_ptr<Model> model(const Json& j) {
+  const std::string t = str(j, "type", "model");
+  if (t == "BPE") {
+    BpeSpec s;
+    s.vocab = vocabById(req(j, "vocab", "model"), "model.vocab");
+    const Json& merges = req(j, "merges", "model");
+    if (!merges.is_array()) fail("tokenizer.json: model.merges: expected an array");
+    for (std::size_t i = 0; i < merges.size(); ++i) {
+      const Json& m = merges[i];
+      if (m.is_string()) {
+        const std::string v = m.get<std::string>();
+        const auto sp = v.find(' ', 1);
+        if (sp == std::string::npos) fail("tokenizer.json: model.merges[" + std::to_string(i) + "]: expected \"a b\"");
+        s.merges.emplace_back(v.substr(0, sp), v.substr(sp + 1));
+      } else if (m.is_array() && m.size() == 2 && m[0].is_string() && m[1].is_string()) {
+        s.merges.emplace_back(m[0].get<std::string>(), m[1].get<std::string>());
+      } else {
+        fail("tokenizer.json: model.merges[" + std::to_string(i) + "]: expected \"a b\" or [a, b]");
+      }
+    }
+    s.unk = optStr(j, "unk_token");
+    s.fuseUnk = opt(j, "fuse_unk", false);
+    s.byteFallback = opt(j, "byte_fallback", false);
+    s.ignoreMerges = opt(j, "ignore_merges", false);
+    s.continuingPrefix = optStr(j, "continuing_subword_prefix");
+    s.endOfWordSuffix = optStr(j, "end_of_word_suffix");
+    if (opt(j, "dropout", 0.0) != 0.0) fail("tokenizer.json: model.dropout is not supported (it is random)");
+    return makeBpe(std::move(s));
+  }
+  if (t == "WordPiece")
+    return makeWordPiece(vocabById(req(j, "vocab", "model"), "model.vocab"), str(j, "unk_token", "model"),
+                         opt<std::string>(j, "continuing_subword_prefix", "##"), opt<std::size_t>(j, "max_input_chars_per_word", 100));
+  if (t == "Unigram") {
+    UnigramSpec s;
+    const Json& v = req(j, "vocab", "model");
+    if (!v.is_array()) fail("tokenizer.json: model.vocab: expected an array of [piece, score]");
+    for (std::size_t i = 0; i < v.size(); ++i) {
+      if (!v[i].is_array() || v[i].size() != 2 || !v[i][0].is_string() || !v[i][1].is_number())
+        fail("tokenizer.json: model.vocab[" + std::to_string(i) + "]: expected [piece, score]");
+      s.vocab.emplace_back(v[i][0].get<std::string>(), v[i][1].get<double>());
+    }
+    s.unk = opt<std::int32_t>(j, "unk_id", -1);
+    s.byteFallback = opt(j, "byte_fallback", false);
+    return makeUnigram(std::move(s));
+  }
+  fail("tokenizer.json: model.type: unknown model type '" + t + "' (supported: BPE, WordPiece, Unigram)");
+}
+
+void postProcessor(const Json& j, const std::string& path, Pipeline& p) {
+  if (j.is_null()) return;
+  const std::string t = str(j, "type", path);
+  if (t == "Sequence") {
+    const Json& list = req(j, "processors", path);
+    for (std::size_t i = 0; i < list.size(); ++i) postProcessor(list[i], path + ".processors[" + std::to_string(i) + "]", p);
+  } else if (t == "ByteLevel") {
+  } else if (t == "BertProcessing" || t == "RobertaProcessing") {
+    const Json& cls = req(j, "cls", path);
+    const Json& sep = req(j, "sep", path);
+    if (!cls.is_array() || cls.size() != 2 || !sep.is_array() || sep.size() != 2)
+      fail("tokenizer.json: " + path + ": cls / sep must be [token, id]");
+    p.prefix = {cls[1].get<std::int32_t>()};
+    p.suffix = {sep[1].get<std::int32_t>()};
+  } else if (t == "TemplateProcessing") {
+    const Json& single = req(j, "single", path);
+    const Json& specials = req(j, "special_tokens", path);
+    bool seenA = false;
+    for (std::size_t i = 0; i < single.size(); ++i) {
+      const std::string ip = path + ".single[" + std::to_string(i) + "]";
+      if (single[i].contains("Sequence")) { seenA = true; continue; }
+      const std::string name = str(req(single[i], "SpecialToken", ip), "id", ip + ".SpecialToken");
+      const auto it = specials.find(name);
+      if (it == specials.end()) fail("tokenizer.json: " + ip + ": special token '" + name + "' is not in special_tokens");
+      for (const auto& id : req(*it, "ids", path + ".special_tokens." + name)) (seenA ? p.suffix : p.prefix).push_back(id.get<std::int32_t>());
+    }
+  } else {
+    fail("tokenizer.json: " + path + ": unsupported post_processor type '" + t + "'");
+  }
+}
+
+void decoder(const Json& j, const std::string& path, Pipeline& p) {
+  if (j.is_null()) return;
+  const std::string t = str(j, "type", path);
+  if (t == "Sequence") {
+    const Json& list = req(j, "decoders", path);
+    for (std::size_t i = 0; i < list.size(); ++i) decoder(list[i], path + ".decoders[" + std::to_string(i) + "]", p);
+  } else if (t == "ByteLevel") {
+    p.decoders.push_back(makeByteLevelDecoder());
+  } else if (t == "WordPiece") {
+    p.decoders.push_back(makeWordPieceDecoder(opt<std::string>(j, "prefix", "##"), opt(j, "cleanup", true)));
+  } else if (t == "Metaspace") {
+    p.decoders.push_back(makeMetaspaceDecoder(opt<std::string>(j, "replacement", "\xE2\x96\x81"), prependScheme(j) != 2));
+  } else if (t == "Replace") {
+    const Json& pat = req(j, "pattern", path);
+    if (!pat.contains("String")) fail("tokenizer.json: " + path + ": only String patterns are supported");
+    p.decoders.push_back(makeReplaceDecoder(str(pat, "String", path + ".pattern"), str(j, "content", path)));
+  } else if (t == "ByteFallback") {
+    p.decoders.push_back(makeByteFallbackDecoder());
+  } else if (t == "Fuse") {
+    p.decoders.push_back(makeFuseDecoder());
+  } else if (t == "Strip") {
+    p.decoders.push_back(makeStripDecoder(str(j, "content", path), opt<std::size_t>(j, "start", 0), opt<std::size_t>(j, "stop", 0)));
+  } else {
+    fail("tokenizer.json: " + path + ": unsupported decoder type '" + t + "'");
+  }
+}
+
+}  // namespace
+
+std::unique_ptr<Pipeline> loadTokenizerJson(std::string_view text) {
+  Json j;
+  try {
+    j = Json::parse(text.begin(), text.end());
+  } catch (const std::exception& e) {
+    fail(std::string("tokenizer.json: invalid JSON: ") + e.what());
+  }
+  if (!j.is_object()) fail("tokenizer.json: expected a JSON object at the top level");
+  auto p = std::make_unique<Pipeline>();
+  try {
+    p->model = model(req(j, "model", "(root)"));
+    normalizer(j.value("normalizer", Json()), "normalizer", *p);
+    p->pre = preTokenizer(j.value("pre_tokenizer", Json()), "pre_tokenizer");
+    for (const auto& a : j.value("added_tokens", Json::array())) {
+      if (opt(a, "lstrip", false) || opt(a, "rstrip", false) || opt(a, "single_word", false))
+        fail("tokenizer.json: added token '" + str(a, "content", "added_tokens") + "': lstrip / rstrip / single_word are not supported");
+      p->addToken(str(a, "content", "added_tokens[]"), req(a, "id", "added_tokens[]").get<std::int32_t>(), opt(a, "special", false));
+    }
+    postProcessor(j.value("post_processor", Json()), "post_processor", *p);
+    decoder(j.value("decoder", Json()), "decoder", *p);
+    for (const char* pad : {"<pad>", "[PAD]"}) {
+      const std::int32_t id = p->model->tokenToId(pad);
+      if (id >= 0 && p->padId < 0) p->padId = id;
+    }
+  } catch (const nlohmann::json::exception& e) {  // a field of the wrong JSON type
+    fail(std::string("tokenizer.json: unexpected value: ") + e.what());
+  }
+  return p;
+}
+
+}  // namespace weft::tok

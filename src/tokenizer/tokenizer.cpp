@@ -1,0 +1,170 @@
+// weft::Tokenizer: sanitize → split out added tokens → normalize → pre-tokenize → model →
+// post-process → truncate / pad; and the reverse for decode.
+#include "weft/tokenizer.h"
+
+#include <algorithm>
+
+#include "pipeline.h"
+#include "unicode.h"
+
+namespace weft {
+using tok::Ids;
+
+Tokenizer::Tokenizer(std::unique_ptr<tok::Pipeline> p) : p_(std::move(p)) {}
+Tokenizer::~Tokenizer() = default;
+
+std::unique_ptr<Tokenizer> Tokenizer::fromJson(std::string_view text) {
+  return std::unique_ptr<Tokenizer>(new Tokenizer(tok::loadTokenizerJson(text)));
+}
+std::unique_ptr<Tokenizer> Tokenizer::fromSentencePiece(std::string_view bytes) {
+  return std::unique_ptr<Tokenizer>(new Tokenizer(tok::loadSentencePiece(bytes)));
+}
+
+void Tokenizer::encode(std::string_view raw, bool addSpecial, std::vector<std::int32_t>& out) const {
+  const tok::Pipeline& p = *p_;
+  std::string text;
+  tok::uni::sanitize(raw, text);
+  const std::size_t base = out.size();
+  if (addSpecial) out.insert(out.end(), p.prefix.begin(), p.prefix.end());
+  std::vector<std::string> words;
+  std::string seg;
+  bool first = true;
+  auto encodeSegment = [&](std::size_t a, std::size_t b) {
+    if (b <= a) return;
+    seg.assign(text, a, b - a);
+    for (const auto& n : p.normalizers) n->apply(seg);
+    if (seg.empty()) return;
+    tok::setFirstSegment(first);
+    first = false;
+    words.clear();
+    if (p.pre) p.pre->split(seg, words);
+    else words.push_back(seg);
+    for (const auto& w : words)
+      if (!w.empty()) p.model->encodeWord(w, out);
+  };
+  std::size_t start = 0;
+  if (!p.added.empty()) {
+    for (std::size_t i = 0; i < text.size();) {
+      if (!p.addedFirstByte[static_cast<unsigned char>(text[i])]) { ++i; continue; }
+      std::size_t best = 0;
+      std::int32_t id = -1;
+      for (const auto& a : p.added)
+        if (a.content.size() > best && text.compare(i, a.content.size(), a.content) == 0) {
+          best = a.content.size();
+          id = a.id;
+        }
+      if (!best) { ++i; continue; }
+      encodeSegment(start, i);
+      first = false;
+      out.push_back(id);
+      i += best;
+      start = i;
+    }
+  }
+  encodeSegment(start, text.size());
+  if (addSpecial) out.insert(out.end(), p.suffix.begin(), p.suffix.end());
+  if (p.maxLength && out.size() - base > p.maxLength) {
+    // Keep the specials: drop content from the end of the sequence part.
+    const std::size_t keepSuffix = addSpecial ? p.suffix.size() : 0;
+    const std::size_t content = out.size() - base - keepSuffix - (addSpecial ? p.prefix.size() : 0);
+    const std::size_t cut = std::min(content, out.size() - base - p.maxLength);  // specials always stay
+    out.erase(out.end() - static_cast<std::ptrdiff_t>(keepSuffix + cut), out.end() - static_cast<std::ptrdiff_t>(keepSuffix));
+  }
+  if (p.padLength && out.size() - base < p.padLength)
+    out.resize(base + p.padLength, p.padId >= 0 ? p.padId : 0);
+}
+
+std::vector<std::int32_t> Tokenizer::encode(std::string_view text, bool addSpecial) const {
+  std::vector<std::int32_t> out;
+  encode(text, addSpecial, out);
+  return out;
+}
+
+std::vector<std::vector<std::int32_t>> Tokenizer::encodeBatch(const std::vector<std::string>& texts, bool add) const {
+  std::vector<std::vector<std::int32_t>> out(texts.size());
+  for (std::size_t i = 0; i < texts.size(); ++i) encode(texts[i], add, out[i]);
+  return out;
+}
+
+std::string Tokenizer::idToToken(std::int32_t id) const {
+  const auto it = p_->addedById.find(id);
+  if (it != p_->addedById.end()) return p_->added[it->second].content;
+  if (const std::string* t = p_->model->idToToken(id)) return *t;
+  throw Error("tokenizer: id " + std::to_string(id) + " is outside the vocabulary (size " +
+              std::to_string(vocabSize()) + ")");
+}
+
+std::int32_t Tokenizer::tokenToId(std::string_view token) const {
+  for (const auto& a : p_->added)
+    if (a.content == token) return a.id;
+  return p_->model->tokenToId(token);
+}
+
+std::size_t Tokenizer::vocabSize() const {
+  std::size_t n = p_->model->size();
+  for (const auto& a : p_->added) n = std::max(n, static_cast<std::size_t>(a.id) + 1);
+  return n;
+}
+
+bool Tokenizer::isSpecial(std::int32_t id) const {
+  if (p_->sentencepiece) return id >= 0 && static_cast<std::size_t>(id) < p_->spTypes.size() && p_->spTypes[id] == 3;
+  const auto it = p_->addedById.find(id);
+  return it != p_->addedById.end() && p_->added[it->second].special;
+}
+
+std::string Tokenizer::decode(const std::int32_t* ids, std::size_t n, bool skipSpecial) const {
+  const tok::Pipeline& p = *p_;
+  if (p.sentencepiece) {  // sentencepiece's DecodeIds
+    std::string out;
+    bool bos = true;
+    for (std::size_t i = 0; i < n; ++i) {
+      const std::string piece = idToToken(ids[i]);
+      const std::uint8_t t = p.spTypes[ids[i]];
+      std::string text;
+      if (t == 3) continue;  // control pieces decode to nothing
+      if (t == 2) {
+        text = p.spUnkSurface;
+      } else {
+        std::string_view v(piece);
+        if (bos && p.spDummyPrefix && v.compare(0, 3, "\xE2\x96\x81") == 0) v.remove_prefix(3);
+        for (std::size_t k = 0; k < v.size();) {
+          if (v.compare(k, 3, "\xE2\x96\x81") == 0) { text += ' '; k += 3; }
+          else text += v[k++];
+        }
+      }
+      if (!text.empty()) bos = false;
+      out += text;
+    }
+    return out;
+  }
+  std::vector<std::string> tokens;
+  tokens.reserve(n);
+  for (std::size_t i = 0; i < n; ++i) {
+    if (skipSpecial && isSpecial(ids[i])) continue;
+    tokens.push_back(idToToken(ids[i]));
+  }
+  if (p.decoders.empty()) {
+    std::string out;
+    for (std::size_t i = 0; i < tokens.size(); ++i) out += (i ? " " : "") + tokens[i];
+    return out;
+  }
+  for (const auto& d : p.decoders) d->apply(tokens);
+  std::string out;
+  for (const auto& t : tokens) out += t;
+  return out;
+}
+
+void Tokenizer::setTruncation(std::size_t maxLength) { p_->maxLength = maxLength; }
+void Tokenizer::setPadding(std::size_t padLength, std::int32_t padId) {
+  p_->padLength = padLength;
+  if (padId >= 0) p_->padId = padId;
+}
+
+std::string Tokenizer::infoJson() const {
+  return std::string("{\"model\":\"") + p_->model->type() + "\",\"vocab_size\":" + std::to_string(vocabSize()) +
+         ",\"pad_id\":" + std::to_string(p_->padId) + ",\"max_length\":" + std::to_string(p_->maxLength) +
+         ",\"pad_length\":" + std::to_string(p_->padLength) + ",\"format\":\"" +
+         (p_->sentencepiece ? "sentencepiece" : "tokenizer.json") + "\"}";
+}
+
+}  // namespace weft

@@ -1,0 +1,83 @@
+// Tokenizers through the JS API on the WASM core, against references from Hugging Face
+// `tokenizers` / `sentencepiece` (build/models/tokenizers/refs, written at fixture time).
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { test } from 'node:test';
+import { loadCore, loadTokenizer } from '../../web/weft.js';
+import { TOKENIZER_DIR, TOKENIZERS, readCorpus, tokenizerParity } from '../../tools/parity/tokenizers.mjs';
+
+const corpus = readCorpus();
+
+for (const name of Object.keys(TOKENIZERS)) {
+  test(`${name}: every corpus line encodes and decodes exactly as the reference`, async () => {
+    const r = await tokenizerParity(name, corpus);
+    assert.ok(r.lines >= 20000);
+    assert.deepEqual({ exact: r.exact, decode: r.decode_exact, rt: r.round_trips },
+      { exact: r.lines, decode: r.lines, rt: r.ref_round_trips }, JSON.stringify(r.mismatches));
+  });
+}
+
+test('no special tokens, truncation and padding equal the references', async () => {
+  for (const name of ['gpt2', 'mistral', 'bert', 't5']) {
+    const tok = await loadTokenizer(`${TOKENIZER_DIR}/${TOKENIZERS[name]}`);
+    const ref = JSON.parse(readFileSync(`${TOKENIZER_DIR}/refs/${name}.extra.json`, 'utf8'));
+    ref.no_special.forEach((want, i) => assert.deepEqual([...tok.encode(corpus.lines[i], { addSpecialTokens: false })], want, `${name} ${i}`));
+    tok.setTruncation(16);
+    tok.setPadding(24);
+    ref.trunc16_pad24.forEach((want, i) => assert.deepEqual([...tok.encode(corpus.texts[i])], want, `${name} ${i}`));
+    tok.dispose();
+  }
+});
+
+test('encode returns an owned Int32Array; encodeView aliases WASM memory; strings and bytes agree', async () => {
+  const tok = await loadTokenizer(`${TOKENIZER_DIR}/t5.json`);
+  const ids = tok.encode('Hello world');
+  assert.ok(ids instanceof Int32Array);
+  const view = tok.encodeView('Hello world');
+  assert.deepEqual([...view], [...ids]);
+  assert.notEqual(view.buffer, ids.buffer);
+  // Invalid UTF-8 bytes encode like their TextDecoder string (U+FFFD per maximal subpart).
+  const bytes = new Uint8Array([0x61, 0xf0, 0x9f, 0x98, 0x62, 0xff, 0xed, 0xa0, 0x80]);
+  assert.deepEqual([...tok.encode(bytes)], [...tok.encode(new TextDecoder().decode(bytes))]);
+  assert.equal(tok.decode(tok.encode('a lone \ud800 surrogate')), tok.decode(tok.encode('a lone \ufffd surrogate')));
+  assert.equal(tok.idToToken(tok.tokenToId('▁the')), '▁the');
+  assert.equal(tok.tokenToId('no such token'), -1);
+  assert.deepEqual(tok.encodeBatch(['a', 'b']).map((x) => [...x]), [[...tok.encode('a')], [...tok.encode('b')]]);
+  tok.dispose();
+});
+
+test('malformed files give JS Errors naming the problem, without leaking', async () => {
+  const core = await loadCore();
+  const model = readFileSync(`${TOKENIZER_DIR}/albert.model`);
+  const cases = [
+    [() => core.Tokenizer.fromSentencePiece(model.subarray(0, model.length >> 1)), /sentencepiece model: .*runs past the end/],
+    [() => core.Tokenizer.fromSentencePiece(new Uint8Array(0)), /empty input/],
+    [() => core.Tokenizer.fromJson('{"model": {"type": "Foo"}}'), /unknown model type 'Foo'/],
+    [() => core.Tokenizer.fromJson('{"model": {"type": "BPE", "vocab": {"a": 0}}}'), /missing field 'merges'/],
+    [() => core.Tokenizer.fromJson('{"model": {"type": "BPE", "vocab": {"a": 0, "ab": 1}, "merges": ["a b"]}}'), /names unknown token 'b'/],
+    [() => core.Tokenizer.fromJson('{"model": '), /invalid JSON/],
+    [() => core.Tokenizer.fromJson(42), /expected a Uint8Array, ArrayBuffer or string/],
+  ];
+  for (const [fn, re] of cases) assert.throws(fn, (e) => e instanceof Error && /^weft: /.test(e.message) && re.test(e.message));
+  const before = core.heapBytesInUse();
+  for (let i = 0; i < 50; i++) for (const [fn] of cases) assert.throws(fn);
+  assert.ok(core.heapBytesInUse() - before < 4096, 'heap grew on throwing calls');
+  const tok = await loadTokenizer(`${TOKENIZER_DIR}/bert.json`);
+  assert.throws(() => tok.idToToken(1e9), /outside the vocabulary/);
+  assert.throws(() => tok.decode([1e9]), /outside the vocabulary/);
+  tok.dispose();
+});
+
+test('the toy package ships a 512-id byte-level BPE that matches Hugging Face tokenizers', async () => {
+  const { MODELS } = await import('../../tools/paths.mjs');
+  const tok = await loadTokenizer(`${MODELS}/toy/tokenizer.json`);
+  const manifest = JSON.parse(readFileSync(`${MODELS}/toy/weft.json`, 'utf8'));
+  assert.equal(tok.vocabSize, 512);
+  assert.equal(tok.vocabSize, manifest.dims.vocab);
+  const ref = JSON.parse(readFileSync(`${MODELS}/fixtures/toy_tokenizer_refs.json`, 'utf8'));
+  ref.ids.forEach((want, i) => {
+    assert.deepEqual([...tok.encode(corpus.lines[i])], want, `line ${i}`);
+    assert.equal(tok.decode(want), ref.decoded[i], `line ${i}`);
+  });
+  tok.dispose();
+});

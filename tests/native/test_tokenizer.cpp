@@ -1,0 +1,143 @@
+// Tokenizers against reference ids computed with Hugging Face `tokenizers` / `sentencepiece` at
+// fixture time (build/models/tokenizers, models/weft_models/tokenizer_fixtures.py), plus the
+// errors malformed files must give. Lines are fed as raw bytes (invalid UTF-8 included).
+#include <doctest/doctest.h>
+
+#include <fstream>
+#include <functional>
+#include <sstream>
+#include <nlohmann/json.hpp>
+
+#include "weft/error.h"
+#include "weft/tokenizer.h"
+
+namespace {
+
+const std::string kDir = std::string(WEFT_SOURCE_DIR) + "/build/models/tokenizers/";
+
+std::string slurp(const std::string& path) {
+  std::ifstream f(path, std::ios::binary);
+  REQUIRE_MESSAGE(f.good(), "missing fixture " << path << " (run scripts/setup.sh)");
+  std::stringstream s;
+  s << f.rdbuf();
+  return s.str();
+}
+
+std::vector<std::string> corpus() {
+  static const std::vector<std::string> lines = [] {
+    const std::string all = slurp(kDir + "corpus.txt");
+    std::vector<std::string> out;
+    for (std::size_t s = 0, i = all.find('\n'); i != std::string::npos; s = i + 1, i = all.find('\n', s))
+      out.push_back(all.substr(s, i - s));
+    return out;
+  }();
+  return lines;
+}
+
+std::unique_ptr<weft::Tokenizer> open(const std::string& name) {
+  return name == "albert" ? weft::Tokenizer::fromSentencePiece(slurp(kDir + "albert.model"))
+                          : weft::Tokenizer::fromJson(slurp(kDir + name + ".json"));
+}
+
+std::string errorOf(const std::function<void()>& f) {
+  try {
+    f();
+  } catch (const weft::Error& e) {
+    return e.what();
+  }
+  return "(no error)";
+}
+
+}  // namespace
+
+TEST_CASE("tokenizers: encode and decode equal the references on the whole corpus") {
+  const auto lines = corpus();
+  REQUIRE(lines.size() >= 20000);
+  for (const std::string name : {"gpt2", "mistral", "bert", "t5", "albert"}) {
+    CAPTURE(name);
+    const auto tok = open(name);
+    const auto ref = nlohmann::json::parse(slurp(kDir + "refs/" + name + ".json"));
+    std::size_t exact = 0, decodeExact = 0;
+    std::vector<std::int32_t> ids;
+    for (std::size_t i = 0; i < lines.size(); ++i) {
+      ids.clear();
+      tok->encode(lines[i], true, ids);
+      const auto want = ref["ids"][i].get<std::vector<std::int32_t>>();
+      if (ids == want) ++exact;
+      else if (exact + 5 > i) FAIL_CHECK("line " << i << " differs");
+      if (tok->decode(want, true) == ref["decoded"][i].get<std::string>()) ++decodeExact;
+    }
+    CHECK(exact == lines.size());
+    CHECK(decodeExact == lines.size());
+  }
+}
+
+TEST_CASE("tokenizers: no special tokens, truncation and padding equal the references") {
+  const auto lines = corpus();
+  for (const std::string name : {"gpt2", "mistral", "bert", "t5"}) {
+    CAPTURE(name);
+    const auto tok = open(name);
+    const auto ref = nlohmann::json::parse(slurp(kDir + "refs/" + name + ".extra.json"));
+    const auto& plain = ref["no_special"];
+    const auto& padded = ref["trunc16_pad24"];
+    for (std::size_t i = 0; i < plain.size(); ++i)
+      CHECK(tok->encode(lines[i], false) == plain[i].get<std::vector<std::int32_t>>());
+    tok->setTruncation(16);
+    tok->setPadding(24);
+    for (std::size_t i = 0; i < padded.size(); ++i)
+      CHECK(tok->encode(lines[i], true) == padded[i].get<std::vector<std::int32_t>>());
+  }
+}
+
+TEST_CASE("tokenizers: id <-> token lookups") {
+  const auto bert = open("bert");
+  CHECK(bert->tokenToId("[CLS]") == 101);
+  CHECK(bert->idToToken(101) == "[CLS]");
+  CHECK(bert->tokenToId("no-such-token") == -1);
+  CHECK(bert->isSpecial(102));
+  CHECK_FALSE(bert->isSpecial(2000));
+  CHECK(errorOf([&] { bert->idToToken(1 << 30); }).find("outside the vocabulary") != std::string::npos);
+  const auto albert = open("albert");
+  CHECK(albert->idToToken(albert->tokenToId("\xE2\x96\x81the")) == "\xE2\x96\x81the");
+}
+
+TEST_CASE("tokenizers: invalid UTF-8 becomes U+FFFD per maximal subpart") {
+  const auto gpt2 = open("gpt2");
+  // "\xF0\x9F\x98" is one truncated sequence → one U+FFFD; "\xED\xA0\x80" (a surrogate) → three.
+  CHECK(gpt2->decode(gpt2->encode("a\xF0\x9F\x98" "b", false), false) == "a\xEF\xBF\xBD" "b");
+  CHECK(gpt2->decode(gpt2->encode("\xED\xA0\x80", false), false) == "\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD");
+  CHECK(gpt2->encode(std::string("x\0y", 3), false).size() == 3);
+}
+
+TEST_CASE("tokenizers: malformed files give errors naming the problem") {
+  const std::string model = slurp(kDir + "albert.model");
+  for (std::size_t cut : {std::size_t(1), std::size_t(7), model.size() / 2, model.size() - 3}) {
+    CAPTURE(cut);
+    const std::string e = errorOf([&] { weft::Tokenizer::fromSentencePiece(model.substr(0, cut)); });
+    CHECK(e.find("sentencepiece model") != std::string::npos);
+    CHECK(e.find("(no error)") == std::string::npos);
+  }
+  CHECK(errorOf([] { weft::Tokenizer::fromSentencePiece(""); }).find("empty input") != std::string::npos);
+  CHECK(errorOf([] { weft::Tokenizer::fromJson("{\"model\": "); }).find("invalid JSON") != std::string::npos);
+  CHECK(errorOf([] { weft::Tokenizer::fromJson("{}"); }).find("missing field 'model'") != std::string::npos);
+  CHECK(errorOf([] { weft::Tokenizer::fromJson(R"({"model": {"type": "Foo"}})"); })
+            .find("unknown model type 'Foo'") != std::string::npos);
+  CHECK(errorOf([] { weft::Tokenizer::fromJson(R"({"model": {"type": "BPE", "vocab": {"a": 0}}})"); })
+            .find("missing field 'merges'") != std::string::npos);
+  CHECK(errorOf([] { weft::Tokenizer::fromJson(R"({"model": {"type": "BPE", "vocab": {"a": 0, "ab": 1}, "merges": ["a b"]}})"); })
+            .find("names unknown token 'b'") != std::string::npos);
+  CHECK(errorOf([] { weft::Tokenizer::fromJson(R"({"model": {"type": "WordPiece", "vocab": {"a": 0}, "unk_token": "[UNK]"}})"); })
+            .find("unk_token '[UNK]' is not in the vocabulary") != std::string::npos);
+  CHECK(errorOf([] { weft::Tokenizer::fromJson(R"({"model": {"type": "Unigram", "vocab": [["a", -1.0]], "unk_id": 5}})"); })
+            .find("unk_id 5 is outside") != std::string::npos);
+  CHECK(errorOf([] { weft::Tokenizer::fromJson(R"({"model": {"type": "Unigram", "vocab": [["a", -1.0]], "unk_id": 0},
+      "normalizer": {"type": "NFKD"}})"); }).find("unsupported normalizer type 'NFKD'") != std::string::npos);
+}
+
+TEST_CASE("tokenizers: truncation shorter than the special tokens keeps only the specials") {
+  const auto bert = open("bert");
+  bert->setTruncation(1);
+  CHECK(bert->encode("hello world") == std::vector<std::int32_t>{101, 102});
+  bert->setTruncation(3);
+  CHECK(bert->encode("hello world") == std::vector<std::int32_t>{101, 7592, 102});
+}

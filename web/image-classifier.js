@@ -1,0 +1,55 @@
+// The task for manifests whose generator type is "classifier": one image in, labels out.
+// Preprocessing (resize with antialiasing, center crop, normalize), softmax/sigmoid and top-k all
+// run in the core; this file only moves the RGBA bytes in and the answer out.
+
+import { openImage } from './image-input.js';
+import { coreOptions, runSteps } from './step-loop.js';
+
+export class ImageClassifier {
+  constructor(model) {
+    this.model = model;
+    const g = model.info.generator;
+    this.labels = g.labels ?? null;
+    this.preprocess = g.preprocess;
+    this.multiLabel = g.postprocess === 'sigmoid';
+  }
+
+  /** → [{label, score, index}] best first (scores: softmax, or sigmoid for multi-label heads). */
+  async classify(image, options = {}) {
+    return (await this.classifyDetailed(image, options)).top;
+  }
+
+  /** → { top, logits: Float32Array, stats: {width, height, preprocessMs, coreMs, runMs, totalMs} } */
+  async classifyDetailed(image, { topK, width, height, signal } = {}) {
+    const model = this.model;
+    model.assertUsable();
+    const started = performance.now();
+    const source = await openImage(image, { width, height });
+    try {
+      // The core checks the size (empty, over max_pixels) before a single pixel is read.
+      const generator = model.createGenerator(coreOptions({ width: source.width, height: source.height, topK },
+        { width: 'width', height: 'height', topK: 'top_k' }));
+      try {
+        const pixels = await source.read();
+        const n = source.width * source.height;
+        const view = generator.pushView(n); // n RGBA pixels, 4 bytes each (see classifier_generator.h)
+        new Uint8Array(view.buffer, view.byteOffset, n * 4).set(pixels);
+        generator.push(n);
+        generator.finish();
+        const { runMs } = await runSteps(model, generator, { signal });
+        const logits = Float32Array.from(generator.results());
+        const stats = JSON.parse(generator.statsJson());
+        return {
+          top: stats.top.map(({ label, score, index }) => ({ label, score, index })),
+          logits,
+          stats: { width: stats.width, height: stats.height, preprocessMs: stats.preprocess_ms, coreMs: stats.core_ms,
+            runMs, totalMs: performance.now() - started },
+        };
+      } finally {
+        generator.delete();
+      }
+    } finally {
+      source.close();
+    }
+  }
+}

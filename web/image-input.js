@@ -1,0 +1,74 @@
+// Turns whatever image a caller has into RGBA bytes, in a page, a worker or Node. The size is
+// known first so the core can refuse an empty or huge image before any pixel is copied.
+// Decoding never converts colour spaces or premultiplies alpha: the bytes are the file's, as
+// PIL reads them.
+
+const DECODE = { colorSpaceConversion: 'none', premultiplyAlpha: 'none' };
+
+/** Returns { width, height, read: async () => Uint8Array|Uint8ClampedArray (RGBA), close() }. */
+export async function openImage(image, { width, height } = {}) {
+  const what = describe(image);
+  if (isBytes(image?.data) && Number.isInteger(image.width) && Number.isInteger(image.height)) {
+    return fixed(image.width, image.height, bytesOf(image.data)); // ImageData or {data, width, height}
+  }
+  if (isBytes(image) || image instanceof ArrayBuffer) {
+    if (!Number.isInteger(width) || !Number.isInteger(height)) {
+      throw new TypeError(`weft: classify: RGBA bytes need integer {width, height} options, got ${width}x${height}`);
+    }
+    return fixed(width, height, bytesOf(image));
+  }
+  if (typeof Blob !== 'undefined' && image instanceof Blob) {
+    let bitmap;
+    try {
+      bitmap = await createImageBitmap(image, DECODE);
+    } catch (error) {
+      throw new Error(`weft: classify: could not decode the ${image.type || 'blob'} as an image (${error.message})`, { cause: error });
+    }
+    return drawable(bitmap, bitmap.width, bitmap.height, () => bitmap.close());
+  }
+  if (typeof HTMLImageElement !== 'undefined' && image instanceof HTMLImageElement) {
+    await image.decode().catch((error) => {
+      throw new Error(`weft: classify: the <img> could not be decoded (${error.message})`, { cause: error });
+    });
+    return drawable(image, image.naturalWidth, image.naturalHeight);
+  }
+  const drawables = ['ImageBitmap', 'HTMLCanvasElement', 'OffscreenCanvas', 'VideoFrame', 'HTMLVideoElement'];
+  for (const name of drawables) {
+    if (typeof globalThis[name] !== 'undefined' && image instanceof globalThis[name]) {
+      const w = image.displayWidth ?? image.videoWidth ?? image.width;
+      const h = image.displayHeight ?? image.videoHeight ?? image.height;
+      return drawable(image, w, h);
+    }
+  }
+  throw new TypeError(`weft: classify: expected an image (HTMLImageElement, ImageBitmap, ImageData, Blob, canvas, `
+    + `or RGBA bytes with {width, height}), got ${what}`);
+}
+
+function fixed(width, height, data) {
+  return {
+    width, height, close() {},
+    async read() {
+      if (data.length !== width * height * 4) {
+        throw new Error(`weft: classify: ${data.length} bytes of RGBA for a ${width}x${height} image (expected ${width * height * 4})`);
+      }
+      return data;
+    },
+  };
+}
+
+function drawable(source, width, height, close = () => {}) {
+  return {
+    width, height, close,
+    async read() {
+      if (typeof OffscreenCanvas === 'undefined') throw new Error('weft: classify: decoding images needs OffscreenCanvas (a browser or worker)');
+      const canvas = new OffscreenCanvas(width, height);
+      const ctx = canvas.getContext('2d', { willReadFrequently: true });
+      ctx.drawImage(source, 0, 0);
+      return ctx.getImageData(0, 0, width, height).data;
+    },
+  };
+}
+
+const isBytes = (v) => v instanceof Uint8Array || v instanceof Uint8ClampedArray;
+const bytesOf = (v) => (v instanceof ArrayBuffer ? new Uint8Array(v) : v);
+const describe = (v) => (v === null ? 'null' : typeof v === 'object' ? (v.constructor?.name ?? 'object') : typeof v);

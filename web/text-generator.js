@@ -20,15 +20,24 @@ export class TextGenerator {
     this.model = model;
   }
 
+  /** The prompt as ids: given directly, or `text` through the package's tokenizer. */
+  promptIds({ prompt, text }) {
+    if (text !== undefined) {
+      if (prompt !== undefined) throw new TypeError(`weft: ${this.model.name}: give either prompt (ids) or text, not both`);
+      if (!this.model.tokenizer) throw new Error(`weft: ${this.model.name}: the package has no tokenizer, so text cannot be encoded; pass prompt ids`);
+      return Array.from(this.model.tokenizer.encode(String(text)));
+    }
+    return prompt instanceof Int32Array || Array.isArray(prompt) ? Array.from(prompt) : prompt;
+  }
+
   /**
-   * Generates tokens after `prompt` (token ids). onToken(id, index) is called as each arrives.
+   * Generates tokens after `prompt` (token ids) or `text` (encoded with the package's tokenizer). onToken(id, index) is called as each arrives.
    * Returns { tokens: Int32Array, steps, stats: { coreMs, runMs, totalMs, tokensPerSecond } }.
    */
   async generate(options = {}) {
     const model = this.model;
     model.assertUsable();
-    const prompt = options.prompt instanceof Int32Array || Array.isArray(options.prompt)
-      ? Array.from(options.prompt) : options.prompt;
+    const prompt = this.promptIds(options);
     const generator = model.createGenerator(coreOptions({ ...options, prompt }, OPTION_NAMES));
     const started = performance.now();
     try {
@@ -46,6 +55,7 @@ export class TextGenerator {
       const core = JSON.parse(generator.statsJson());
       return {
         tokens,
+        ...(model.tokenizer ? { text: model.tokenizer.decode(tokens, { skipSpecialTokens: true }) } : {}),
         steps,
         stats: { coreMs: core.core_ms, runMs, totalMs, tokensPerSecond: (tokens.length * 1000) / totalMs },
       };

@@ -45,7 +45,9 @@ interface Task {
 }
 
 export interface GenerateOptions {
-  prompt: number[] | Int32Array;
+  /** Prompt token ids; or give `text` instead when the package ships a tokenizer. */
+  prompt?: number[] | Int32Array;
+  text?: string;
   maxNewTokens?: number;
   doSample?: boolean;
   temperature?: number;
@@ -62,11 +64,15 @@ export interface GenerateOptions {
 
 export interface GenerateResult {
   tokens: Int32Array;
+  /** The new tokens decoded, when the package ships a tokenizer. */
+  text?: string;
   steps: number;
   stats: { coreMs: number; runMs: number; totalMs: number; tokensPerSecond: number };
 }
 
 export interface TextGenerator extends Task {
+  /** The package's tokenizer (manifest `tokenizer.file`), or null when it ships none. */
+  readonly tokenizer: Tokenizer | null;
   generate(options: GenerateOptions): Promise<GenerateResult>;
 }
 

@@ -6,6 +6,7 @@ import { loadCore } from './core-loader.js';
 import { openPackage } from './package-source.js';
 import { StreamProcessor } from './stream-processor.js';
 import { TextGenerator } from './text-generator.js';
+import { loadTokenizer } from './tokenizer.js';
 
 export { loadCore };
 export { loadTokenizer, Tokenizer } from './tokenizer.js';
@@ -49,6 +50,11 @@ export async function load(source, options = {}) {
       model.backend = backend;
       manifest.validateComponent(component.name, JSON.stringify(describeSession(session)));
     }
+    const tokenizerFile = JSON.parse(pkg.manifestText).tokenizer;
+    if (tokenizerFile?.file) {
+      const bytes = await pkg.read(tokenizerFile.file, { bytes: tokenizerFile.bytes, sha256: tokenizerFile.sha256, verify });
+      model.tokenizer = await loadTokenizer(bytes, { core, format: tokenizerFile.file.endsWith('.model') ? 'sentencepiece' : 'json' });
+    }
     onProgress?.({ phase: 'ready', backend: model.backend });
   } catch (error) {
     await model.dispose();
@@ -69,6 +75,7 @@ class WeftModel {
     this.sessions = new Map();
     this.runtime = null;
     this.backend = null;
+    this.tokenizer = null;
     this._live = new Set();
     this.disposed = false;
   }
@@ -100,6 +107,7 @@ class WeftModel {
     this._live.clear();
     for (const session of this.sessions.values()) await session.release?.();
     this.sessions.clear();
+    this.tokenizer?.dispose();
     this.manifest.delete();
   }
 }
@@ -109,6 +117,7 @@ for (const Task of Object.values(TASKS)) {
     name: { get() { return this.model.name; } },
     backend: { get() { return this.model.backend; } },
     info: { get() { return this.model.info; } },
+    tokenizer: { get() { return this.model.tokenizer; } },
     liveTensors: { value() { return this.model.liveTensors(); } },
     stateLocations: { value() { return this.model.stateLocations(); } },
     dispose: { value() { return this.model.dispose(); } },

@@ -73,12 +73,17 @@ def _src(*names: str) -> list[Path]:
 
 # ---- builders: each writes its outputs, at their relative paths, under a temporary root --------
 
-def _build_toy(nan_token, name):
+def _build_toy(nan_token, name, tokenizer=None):
     def build(tmp: Path) -> None:
+        from . import manifest as mf
         from .export import export_toy
         from .packages import validate_package
         pkg = tmp / name
         export_toy(pkg, seed=TOY_SEED, nan_token=nan_token, name=name)
+        if tokenizer:  # the file itself comes from the toy_tokenizer item (trained separately)
+            m = mf.read_manifest(pkg)
+            m["tokenizer"] = {"file": tokenizer}
+            mf.write_manifest(m, pkg)
         # Validated at export: every component band PASS, and the cache run matches PyTorch.
         if not validate_package(pkg, steps=40, quiet=True):
             raise RuntimeError(f"{name}: validation failed (see `weft-models validate {pkg}`)")
@@ -129,8 +134,8 @@ def items() -> list[Item]:
     export_srcs = _src("toy.py", "export.py", "manifest.py", "validate.py", "packages.py")
     greedy, sampled = "fixtures/toy_greedy.json", "fixtures/toy_sampled.json"
     return [
-        Item("toy", ["toy"], export_srcs, {"seed": TOY_SEED, "opset": 18},
-             _build_toy(None, "toy")),
+        Item("toy", ["toy"], export_srcs, {"seed": TOY_SEED, "opset": 18, "tokenizer": "tokenizer.json"},
+             _build_toy(None, "toy", tokenizer="tokenizer.json")),
         Item("toy-nan", ["toy-nan"], export_srcs, {"seed": TOY_SEED, "nan_token": NAN_TOKEN},
              _build_toy(NAN_TOKEN, "toy-nan")),
         Item("silero-vad", ["silero-vad"], _src("manifest.py") + [VAD_TEMPLATE, VAD_ONNX], {},

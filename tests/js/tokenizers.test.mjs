@@ -81,3 +81,29 @@ test('the toy package ships a 512-id byte-level BPE that matches Hugging Face to
   });
   tok.dispose();
 });
+
+test('the toy generator takes text: encoded by its shipped tokenizer exactly as Hugging Face does', async () => {
+  const { load } = await import('../../web/weft.js');
+  const { MODELS } = await import('../../tools/paths.mjs');
+  const { Tokenizer: NativeTokenizer } = await import('@anush008/tokenizers');
+  const reference = NativeTokenizer.fromFile(`${MODELS}/toy/tokenizer.json`);
+  const model = await load(`${MODELS}/toy`, { ort: await import('onnxruntime-node'), backend: 'cpu' });
+  try {
+    assert.ok(model.tokenizer, 'the toy package declares its tokenizer');
+    const text = 'Weft runs models on device';
+    const ids = (await reference.encode(text)).getIds();
+    const fromText = await model.generate({ text, maxNewTokens: 12 });
+    const fromIds = await model.generate({ prompt: ids, maxNewTokens: 12 });
+    assert.deepEqual([...fromText.tokens], [...fromIds.tokens]);
+    assert.equal(fromText.text, (await reference.decode([...fromText.tokens], true)));
+    await assert.rejects(model.generate({ text, prompt: ids }), /either prompt \(ids\) or text/);
+  } finally {
+    await model.dispose();
+  }
+  const bare = await load(`${MODELS}/toy-nan`, { ort: await import('onnxruntime-node'), backend: 'cpu' });
+  try {
+    await assert.rejects(bare.generate({ text: 'hi' }), /has no tokenizer/);
+  } finally {
+    await bare.dispose();
+  }
+});

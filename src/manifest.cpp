@@ -97,6 +97,15 @@ class Parser {
     }
   }
 
+  static FileRef fileRef(const Json& obj, const std::string& p) {
+    ju::expectObject(obj, kP, p);
+    FileRef r;
+    r.file = ju::asString(ju::require(obj, "file", kP, p), kP, ju::key(p, "file"));
+    if (auto s = obj.find("sha256"); s != obj.end() && !s->is_null()) r.sha256 = ju::asString(*s, kP, ju::key(p, "sha256"));
+    if (auto b = obj.find("bytes"); b != obj.end() && !b->is_null()) r.bytes = ju::asInt(*b, kP, ju::key(p, "bytes"));
+    return r;
+  }
+
   void components(const Json& obj) {
     ju::expectObject(obj, kP, "components");
     if (obj.empty()) bad("components", "expected at least one component");
@@ -104,11 +113,7 @@ class Parser {
       const std::string p = ju::key("components", it.key());
       Component c;
       c.name = it.key();
-      c.file = ju::asString(ju::require(it.value(), "file", kP, p), kP, ju::key(p, "file"));
-      if (auto s = it.value().find("sha256"); s != it.value().end() && !s->is_null())
-        c.sha256 = ju::asString(*s, kP, ju::key(p, "sha256"));
-      if (auto b = it.value().find("bytes"); b != it.value().end() && !b->is_null())
-        c.bytes = ju::asInt(*b, kP, ju::key(p, "bytes"));
+      static_cast<FileRef&>(c) = fileRef(it.value(), p);
       tensors(ju::require(it.value(), "inputs", kP, p), ju::key(p, "inputs"), c.inputs);
       tensors(ju::require(it.value(), "outputs", kP, p), ju::key(p, "outputs"), c.outputs);
       m_.components.push_back(std::move(c));
@@ -351,6 +356,7 @@ Manifest Manifest::parse(const std::string& text) {
   if (auto s = j.find("state"); s != j.end()) p.state(*s);
   if (auto c = j.find("constants"); c != j.end()) p.constants(*c);
   p.generator(ju::require(j, "generator", kP, ""));
+  if (auto t = j.find("tokenizer"); t != j.end()) m.tokenizer = Parser::fileRef(*t, "tokenizer");
   if (auto g = j.find("generation"); g != j.end()) {
     ju::expectObject(*g, kP, "generation");
     m.generation = *g;

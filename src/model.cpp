@@ -18,6 +18,14 @@ std::shared_ptr<Model> Model::fromJson(const std::string& text) {
   return m;
 }
 
+// {"file", "sha256"|null, "bytes"|null}. The toolkit writes "" and 0 as placeholders before
+// hashing: both mean "unknown".
+static Json fileRefJson(const FileRef& r) {
+  return Json{{"file", r.file},
+              {"sha256", r.sha256 && !r.sha256->empty() ? Json(*r.sha256) : Json(nullptr)},
+              {"bytes", r.bytes && *r.bytes > 0 ? Json(*r.bytes) : Json(nullptr)}};
+}
+
 std::string Model::componentsJson() const {
   Json a = Json::array();
   for (const Component& c : manifest_.components) {
@@ -31,10 +39,8 @@ std::string Model::componentsJson() const {
           break;
         }
     }
-    Json e = {{"name", c.name}, {"file", c.file}};
-    // The toolkit writes "" and 0 as placeholders before hashing: both mean "unknown".
-    e["sha256"] = c.sha256 && !c.sha256->empty() ? Json(*c.sha256) : Json(nullptr);
-    e["bytes"] = c.bytes && *c.bytes > 0 ? Json(*c.bytes) : Json(nullptr);
+    Json e = {{"name", c.name}};
+    e.update(fileRefJson(c));
     e["inputs"] = ins;
     e["outputs"] = outs;
     e["state_outputs"] = stateOuts;
@@ -55,7 +61,8 @@ std::string Model::infoJson() const {
     generation = decoderOptionsJson(decoderDefaults(manifest_));  // the effective defaults
   }
   return Json{{"name", manifest_.name}, {"format", manifest_.format}, {"dims", dims},
-              {"generator", gen}, {"generation", generation}}
+              {"generator", gen}, {"generation", generation},
+              {"tokenizer", manifest_.tokenizer ? fileRefJson(*manifest_.tokenizer) : Json(nullptr)}}
       .dump();
 }
 

@@ -50,8 +50,8 @@ export async function load(source, options = {}) {
       model.backend = backend;
       manifest.validateComponent(component.name, JSON.stringify(describeSession(session)));
     }
-    const tokenizerFile = JSON.parse(pkg.manifestText).tokenizer;
-    if (tokenizerFile?.file) {
+    const tokenizerFile = model.info.tokenizer;
+    if (tokenizerFile) {
       const bytes = await pkg.read(tokenizerFile.file, { bytes: tokenizerFile.bytes, sha256: tokenizerFile.sha256, verify });
       model.tokenizer = await loadTokenizer(bytes, { core, format: tokenizerFile.file.endsWith('.model') ? 'sentencepiece' : 'json' });
     }

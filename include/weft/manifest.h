@@ -15,10 +15,15 @@
 
 namespace weft {
 
-struct Component {
-  std::string name, file;
+// A file of the package with its optional integrity data (checked by the JS loader).
+struct FileRef {
+  std::string file;
   std::optional<std::string> sha256;
   std::optional<std::int64_t> bytes;
+};
+
+struct Component : FileRef {
+  std::string name;
   std::vector<TensorDesc> inputs, outputs;  // expanded, in manifest order
 
   const TensorDesc* findInput(const std::string& n) const;
@@ -59,6 +64,7 @@ struct Manifest {
   std::vector<ConstantEntry> constants;
   GeneratorSpec generator;
   nlohmann::ordered_json generation = nlohmann::ordered_json::object();
+  std::optional<FileRef> tokenizer;  // tokenizer.json or a SentencePiece .model
 
   // Throws weft::Error("weft.json: <path>: <problem>").
   static Manifest parse(const std::string& json_text);

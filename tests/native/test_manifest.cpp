@@ -2,6 +2,8 @@
 
 #include <string>
 
+#include <nlohmann/json.hpp>
+
 #include "fixtures.h"
 #include "weft/error.h"
 #include "weft/manifest.h"
@@ -128,4 +130,15 @@ TEST_CASE("the shipped Silero VAD manifest loads as a stream model") {
   CHECK(comps[0]["state_outputs"] == nlohmann::json::parse(R"(["stateN"])"));
   auto g = m->createGenerator("{}");
   CHECK(nlohmann::json::parse(g->slotsJson())[0]["shape"] == nlohmann::json::parse("[2,1,128]"));
+}
+
+TEST_CASE("an optional tokenizer file is parsed, checked and reported by infoJson") {
+  const std::string with = toyWith(R"("format": "weft/1",)",
+                                   R"("format": "weft/1", "tokenizer": {"file": "tokenizer.json", "bytes": 42},)");
+  const auto m = weft::Model::fromJson(with);
+  const auto info = nlohmann::json::parse(m->infoJson());
+  CHECK(info["tokenizer"] == nlohmann::json::parse(R"({"file":"tokenizer.json","sha256":null,"bytes":42})"));
+  CHECK(nlohmann::json::parse(weft::Model::fromJson(fixtures::decoderManifest())->infoJson())["tokenizer"].is_null());
+  CHECK_THROWS_WITH(weft::Manifest::parse(toyWith(R"("format": "weft/1",)", R"("format": "weft/1", "tokenizer": {"bytes": 1},)")),
+                    doctest::Contains("weft.json: tokenizer"));
 }

@@ -1,6 +1,8 @@
 // Runs in a Chromium page: Weft's classify() vs a plain onnxruntime-web loop with the
 // preprocessing people write in JS (canvas resize, center crop, normalize), same backend.
-export async function benchClassifierPage(weft, { packages, image, iterations = 10 }) {
+// Rounds alternate (Weft, plain, Weft, ...) so machine load drifting during the run hits both;
+// each side reports its median round.
+export async function benchClassifierPage(weft, { packages, image, iterations = 5, rounds = 3 }) {
   const ort = await import('onnxruntime-web');
   const blob = await (await fetch(image)).blob();
   const bitmap = await createImageBitmap(blob, { colorSpaceConversion: 'none', premultiplyAlpha: 'none' });
@@ -8,10 +10,6 @@ export async function benchClassifierPage(weft, { packages, image, iterations = 
   for (const [precision, source] of Object.entries(packages)) {
     const classifier = await weft.load(source, { backend: 'wasm' });
     const { resize, crop, mean, std } = classifier.preprocess;
-    await classifier.classify(bitmap); // warm-up
-    let t = performance.now();
-    for (let i = 0; i < iterations; i += 1) await classifier.classify(bitmap);
-    const weftIps = iterations / ((performance.now() - t) / 1000);
     const manifest = await (await fetch(`${source}/weft.json`)).json();
     const session = await ort.InferenceSession.create(`${source}/${manifest.components.classifier.file}`, { executionProviders: ['wasm'], graphOptimizationLevel: 'all' });
     const plain = async () => {
@@ -29,13 +27,22 @@ export async function benchClassifierPage(weft, { packages, image, iterations = 
       let best = 0; for (let i = 1; i < logits.length; i += 1) if (logits[i] > logits[best]) best = i;
       return best;
     };
-    await plain();
-    t = performance.now();
-    for (let i = 0; i < iterations; i += 1) await plain();
-    const plainIps = iterations / ((performance.now() - t) / 1000);
+    const weftOnce = () => classifier.classify(bitmap);
+    const rate = async (fn) => {
+      const t = performance.now();
+      for (let i = 0; i < iterations; i += 1) await fn();
+      return iterations / ((performance.now() - t) / 1000);
+    };
+    await weftOnce(); await plain(); // warm-up
+    const rates = { weft: [], plain: [] };
+    for (let r = 0; r < rounds; r += 1) {
+      rates.weft.push(await rate(weftOnce));
+      rates.plain.push(await rate(plain));
+    }
     await session.release();
     await classifier.dispose();
-    out[precision] = { weft: weftIps, plain: plainIps };
+    const median = (a) => [...a].sort((x, y) => x - y)[Math.floor(a.length / 2)];
+    out[precision] = { weft: median(rates.weft), plain: median(rates.plain), images: iterations * rounds };
   }
-  return out;
+  return { ...out, image: { width: bitmap.width, height: bitmap.height } };
 }

@@ -10,10 +10,11 @@ export async function benchClassifier() {
   if (!existsSync(`${dir}/int8/weft.json`)) throw new Error(`${dir}: run npm run parity -- classifier first (it exports the packages)`);
   const packages = { fp32: `/build/models/classifiers/${arch}/fp32`, int8: `/build/models/classifiers/${arch}/int8` };
   const r = await inChromium({ module: '/bench/classifier-page.mjs', exportName: 'benchClassifierPage',
-    args: { packages, image: '/build/models/classifiers/images/image0_640x480.png', iterations: 10 } });
-  for (const [precision, v] of Object.entries(r)) {
-    console.log(JSON.stringify({ bench: 'classifier', arch, precision, backend: 'chromium-wasm', weft_images_per_s: v.weft,
-      plain_ort_web_images_per_s: v.plain, weft_over_plain: v.weft / v.plain }));
+    args: { packages, image: '/build/models/classifiers/images/image0_640x480.png' } });
+  for (const precision of Object.keys(packages)) {
+    const v = r[precision];
+    console.log(JSON.stringify({ bench: 'classifier', arch, precision, backend: 'chromium-wasm', image: `${r.image.width}x${r.image.height}`,
+      images: v.images, weft_images_per_s: v.weft, plain_ort_web_images_per_s: v.plain, weft_over_plain: v.weft / v.plain }));
   }
   console.log(JSON.stringify({ bench: 'classifier', arch, int8_over_fp32_weft: r.int8.weft / r.fp32.weft,
     int8_over_fp32_plain: r.int8.plain / r.fp32.plain }));

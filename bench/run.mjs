@@ -2,9 +2,13 @@
 import { benchOverhead } from './overhead.mjs';
 import { benchTokenizers } from './tokenizers.mjs';
 import { benchClassifier } from './classifier.mjs';
+import { benchMusicgen } from './musicgen.mjs';
+import { benchAudio } from './audio.mjs';
 
 const BENCHES = { tokenizers: benchTokenizers, overhead: benchOverhead };
 BENCHES.classifier = benchClassifier;
+BENCHES.musicgen = benchMusicgen;
+BENCHES.audio = benchAudio;
 const wanted = process.argv.slice(2);
 for (const name of wanted.length ? wanted : Object.keys(BENCHES)) {
   if (!BENCHES[name]) {

@@ -33,6 +33,15 @@ if [ "$(cat .venv/.weft-stamp 2>/dev/null)" != "$PY_STAMP" ]; then
   quietly .venv/bin/pip install -q --disable-pip-version-check --no-deps --no-build-isolation -e models
   echo "$PY_STAMP" > .venv/.weft-stamp
 fi
+# Reference-only packages outside site-packages (why: models/requirements-reference.txt)
+REF_STAMP="$(stamp_of models/requirements-reference.txt)"
+if [ "$(cat .venv/reference/.weft-stamp 2>/dev/null)" != "$REF_STAMP" ]; then
+  log "installing reference packages (.venv/reference)"
+  rm -rf .venv/reference
+  quietly .venv/bin/pip install -q --disable-pip-version-check --no-deps --target .venv/reference \
+    -r models/requirements-reference.txt
+  echo "$REF_STAMP" > .venv/reference/.weft-stamp
+fi
 
 # 3. npm packages (onnxruntime-node's installer would download extra GPU binaries: skip it)
 NPM_STAMP="$(stamp_of package.json package-lock.json)"

@@ -80,36 +80,43 @@ ClassifierGenerator::ClassifierGenerator(std::shared_ptr<const Model> model, con
     if (p.source == Source::Host) p.shape = {1, 3, size[0], size[1]};
 }
 
-float* ClassifierGenerator::onPushView(std::size_t n) {
-  if (pushed_) throw Error("classifier: the image was already pushed (one image per generator)");
-  if (static_cast<std::int64_t>(n) != width_ * height_)
-    throw Error("classifier: pushView(" + std::to_string(n) + ") but the image has " + std::to_string(width_) + "x" +
-                std::to_string(height_) + " = " + std::to_string(width_ * height_) + " pixels");
-  pixels_.assign(n, 0u);
-  return reinterpret_cast<float*>(pixels_.data());
+std::uint8_t* ClassifierGenerator::rgbaView(std::size_t bytes) {
+  try {
+    checkUsable("rgbaView");
+    if (viewed_ || pushed_) throw Error("classifier: rgbaView() called twice (one image per generator)");
+    const std::int64_t expected = width_ * height_ * 4;
+    if (static_cast<std::int64_t>(bytes) != expected)
+      throw Error("classifier: rgbaView(" + std::to_string(bytes) + ") but a " + std::to_string(width_) + "x" +
+                  std::to_string(height_) + " RGBA image has " + std::to_string(expected) + " bytes");
+    rgba_.assign(bytes, 0);
+    viewed_ = true;
+    return rgba_.data();
+  } catch (...) {
+    abandon();
+    throw;
+  }
 }
 
-void ClassifierGenerator::onPush(std::size_t n) {
-  if (pixels_.empty() || n != pixels_.size())
-    throw Error("classifier: push(" + std::to_string(n) + ") must follow pushView() of the image's " +
-                std::to_string(width_ * height_) + " pixels");
-  pushed_ = true;
-}
-
-void ClassifierGenerator::onFinish() {
-  if (!pushed_) throw Error("classifier: finish() before the image was pushed");
+void ClassifierGenerator::pushRgba() {
+  try {
+    checkUsable("pushRgba");
+    if (!viewed_ || pushed_) throw Error("classifier: pushRgba() must follow rgbaView() once");
+    pushed_ = true;
+  } catch (...) {
+    abandon();
+    throw;
+  }
 }
 
 std::optional<Plan> ClassifierGenerator::makePlan() {
   if (!pushed_ || planned_) return std::nullopt;
   const auto t0 = std::chrono::steady_clock::now();
-  std::vector<float> tensor;
-  preprocessRgba(reinterpret_cast<const std::uint8_t*>(pixels_.data()), width_, height_, spec_.image, tensor);
-  pixels_.clear();
-  pixels_.shrink_to_fit();
+  const auto size = spec_.image.outputSize(height_, width_);
   HostBuffer& b = host(pixelsHost_);
-  b.resize(tensor.size());
-  std::copy(tensor.begin(), tensor.end(), b.as<float>());
+  b.resize(static_cast<std::size_t>(3 * size[0] * size[1]));
+  preprocessRgba(rgba_.data(), width_, height_, spec_.image, b.as<float>());  // straight into the plan's input
+  rgba_.clear();
+  rgba_.shrink_to_fit();
   preprocessMs_ = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
   planned_ = true;
   return plan_;
@@ -146,8 +153,8 @@ int ClassifierGenerator::onAccept() {
 }
 
 void ClassifierGenerator::release() {
-  pixels_.clear();
-  pixels_.shrink_to_fit();
+  rgba_.clear();
+  rgba_.shrink_to_fit();
   logits_.clear();
   scores_.clear();
   top_.clear();

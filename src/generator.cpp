@@ -23,12 +23,20 @@ auto Generator::guarded(F&& f) -> decltype(f()) {
   try {
     return f();
   } catch (...) {
-    failed_ = true;
-    pending_ = false;
-    for (HostBuffer& b : host_) b.clear();
-    release();
+    abandon();
     throw;
   }
+}
+
+void Generator::abandon() {
+  failed_ = true;
+  pending_ = false;
+  for (HostBuffer& b : host_) b.clear();
+  release();
+}
+
+void Generator::checkUsable(const char* what) const {
+  if (failed_) throw Error(std::string(kind()) + " generator: " + what + " after the generator failed");
 }
 
 std::string Generator::slotsJson() const { return weft::slotsJson(model_->slots()); }
@@ -142,7 +150,7 @@ Plan Generator::planTemplate(const std::string& component,
     for (auto& h : hostInputs)
       if (h.first == t.name) { in.source = Source::Host; in.index = h.second; fed = true; }
     for (std::size_t s = 0; !fed && s < slots.size(); ++s)
-      if (slots[s].component == component && slots[s].name == t.name) { in.source = Source::Slot; in.index = static_cast<int>(s); fed = true; }
+      if (slots[s].feeds(component) && slots[s].name == t.name) { in.source = Source::Slot; in.index = static_cast<int>(s); fed = true; }
     for (std::size_t k = 0; !fed && k < m.constants.size(); ++k)
       if (m.constants[k].component == component && m.constants[k].input == t.name) { in.source = Source::Const; in.index = static_cast<int>(k); fed = true; }
     if (!fed)
@@ -153,7 +161,7 @@ Plan Generator::planTemplate(const std::string& component,
     for (const HostOutput& h : hostOutputs)
       if (h.name == t.name) p.outputs.push_back(PlanOutput{t.name, Source::Host, h.host, h.tail});
     for (std::size_t s = 0; s < slots.size(); ++s)
-      if (slots[s].component == component && slots[s].output == t.name)
+      if (slots[s].writtenBy(component, t.name))
         p.outputs.push_back(PlanOutput{t.name, Source::Slot, static_cast<int>(s), -1});
   }
   return p;

@@ -1,5 +1,6 @@
 #include "weft/image.h"
 
+#include <algorithm>
 #include <cmath>
 
 #include "json_util.h"
@@ -69,8 +70,8 @@ Coeffs coefficients(std::int64_t inSize, std::int64_t outSize, Interpolation int
   return c;
 }
 
-inline std::uint8_t clip8(std::int64_t v) {
-  if (v >= (std::int64_t{1} << kPrecisionBits << 8)) return 255;
+inline std::uint8_t clip8(std::int32_t v) {
+  if (v >= (1 << kPrecisionBits << 8)) return 255;
   if (v <= 0) return 0;
   return static_cast<std::uint8_t>(v >> kPrecisionBits);
 }
@@ -152,60 +153,36 @@ void ImageSpec::checkInput(std::int64_t width, std::int64_t height) const {
                 std::to_string(maxPixels) + " pixels; downscale it first (e.g. createImageBitmap(image, {resizeWidth}))");
 }
 
-std::vector<std::uint8_t> resizeImage(const std::uint8_t* src, std::int64_t w, std::int64_t h, int ch,
-                                      std::int64_t outW, std::int64_t outH, Interpolation interp) {
-  std::vector<std::uint8_t> cur(src, src + w * h * ch);
-  if (outW != w) {  // horizontal pass (Pillow does it first)
-    const Coeffs c = coefficients(w, outW, interp);
-    std::vector<std::uint8_t> next(static_cast<std::size_t>(outW * h * ch));
-    for (std::int64_t y = 0; y < h; ++y)
-      for (std::int64_t x = 0; x < outW; ++x) {
-        const int xmin = c.bounds[x * 2], n = c.bounds[x * 2 + 1];
-        const std::int32_t* k = &c.k[x * c.ksize];
-        for (int chn = 0; chn < ch; ++chn) {
-          std::int64_t ss = std::int64_t{1} << (kPrecisionBits - 1);
-          const std::uint8_t* row = &cur[(y * w + xmin) * ch + chn];
-          for (int i = 0; i < n; ++i) ss += static_cast<std::int64_t>(row[i * ch]) * k[i];
-          next[(y * outW + x) * ch + chn] = clip8(ss);
-        }
-      }
-    cur.swap(next);
-    w = outW;
+namespace {
+
+// Rows [first, last) of a Pillow resample pass that the wanted outputs [o0, o1) read.
+std::array<std::int64_t, 2> inputSpan(const Coeffs& c, std::int64_t o0, std::int64_t o1) {
+  std::int64_t first = c.bounds[o0 * 2], last = first;
+  for (std::int64_t o = o0; o < o1; ++o) {
+    first = std::min<std::int64_t>(first, c.bounds[o * 2]);
+    last = std::max<std::int64_t>(last, c.bounds[o * 2] + c.bounds[o * 2 + 1]);
   }
-  if (outH != h) {  // vertical pass
-    const Coeffs c = coefficients(h, outH, interp);
-    std::vector<std::uint8_t> next(static_cast<std::size_t>(w * outH * ch));
-    for (std::int64_t y = 0; y < outH; ++y) {
-      const int ymin = c.bounds[y * 2], n = c.bounds[y * 2 + 1];
-      const std::int32_t* k = &c.k[y * c.ksize];
-      for (std::int64_t x = 0; x < w * ch; ++x) {
-        std::int64_t ss = std::int64_t{1} << (kPrecisionBits - 1);
-        for (int i = 0; i < n; ++i) ss += static_cast<std::int64_t>(cur[(ymin + i) * w * ch + x]) * k[i];
-        next[y * w * ch + x] = clip8(ss);
-      }
-    }
-    cur.swap(next);
-  }
-  return cur;
+  return {first, last};
 }
 
+}  // namespace
+
+// Pillow's two passes (horizontal, then vertical; each rounded to uint8 with int32 fixed-point
+// sums, as libImaging/Resample.c), computed only for the pixels the crop keeps: every output
+// pixel depends only on its own taps, so skipping the others changes no value. Alpha is read
+// past, never copied; the crop and Normalize are fused into the vertical pass.
 void preprocessRgba(const std::uint8_t* rgba, std::int64_t width, std::int64_t height, const ImageSpec& spec,
-                    std::vector<float>& out) {
+                    float* out) {
   spec.checkInput(width, height);
-  // RGB first: resampling 3 channels instead of 4, and alpha is ignored like PIL's convert('RGB').
-  std::vector<std::uint8_t> rgb(static_cast<std::size_t>(width * height * 3));
-  for (std::int64_t i = 0; i < width * height; ++i)
-    for (int c = 0; c < 3; ++c) rgb[i * 3 + c] = rgba[i * 4 + c];
-  std::int64_t w = width, h = height;
+  std::int64_t h = height, w = width;  // size after the resize
   if (spec.resize[0] > 0) {
     std::array<std::int64_t, 2> rs = spec.resize;
     if (spec.resizeShorter) {
       ImageSpec noCrop = spec;
       noCrop.crop = {0, 0};
-      rs = noCrop.outputSize(h, w);
+      rs = noCrop.outputSize(height, width);
     }
     if (rs[0] <= 0 || rs[1] <= 0) throw Error("image is " + std::to_string(width) + "x" + std::to_string(height) + ": too thin to resize");
-    if (rs[0] != h || rs[1] != w) rgb = resizeImage(rgb.data(), w, h, 3, rs[1], rs[0], spec.interpolation);
     h = rs[0];
     w = rs[1];
   }
@@ -220,17 +197,69 @@ void preprocessRgba(const std::uint8_t* rgba, std::int64_t width, std::int64_t h
     top = roundHalfEven(ph - ch) - padT;
     left = roundHalfEven(pw - cw) - padL;
   }
-  out.assign(static_cast<std::size_t>(3 * ch * cw), 0.f);
-  for (int c = 0; c < 3; ++c) {
-    float* plane = out.data() + c * ch * cw;
-    for (std::int64_t y = 0; y < ch; ++y)
-      for (std::int64_t x = 0; x < cw; ++x) {
-        const std::int64_t sy = y + top, sx = x + left;
-        // ToTensor (v / 255) then Normalize ((t - mean) / std), in float32 like torchvision.
-        const float v = (sy >= 0 && sy < h && sx >= 0 && sx < w) ? static_cast<float>(rgb[(sy * w + sx) * 3 + c]) / 255.0f : 0.0f;
-        plane[y * cw + x] = (v - spec.mean[c]) / spec.std[c];
+  // ToTensor (v / 255) then Normalize ((t - mean) / std), in float32 like torchvision; padding is v = 0.
+  auto normalized = [&](int c, std::uint8_t v) { return (static_cast<float>(v) / 255.0f - spec.mean[c]) / spec.std[c]; };
+  for (int c = 0; c < 3; ++c) std::fill(out + c * ch * cw, out + (c + 1) * ch * cw, (0.0f - spec.mean[c]) / spec.std[c]);
+  const std::int64_t y0 = std::max<std::int64_t>(top, 0), y1 = std::min(top + ch, h);
+  const std::int64_t x0 = std::max<std::int64_t>(left, 0), x1 = std::min(left + cw, w);
+  if (y0 >= y1 || x0 >= x1) return;
+  const std::int64_t nx = x1 - x0;
+
+  // Horizontal pass over the input rows the vertical pass reads: RGB bytes of columns [x0, x1).
+  const bool resizeH = w != width, resizeV = h != height;
+  const Coeffs cx = resizeH ? coefficients(width, w, spec.interpolation) : Coeffs{};
+  const Coeffs cy = resizeV ? coefficients(height, h, spec.interpolation) : Coeffs{};
+  const auto rows = resizeV ? inputSpan(cy, y0, y1) : std::array<std::int64_t, 2>{y0, y1};
+  std::vector<std::uint8_t> mid(static_cast<std::size_t>((rows[1] - rows[0]) * nx * 3));
+  for (std::int64_t r = rows[0]; r < rows[1]; ++r) {
+    const std::uint8_t* in = rgba + r * width * 4;
+    std::uint8_t* o = &mid[static_cast<std::size_t>((r - rows[0]) * nx * 3)];
+    for (std::int64_t x = x0; x < x1; ++x, o += 3) {
+      if (!resizeH) {
+        o[0] = in[x * 4], o[1] = in[x * 4 + 1], o[2] = in[x * 4 + 2];
+        continue;
       }
+      const int xmin = cx.bounds[x * 2], n = cx.bounds[x * 2 + 1];
+      const std::int32_t* k = &cx.k[x * cx.ksize];
+      const std::uint8_t* px = in + xmin * 4;
+      std::int32_t s0 = 1 << (kPrecisionBits - 1), s1 = s0, s2 = s0;
+      for (int i = 0; i < n; ++i, px += 4) {
+        s0 += px[0] * k[i];
+        s1 += px[1] * k[i];
+        s2 += px[2] * k[i];
+      }
+      o[0] = clip8(s0), o[1] = clip8(s1), o[2] = clip8(s2);
+    }
   }
+  // Vertical pass, then crop and normalize into the planes.
+  std::vector<std::int32_t> acc(static_cast<std::size_t>(nx * 3));
+  std::vector<std::uint8_t> row(static_cast<std::size_t>(nx * 3));
+  for (std::int64_t y = y0; y < y1; ++y) {
+    const std::uint8_t* src = &mid[static_cast<std::size_t>((y - rows[0]) * nx * 3)];
+    if (resizeV) {
+      const int ymin = cy.bounds[y * 2], n = cy.bounds[y * 2 + 1];
+      const std::int32_t* k = &cy.k[y * cy.ksize];
+      std::fill(acc.begin(), acc.end(), 1 << (kPrecisionBits - 1));
+      for (int i = 0; i < n; ++i) {
+        const std::uint8_t* in = &mid[static_cast<std::size_t>((ymin + i - rows[0]) * nx * 3)];
+        for (std::int64_t j = 0; j < nx * 3; ++j) acc[j] += in[j] * k[i];
+      }
+      for (std::int64_t j = 0; j < nx * 3; ++j) row[j] = clip8(acc[j]);
+      src = row.data();
+    }
+    for (int c = 0; c < 3; ++c) {
+      float* plane = out + c * ch * cw + (y - top) * cw + (x0 - left);
+      for (std::int64_t x = 0; x < nx; ++x) plane[x] = normalized(c, src[x * 3 + c]);
+    }
+  }
+}
+
+void preprocessRgba(const std::uint8_t* rgba, std::int64_t width, std::int64_t height, const ImageSpec& spec,
+                    std::vector<float>& out) {
+  spec.checkInput(width, height);
+  const auto size = spec.outputSize(height, width);
+  out.assign(static_cast<std::size_t>(3 * size[0] * size[1]), 0.f);
+  preprocessRgba(rgba, width, height, spec, out.data());
 }
 
 }  // namespace weft

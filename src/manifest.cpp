@@ -1,5 +1,6 @@
 #include "weft/manifest.h"
 
+#include <algorithm>
 #include <set>
 
 #include "json_util.h"
@@ -114,6 +115,14 @@ class Parser {
       Component c;
       c.name = it.key();
       static_cast<FileRef&>(c) = fileRef(it.value(), p);
+      if (auto x = it.value().find("external_data"); x != it.value().end()) {
+        const std::string xp = ju::key(p, "external_data");
+        ju::expectArray(*x, kP, xp);
+        for (std::size_t k = 0; k < x->size(); ++k) {
+          const Json& f = (*x)[k];
+          c.externalData.push_back(f.is_string() ? FileRef{f.get<std::string>(), std::nullopt, std::nullopt} : fileRef(f, ju::index(xp, k)));
+        }
+      }
       tensors(ju::require(it.value(), "inputs", kP, p), ju::key(p, "inputs"), c.inputs);
       tensors(ju::require(it.value(), "outputs", kP, p), ju::key(p, "outputs"), c.outputs);
       m_.components.push_back(std::move(c));
@@ -143,33 +152,94 @@ class Parser {
       bad(path, "input '" + input + "' of component '" + comp + "' is already fed by another entry");
   }
 
+  // The components a state entry feeds: `component` (one) or `components` (several).
+  std::vector<const Component*> stateComponents(const Json& e, const std::string& p) {
+    const bool one = e.contains("component"), many = e.contains("components");
+    if (one == many) bad(p, one ? "give either component or components, not both" : "missing required field component (or components)");
+    if (one) return {&componentRef(e, p)};
+    const std::string cp = ju::key(p, "components");
+    const Json& list = e.at("components");
+    ju::expectArray(list, kP, cp);
+    if (list.empty()) bad(cp, "expected at least one component name");
+    std::vector<const Component*> r;
+    for (std::size_t k = 0; k < list.size(); ++k) {
+      const std::string n = ju::asString(list[k], kP, ju::index(cp, k));
+      const Component* c = m_.component(n);
+      if (!c) bad(ju::index(cp, k), "no component named \"" + n + "\" (components: " + m_.componentList() + ")");
+      for (const Component* o : r)
+        if (o == c) bad(ju::index(cp, k), "component \"" + n + "\" is listed twice");
+      r.push_back(c);
+    }
+    return r;
+  }
+
+  // A slot's tensor must look the same to every component that reads or writes it.
+  void sameTensor(const TensorDesc& slot, const TensorDesc& other, const std::string& who, const std::string& p) {
+    if (slot.dtype != other.dtype)
+      bad(p, "input '" + slot.name + "' is " + dtypeName(slot.dtype) + " but " + who + " is " + dtypeName(other.dtype));
+    if (slot.shape.size() != other.shape.size())
+      bad(p, "input '" + slot.name + "' has rank " + std::to_string(slot.shape.size()) + " but " + who + " has rank " +
+                 std::to_string(other.shape.size()));
+  }
+
   void state(const Json& list) {
     ju::expectArray(list, kP, "state");
     for (std::size_t i = 0; i < list.size(); ++i) {
       const std::string p = ju::index("state", i);
       const Json& e = list[i];
-      const Component& c = componentRef(e, p);
+      const std::vector<const Component*> comps = stateComponents(e, p);
       const std::string in = ju::asString(ju::require(e, "input", kP, p), kP, ju::key(p, "input"));
-      const std::string out = ju::asString(ju::require(e, "output", kP, p), kP, ju::key(p, "output"));
-      const std::string init = oneOf(ju::require(e, "init", kP, p), ju::key(p, "init"), {"empty", "zeros"});
+      const auto initFrom = e.find("init_from");
+      const bool hasFrom = initFrom != e.end();
+      std::string out, fromComp, fromOut;
+      if (auto o = e.find("output"); o != e.end()) out = ju::asString(*o, kP, ju::key(p, "output"));
+      else if (!hasFrom) bad(ju::key(p, "output"), "missing required field (a state entry without init_from needs one)");
+      std::string init = "from";
+      if (hasFrom) {
+        if (e.contains("init")) bad(ju::key(p, "init"), "give either init or init_from, not both");
+        const std::string fp = ju::key(p, "init_from");
+        ju::expectObject(*initFrom, kP, fp);
+        fromComp = componentRef(*initFrom, fp).name;
+        fromOut = ju::asString(ju::require(*initFrom, "output", kP, fp), kP, ju::key(fp, "output"));
+        for (const Component* c : comps)
+          if (c->name == fromComp) bad(ju::key(fp, "component"), "a slot cannot be initialised by a component it feeds ('" + fromComp + "')");
+      } else {
+        init = oneOf(ju::require(e, "init", kP, p), ju::key(p, "init"), {"empty", "zeros"});
+      }
       const std::string mode = oneOf(ju::require(e, "mode", kP, p), ju::key(p, "mode"), {"grow", "fixed"});
       int axis = -1;
       if (auto a = e.find("axis"); a != e.end()) axis = static_cast<int>(ju::asInt(*a, kP, ju::key(p, "axis")));
       else if (mode == "grow" || init == "empty") bad(ju::key(p, "axis"), "missing required field (needed by mode \"grow\" and init \"empty\")");
-      const std::int64_t n = templateCount(e, p, {{"input", in}, {"output", out}});
+      if (mode == "grow" && out.empty()) bad(ju::key(p, "output"), "mode \"grow\" needs an output that replaces the slot");
+      std::vector<std::pair<std::string, std::string>> templated = {{"input", in}};
+      if (!out.empty()) templated.emplace_back("output", out);
+      if (hasFrom) templated.emplace_back("init_from.output", fromOut);
+      const std::int64_t n = templateCount(e, p, templated);
+      const Component& from = hasFrom ? *m_.component(fromComp) : *comps[0];
       for (std::int64_t l = 0; l < (n < 0 ? 1 : n); ++l) {
-        StateEntry s{c.name, n < 0 ? in : replaceLayer(in, l), n < 0 ? out : replaceLayer(out, l), init, mode, axis, p};
-        const TensorDesc* ti = c.findInput(s.input);
-        const TensorDesc* to = c.findOutput(s.output);
-        if (!ti) bad(ju::key(p, "input"), "component '" + c.name + "' has no input '" + s.input + "'");
-        if (!to) bad(ju::key(p, "output"), "component '" + c.name + "' has no output '" + s.output + "'");
-        if (ti->dtype != to->dtype)
-          bad(p, "input '" + s.input + "' is " + dtypeName(ti->dtype) + " but output '" + s.output + "' is " + dtypeName(to->dtype));
-        if (ti->shape.size() != to->shape.size())
-          bad(p, "input '" + s.input + "' has rank " + std::to_string(ti->shape.size()) + " but output '" + s.output + "' has rank " + std::to_string(to->shape.size()));
-        if (axis != -1 && (axis < 0 || axis >= static_cast<int>(ti->shape.size())))
-          bad(ju::key(p, "axis"), "must be in [0, " + std::to_string(ti->shape.size()) + ") for input '" + s.input + "' but got " + std::to_string(axis));
-        claim(c.name, s.input, p);
+        auto x = [&](const std::string& s) { return n < 0 || s.empty() ? s : replaceLayer(s, l); };
+        StateEntry s{comps[0]->name, {}, x(in), x(out), init, mode, axis, fromComp, x(fromOut), p};
+        const TensorDesc* first = nullptr;
+        for (const Component* c : comps) {
+          s.components.push_back(c->name);
+          const TensorDesc* ti = c->findInput(s.input);
+          if (!ti) bad(ju::key(p, "input"), "component '" + c->name + "' has no input '" + s.input + "'");
+          if (!first) first = ti;
+          else sameTensor(*first, *ti, "input '" + ti->name + "' of component '" + c->name + "'", p);
+          if (!s.output.empty()) {
+            const TensorDesc* to = c->findOutput(s.output);
+            if (!to) bad(ju::key(p, "output"), "component '" + c->name + "' has no output '" + s.output + "'");
+            sameTensor(*first, *to, "output '" + s.output + "'", p);
+          }
+          claim(c->name, s.input, p);
+        }
+        if (hasFrom) {
+          const TensorDesc* to = from.findOutput(s.initOutput);
+          if (!to) bad(ju::key(ju::key(p, "init_from"), "output"), "component '" + from.name + "' has no output '" + s.initOutput + "'");
+          sameTensor(*first, *to, "output '" + s.initOutput + "' of component '" + from.name + "' (init_from)", p);
+        }
+        if (axis != -1 && (axis < 0 || axis >= static_cast<int>(first->shape.size())))
+          bad(ju::key(p, "axis"), "must be in [0, " + std::to_string(first->shape.size()) + ") for input '" + s.input + "' but got " + std::to_string(axis));
         m_.state.push_back(std::move(s));
       }
     }
@@ -177,6 +247,7 @@ class Parser {
 
   void constants(const Json& list);
   void generator(const Json& g);
+  void multiGenerator(const Json& g);
 
   Manifest& m_;
   std::set<std::string> fed_;
@@ -249,12 +320,84 @@ const RoleSet kRoles[] = {
     {"classifier", {"pixel_values"}, {"logits"}, {"pixel_values", "logits"}},
 };
 
+// A generator that runs several components: each component role names one, and each io role
+// names a tensor of every component it lists (e.g. encoder_attention_mask feeds three graphs).
+struct MultiRole {
+  const char* role;
+  bool input;
+  std::vector<const char*> components;
+};
+const char* const kMusicgenComponents[] = {"text_encoder", "cross_kv", "prefill", "step", "audio_encoder", "audio_decoder"};
+const char* const kMusicgenOptional[] = {"audio_encoder"};  // without it: no continuation
+const MultiRole kMusicgenIo[] = {
+    {"text_ids", true, {"text_encoder"}},
+    {"text_mask", true, {"text_encoder"}},
+    {"text_states", false, {"text_encoder"}},
+    {"encoder_hidden_states", true, {"cross_kv"}},
+    {"encoder_attention_mask", true, {"cross_kv", "prefill", "step"}},
+    {"input_ids", true, {"prefill", "step"}},
+    {"logits", false, {"prefill", "step"}},
+    {"audio_in", true, {"audio_encoder"}},
+    {"codes_out", false, {"audio_encoder"}},
+    {"codes_in", true, {"audio_decoder"}},
+    {"audio_out", false, {"audio_decoder"}},
+};
+
+void Parser::multiGenerator(const Json& g) {
+  const std::string p = "generator";
+  GeneratorSpec& s = m_.generator;
+  for (const char* role : kMusicgenComponents) {
+    const bool optional = std::find(std::begin(kMusicgenOptional), std::end(kMusicgenOptional), std::string(role)) != std::end(kMusicgenOptional);
+    auto it = g.find(role);
+    if (it == g.end()) {
+      if (optional) continue;
+      bad(ju::key(p, role), "missing required component role");
+    }
+    const std::string n = ju::asString(*it, kP, ju::key(p, role));
+    if (!m_.component(n)) bad(ju::key(p, role), "no component named \"" + n + "\" (components: " + m_.componentList() + ")");
+    s.components.emplace_back(role, n);
+  }
+  s.component = *s.componentFor("step");
+  const Json& io = ju::require(g, "io", kP, p);
+  ju::expectObject(io, kP, ju::key(p, "io"));
+  for (auto it = io.begin(); it != io.end(); ++it) {
+    const std::string rp = ju::key(ju::key(p, "io"), it.key());
+    const MultiRole* r = nullptr;
+    for (const MultiRole& x : kMusicgenIo)
+      if (it.key() == x.role) r = &x;
+    if (!r) {
+      std::string all;
+      for (const MultiRole& x : kMusicgenIo) all += (all.empty() ? "" : ", ") + std::string(x.role);
+      bad(rp, "unknown role for a " + s.type + " generator (roles: " + all + ")");
+    }
+    const std::string tensor = ju::asString(it.value(), kP, rp);
+    for (const char* cr : r->components) {
+      const std::string* cn = s.componentFor(cr);
+      if (!cn) continue;  // an optional component that is absent
+      const Component& c = *m_.component(*cn);
+      if (r->input && !c.findInput(tensor)) bad(rp, "component '" + c.name + "' (generator." + cr + ") has no input '" + tensor + "'");
+      if (!r->input && !c.findOutput(tensor)) bad(rp, "component '" + c.name + "' (generator." + cr + ") has no output '" + tensor + "'");
+      if (r->input) {
+        claim(c.name, tensor, rp);
+        s.hostInputs.emplace_back(c.name, tensor);
+      }
+    }
+    s.io.emplace_back(it.key(), tensor);
+  }
+  for (const MultiRole& r : kMusicgenIo) {
+    bool needed = false;
+    for (const char* cr : r.components) needed |= s.componentFor(cr) != nullptr;
+    if (needed && !s.role(r.role)) bad(ju::key(ju::key(p, "io"), r.role), "missing required role");
+  }
+}
+
 void Parser::generator(const Json& g) {
   const std::string p = "generator";
   ju::expectObject(g, kP, p);
   GeneratorSpec& s = m_.generator;
   s.raw = g;
-  s.type = oneOf(ju::require(g, "type", kP, p), ju::key(p, "type"), {"decoder", "stream", "classifier"});
+  s.type = oneOf(ju::require(g, "type", kP, p), ju::key(p, "type"), {"decoder", "stream", "classifier", "musicgen"});
+  if (s.type == "musicgen") return multiGenerator(g);
   const Component& c = componentRef(g, p);
   s.component = c.name;
   const RoleSet* roles = nullptr;
@@ -276,7 +419,10 @@ void Parser::generator(const Json& g) {
     }
     if (isIn && !c.findInput(tensor)) bad(rp, "component '" + c.name + "' has no input '" + tensor + "'");
     if (isOut && !c.findOutput(tensor)) bad(rp, "component '" + c.name + "' has no output '" + tensor + "'");
-    if (isIn) claim(c.name, tensor, rp);
+    if (isIn) {
+      claim(c.name, tensor, rp);
+      s.hostInputs.emplace_back(c.name, tensor);
+    }
     s.io.emplace_back(it.key(), tensor);
   }
   for (const char* r : roles->required)
@@ -309,6 +455,18 @@ const TensorDesc* Component::findInput(const std::string& n) const {
 const TensorDesc* Component::findOutput(const std::string& n) const {
   for (const TensorDesc& t : outputs)
     if (t.name == n) return &t;
+  return nullptr;
+}
+
+bool StateEntry::feeds(const std::string& c) const {
+  for (const std::string& n : components)
+    if (n == c) return true;
+  return false;
+}
+
+const std::string* GeneratorSpec::componentFor(const std::string& r) const {
+  for (auto& kv : components)
+    if (kv.first == r) return &kv.second;
   return nullptr;
 }
 

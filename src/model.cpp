@@ -3,6 +3,7 @@
 #include "json_util.h"
 #include "weft/classifier_generator.h"
 #include "weft/decoder_generator.h"
+#include "weft/musicgen_generator.h"
 #include "weft/error.h"
 #include "weft/session_check.h"
 #include "weft/stream_generator.h"
@@ -15,6 +16,7 @@ std::shared_ptr<Model> Model::fromJson(const std::string& text) {
   // Bad defaults in the manifest should fail at load, not at the first generation.
   if (m->manifest_.generator.type == "decoder") decoderDefaults(m->manifest_);
   if (m->manifest_.generator.type == "classifier") classifierSpec(m->manifest_);
+  if (m->manifest_.generator.type == "musicgen") musicgenDefaults(m->manifest_, musicgenSpec(m->manifest_));
   return m;
 }
 
@@ -26,6 +28,19 @@ static Json fileRefJson(const FileRef& r) {
               {"bytes", r.bytes && *r.bytes > 0 ? Json(*r.bytes) : Json(nullptr)}};
 }
 
+// Whether the generator runs this component (a package may carry others, e.g. for other runtimes).
+bool Model::uses(const std::string& component) const {
+  const GeneratorSpec& g = manifest_.generator;
+  if (g.component == component) return true;
+  for (auto& r : g.components)
+    if (r.second == component) return true;
+  for (const StateSlot& s : slots_)
+    if (s.feeds(component) || s.initComponent == component) return true;
+  for (const ConstantEntry& c : manifest_.constants)
+    if (c.component == component) return true;
+  return false;
+}
+
 std::string Model::componentsJson() const {
   Json a = Json::array();
   for (const Component& c : manifest_.components) {
@@ -34,7 +49,7 @@ std::string Model::componentsJson() const {
     for (const TensorDesc& t : c.outputs) {
       outs.push_back(t.name);
       for (const StateSlot& s : slots_)
-        if (s.component == c.name && s.output == t.name) {
+        if (s.writtenBy(c.name, t.name)) {
           stateOuts.push_back(t.name);
           break;
         }
@@ -44,6 +59,10 @@ std::string Model::componentsJson() const {
     e["inputs"] = ins;
     e["outputs"] = outs;
     e["state_outputs"] = stateOuts;
+    Json ext = Json::array();
+    for (const FileRef& f : c.externalData) ext.push_back(fileRefJson(f));
+    e["external_data"] = ext;
+    e["used"] = uses(c.name);
     a.push_back(std::move(e));
   }
   return a.dump();
@@ -59,6 +78,8 @@ std::string Model::infoJson() const {
     gen["sample_rate"] = manifest_.generator.sample_rate ? Json(manifest_.generator.sample_rate) : Json(nullptr);
   } else if (manifest_.generator.type == "decoder") {
     generation = decoderOptionsJson(decoderDefaults(manifest_));  // the effective defaults
+  } else if (manifest_.generator.type == "musicgen") {
+    generation = musicgenDefaultsJson(musicgenDefaults(manifest_, musicgenSpec(manifest_)));
   }
   return Json{{"name", manifest_.name}, {"format", manifest_.format}, {"dims", dims},
               {"generator", gen}, {"generation", generation},
@@ -75,6 +96,7 @@ std::unique_ptr<Generator> Model::createGenerator(const std::string& options_jso
   std::shared_ptr<const Model> self = shared_from_this();
   if (manifest_.generator.type == "decoder") return std::make_unique<DecoderGenerator>(self, options);
   if (manifest_.generator.type == "classifier") return std::make_unique<ClassifierGenerator>(self, options);
+  if (manifest_.generator.type == "musicgen") return std::make_unique<MusicgenGenerator>(self, options);
   return std::make_unique<StreamGenerator>(self, options);
 }
 

@@ -83,11 +83,10 @@ void compare(const std::string& where, const char* kind, const TensorDesc& want,
 }
 
 bool fedByManifest(const Manifest& m, const std::string& comp, const std::string& input) {
-  if (m.generator.component == comp)
-    for (auto& r : m.generator.io)
-      if (r.second == input) return true;
+  for (auto& h : m.generator.hostInputs)
+    if (h.first == comp && h.second == input) return true;
   for (const StateEntry& s : m.state)
-    if (s.component == comp && s.input == input) return true;
+    if (s.feeds(comp) && s.input == input) return true;
   for (const ConstantEntry& c : m.constants)
     if (c.component == comp && c.input == input) return true;
   return false;

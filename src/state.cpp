@@ -9,10 +9,13 @@ std::vector<StateSlot> buildStateSlots(const Manifest& m) {
   std::vector<StateSlot> slots;
   for (const StateEntry& e : m.state) {
     const TensorDesc& in = *m.component(e.component)->findInput(e.input);
-    StateSlot s{e.component, e.input, e.output, in.dtype, {}, e.init, e.mode, e.axis};
+    StateSlot s{e.component, e.components, e.input, e.output, in.dtype, {}, e.init, e.mode, e.axis,
+                e.initComponent, e.initOutput};
     for (std::size_t a = 0; a < in.shape.size(); ++a) {
       const Dim& d = in.shape[a];
-      if (e.init == "empty") {
+      if (e.init == "from") {
+        s.shape.push_back(d.fixed() ? d.value : -1);
+      } else if (e.init == "empty") {
         s.shape.push_back(static_cast<int>(a) == e.axis ? 0 : (d.fixed() ? d.value : 1));
       } else if (d.fixed()) {
         s.shape.push_back(d.value);
@@ -29,10 +32,23 @@ std::vector<StateSlot> buildStateSlots(const Manifest& m) {
   return slots;
 }
 
+bool StateSlot::feeds(const std::string& c) const {
+  for (const std::string& n : components)
+    if (n == c) return true;
+  return false;
+}
+
+bool StateSlot::writtenBy(const std::string& c, const std::string& out) const {
+  return (!output.empty() && output == out && feeds(c)) || (initComponent == c && initOutput == out);
+}
+
 std::string slotsJson(const std::vector<StateSlot>& slots) {
   Json a = Json::array();
-  for (const StateSlot& s : slots)
-    a.push_back({{"name", s.name}, {"dtype", dtypeName(s.dtype)}, {"shape", s.shape}, {"init", s.init}});
+  for (const StateSlot& s : slots) {
+    Json e = {{"name", s.name}, {"dtype", dtypeName(s.dtype)}, {"shape", s.shape}, {"init", s.init}};
+    if (s.init == "from") e["from"] = {{"component", s.initComponent}, {"output", s.initOutput}};
+    a.push_back(std::move(e));
+  }
   return a.dump();
 }
 

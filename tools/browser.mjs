@@ -15,19 +15,23 @@ const FLAGS = [
   '--use-webgpu-adapter=swiftshader',
 ];
 
-/** Opens `pagePath` on a fresh server and browser, runs fn(page, baseUrl), then closes both. */
-export async function withPage(pagePath, fn, { onConsole } = {}) {
+/**
+ * Opens `pagePath` on a fresh server and browser, runs fn(page, baseUrl, errors, {server}), then
+ * closes both. `args`: extra Chromium flags (e.g. a fake microphone).
+ */
+export async function withPage(pagePath, fn, { onConsole, args = [] } = {}) {
   const { server, url } = await startServer();
   const profile = await mkdtemp(join(tmpdir(), 'weft-chromium-'));
-  const browser = await chromium.launch({ executablePath: CHROMIUM, args: [...FLAGS, `--user-data-dir=${profile}`], ignoreDefaultArgs: ['--headless'] })
-    .catch(async () => chromium.launch({ executablePath: CHROMIUM, args: FLAGS }));
+  const flags = [...FLAGS, ...args];
+  const browser = await chromium.launch({ executablePath: CHROMIUM, args: [...flags, `--user-data-dir=${profile}`], ignoreDefaultArgs: ['--headless'] })
+    .catch(async () => chromium.launch({ executablePath: CHROMIUM, args: flags }));
   try {
     const page = await browser.newPage();
     const errors = [];
     page.on('pageerror', (error) => errors.push(error));
     page.on('console', (message) => onConsole?.(message.text()));
     await page.goto(`${url}${pagePath}`);
-    return await fn(page, url, errors);
+    return await fn(page, url, errors, { server });
   } finally {
     await browser.close();
     server.close();

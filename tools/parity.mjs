@@ -8,6 +8,7 @@ import { TOKENIZERS, readCorpus, tokenizerParity } from './parity/tokenizers.mjs
 import { readFloat32 } from './paths.mjs';
 import { classifierParityAll } from './parity/classifier.mjs';
 import { musicgenExportParity } from './parity/musicgen.mjs';
+import { musicgenWeftParity } from './parity/musicgen-runtimes.mjs';
 
 let failed = false;
 const emit = (line, ok) => {
@@ -52,6 +53,11 @@ TARGETS.tokenizers = async () => {
 
 // MusicGen export: components vs transformers and the ORT greedy loop vs generate (Python).
 TARGETS['musicgen-export'] = async () => musicgenExportParity(emit);
+
+// MusicGen in Weft: greedy codes of generate / continue vs transformers' generate, per runtime.
+TARGETS.musicgen = async () => {
+  for (const line of await musicgenWeftParity()) emit(line, line.matched === line.steps);
+};
 
 const wanted = process.argv.slice(2);
 for (const name of wanted.length ? wanted : Object.keys(TARGETS)) {

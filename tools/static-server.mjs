@@ -9,7 +9,7 @@ import { extname, join, normalize, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const ROOT = resolve(fileURLToPath(new URL('..', import.meta.url)));
-const SERVED = ['/web/', '/dist/', '/build/models/', '/tests/browser/', '/tools/parity/', '/node_modules/onnxruntime-web/dist/', '/node_modules/onnxruntime-common/dist/'];
+const SERVED = ['/web/', '/dist/', '/build/models/', '/tests/browser/', '/tools/parity/', '/bench/', '/node_modules/onnxruntime-web/dist/', '/node_modules/onnxruntime-common/dist/'];
 const TYPES = {
   '.html': 'text/html; charset=utf-8', '.js': 'text/javascript', '.mjs': 'text/javascript',
   '.json': 'application/json', '.wasm': 'application/wasm', '.onnx': 'application/octet-stream',
@@ -38,6 +38,8 @@ export function startServer({ port = 0, host = '127.0.0.1' } = {}) {
         'Cross-Origin-Opener-Policy': 'same-origin',
         'Cross-Origin-Embedder-Policy': 'require-corp',
         'Cache-Control': 'no-cache',
+        // A demo's service worker (web/demo/sw.js) serves the whole app offline, worker scripts included.
+        ...(file.endsWith('/sw.js') ? { 'Service-Worker-Allowed': '/' } : {}),
       });
       createReadStream(file).pipe(res);
     } catch {

@@ -31,11 +31,8 @@ export class ImageClassifier {
         { width: 'width', height: 'height', topK: 'top_k' }));
       try {
         const pixels = await source.read();
-        const n = source.width * source.height;
-        const view = generator.pushView(n); // n RGBA pixels, 4 bytes each (see classifier_generator.h)
-        new Uint8Array(view.buffer, view.byteOffset, n * 4).set(pixels);
-        generator.push(n);
-        generator.finish();
+        generator.rgbaView(pixels.length).set(pixels); // the core checks width * height * 4
+        generator.pushRgba();
         const { runMs } = await runSteps(model, generator, { signal });
         const logits = Float32Array.from(generator.results());
         const stats = JSON.parse(generator.statsJson());

@@ -9,7 +9,9 @@ export class PlanRunner {
     this.ort = ort;
     this.sessions = sessions;
     this.generator = generator;
-    this.slots = JSON.parse(generator.slotsJson()).map((s) => zerosTensor(ort, s.dtype, s.shape));
+    // init "from": another component's run writes the slot first; until then it holds nothing.
+    this.slotInfo = JSON.parse(generator.slotsJson());
+    this.slots = this.slotInfo.map((s) => (s.init === 'from' ? null : zerosTensor(ort, s.dtype, s.shape)));
     this.constants = JSON.parse(generator.constantsJson()).map((c, i) => {
       const values = arrayFor(c.dtype).from(generator.constantView(i));
       return new ort.Tensor(c.dtype, values, c.shape);
@@ -34,6 +36,10 @@ export class PlanRunner {
         feeds[input.name] = new this.ort.Tensor(input.dtype, gen.inputView(input.host).slice(), input.shape);
       } else if (input.slot !== undefined) {
         feeds[input.name] = this.slots[input.slot];
+        if (!feeds[input.name]) {
+          const from = this.slotInfo[input.slot].from;
+          throw new Error(`weft: plan for '${plan.component}' reads state '${input.name}' before ${from?.component ?? 'anything'} wrote it`);
+        }
       } else {
         feeds[input.name] = this.constants[input.const];
       }

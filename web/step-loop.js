@@ -36,6 +36,7 @@ export async function drain(runner, generator, { signal, onAccept } = {}) {
     const plan = generator.next();
     if (!plan) break;
     await runner.run(plan);
+    if (signal) await yieldToEventLoop();
     signal?.throwIfAborted();
     const count = generator.accept();
     steps += 1;
@@ -43,6 +44,24 @@ export async function drain(runner, generator, { signal, onAccept } = {}) {
     if (generator.done()) break;
   }
   return steps;
+}
+
+// A WASM session.run settles without returning to the event loop, so a whole generation would
+// otherwise run as one task: a Stop click or a worker's abort message would only be seen after it.
+let channel = null;
+const waiting = [];
+function yieldToEventLoop() {
+  if (typeof MessageChannel === 'undefined' || typeof setImmediate === 'function') {
+    return new Promise((resolve) => (typeof setImmediate === 'function' ? setImmediate(resolve) : setTimeout(resolve, 0)));
+  }
+  if (!channel) {
+    channel = new MessageChannel();
+    channel.port1.onmessage = () => waiting.shift()?.();
+  }
+  return new Promise((resolve) => {
+    waiting.push(resolve);
+    channel.port2.postMessage(0);
+  });
 }
 
 /** Converts camelCase option names to the core's snake_case JSON, dropping undefined values. */

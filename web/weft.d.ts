@@ -8,6 +8,8 @@ export interface LoadProgress {
   loaded?: number;
   total?: number;
   backend?: string;
+  /** True when the file came from the offline cache (Cache API) after passing its checks. */
+  cached?: boolean;
 }
 
 export interface LoadOptions {
@@ -19,6 +21,11 @@ export interface LoadOptions {
   signal?: AbortSignal;
   /** Check every file against the manifest's sha256 (default true). */
   verify?: boolean;
+  /**
+   * Browsers: keep verified package files in the Cache API for offline use (default true; a string
+   * names the Cache). Cached files are checked against the manifest again on every load.
+   */
+  cache?: boolean | string;
   /** Extra onnxruntime session options merged into Weft's. */
   sessionOptions?: Record<string, unknown>;
   fetch?: typeof fetch;
@@ -118,7 +125,95 @@ export interface ImageClassifier extends Task {
   }>;
 }
 
-export function load(source: string | URL, options?: LoadOptions): Promise<TextGenerator | StreamProcessor | ImageClassifier>;
+/** A streamed piece of the generated audio (MusicGenerator, with onAudio). */
+export interface AudioChunk {
+  /** Mono samples at sampleRate; one array per description when several were given. */
+  audio: Float32Array | Float32Array[];
+  /** Sample offset of this chunk in the whole output (the prompt included). */
+  offset: number;
+  sampleRate: number;
+  /** True for the last chunk. */
+  final: boolean;
+  /** Decoder steps done when the chunk was made, of `steps`. */
+  stepsDone: number;
+  steps: number;
+}
+
+export interface MusicOptions {
+  /** A description, or several (one output each); none: unconditional. */
+  text?: string;
+  texts?: string[];
+  /** Total duration in seconds, the prompt included (audiocraft's meaning). */
+  seconds?: number;
+  /** Frames (50 per second) to add after the prompt, instead of seconds. */
+  maxNewFrames?: number;
+  /** Classifier-free guidance scale (default 3; 1 turns it off). */
+  cfg?: number;
+  /** Defaults: sampling, topK 250, topP 0 (off; when > 0 it replaces topK), temperature 1. */
+  doSample?: boolean;
+  topK?: number;
+  topP?: number;
+  temperature?: number;
+  seed?: number | string | bigint;
+  signal?: AbortSignal;
+  /** Called with each streamed chunk; turns streaming on. */
+  onAudio?: (chunk: AudioChunk) => void;
+  /** Streaming windows in frames (defaults: window 50, context 10, lookahead 10, crossfade 5). */
+  stream?: boolean | { window?: number; context?: number; lookahead?: number; crossfade?: number };
+  returnCodes?: boolean;
+}
+
+export interface MusicResult {
+  /** The one-shot decode of every frame (prompt included); one array per description when several. */
+  audio: Float32Array | Float32Array[];
+  sampleRate: number;
+  /** With returnCodes: codes[codebook][frame] (one such array per description when several). */
+  codes?: Int32Array[] | Int32Array[][];
+  steps: number;
+  frames: number;
+  stepsPerSecond: number;
+  timeToFirstAudioMs: number;
+  stats: { coreMs: number; runMs: number; totalMs: number; runs: number; chunks: number };
+}
+
+export interface MusicGenerator extends Task {
+  readonly sampleRate: number;
+  generate(options?: MusicOptions): Promise<MusicResult>;
+  /** Continues a clip (mono, or one Float32Array per channel) at any sample rate. */
+  continue(audio: Float32Array | Float32Array[], sampleRate: number, options?: MusicOptions): Promise<MusicResult>;
+}
+
+export function load(source: string | URL, options?: LoadOptions): Promise<TextGenerator | StreamProcessor | ImageClassifier | MusicGenerator>;
+
+/** A task living in a worker: its data properties copied, every method returning a Promise. */
+export type Remote<T> = {
+  readonly [K in keyof T]: T[K] extends (...args: infer A) => infer R ? (...args: A) => Promise<Awaited<R>> : T[K];
+} & { readonly worker: Worker };
+
+export interface WorkerLoadOptions extends Omit<LoadOptions, 'ort' | 'fetch'> {
+  /** A Worker already running worker-host.js (default: a new one, ended by dispose()). */
+  worker?: Worker;
+  /** Where worker-host.js is served (default: next to worker-client.js). */
+  workerUrl?: string | URL;
+  /** The onnxruntime-web ES module the worker imports (default: 'onnxruntime-web' as this page resolves it). */
+  ortUrl?: string;
+}
+
+/**
+ * Loads the package inside a module Worker (web/worker-host.js) and returns a proxy with the task's
+ * methods: callbacks (onProgress, onToken, onAudio, …) run in the page, an AbortSignal aborts the
+ * call in the worker, results' buffers are moved, errors keep the worker's name and message.
+ */
+export function loadInWorker(source: string | URL, options?: WorkerLoadOptions): Promise<Remote<Awaited<ReturnType<typeof load>>>>;
+
+/** Marks a typed array argument of a worker call to be moved instead of copied (the page's copy is detached). */
+export function transfer<T extends ArrayBufferView | ArrayBuffer>(value: T): T;
+
+export interface CachedPackage { url: string; bytes: number; files: { url: string; bytes: number }[] }
+/** The packages kept for offline use (browsers with the Cache API; [] elsewhere). */
+export function cachedPackages(options?: { cache?: string }): Promise<CachedPackage[]>;
+/** Removes one package's cached files (or, with no source, all of them); returns how many were removed. */
+export function clearCache(source?: string | URL, options?: { cache?: string }): Promise<number>;
 
 /** The Embind module of the core (advanced use: Model, Sampler, version, heapBytesInUse). */
 export function loadCore(): Promise<any>;
@@ -144,3 +239,36 @@ export declare class Tokenizer {
 }
 export function loadTokenizer(source: string | URL | Uint8Array | ArrayBuffer,
   options?: { format?: 'json' | 'sentencepiece'; fetch?: typeof fetch }): Promise<Tokenizer>;
+
+/** Float32 samples: interleaved (frame-major) or one array per channel (as AudioBuffer gives). */
+export type AudioSamples = Float32Array | ArrayLike<number> | ArrayLike<number>[];
+export interface DecodedWav {
+  sampleRate: number;
+  channels: number;
+  frames: number;
+  /** What the file held: 'pcm8' | 'pcm16' | 'pcm24' | 'pcm32' | 'float32' | 'float64'. */
+  encoding: string;
+  /** Interleaved, frames * channels; integers scaled by 1 / 2^(bits - 1). */
+  samples: Float32Array;
+}
+export interface ResampleOptions {
+  /** Channels of interleaved input (default 1); the output is interleaved the same way. */
+  channels?: number;
+  lowpassFilterWidth?: number;
+  rolloff?: number;
+  window?: 'hann' | 'kaiser';
+  beta?: number;
+  /** 'float32' (default): torchaudio on float32 waveforms; 'float64': on float64 ones. */
+  precision?: 'float32' | 'float64';
+}
+/** WAV bytes (PCM 8/16/24/32-bit, IEEE float 32/64-bit) to float samples; other encodings are refused. */
+export function decodeWav(bytes: Uint8Array | ArrayBuffer | ArrayBufferView): Promise<DecodedWav>;
+/** WAV bytes: 'pcm16' (x * 32768 rounded half to even, clipped) or 'float32' (bit-exact). */
+export function encodeWav(samples: AudioSamples, sampleRate: number,
+  options?: { channels?: number; format?: 'pcm16' | 'float32' }): Promise<Uint8Array>;
+/** The mean of the channels of each frame. */
+export function toMono(samples: AudioSamples, channels?: number): Promise<Float32Array>;
+/** torchaudio.functional.resample's windowed sinc; ceil(toRate * frames / fromRate) frames out. */
+export function resample(samples: AudioSamples, fromRate: number, toRate: number, options?: ResampleOptions): Promise<Float32Array>;
+/** Interleaved samples to one Float32Array per channel. */
+export function deinterleave(samples: ArrayLike<number>, channels: number): Float32Array[];

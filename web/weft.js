@@ -3,6 +3,7 @@
 import { createSession, describeSession, resolveRuntime } from './backend.js';
 import { ImageClassifier } from './image-classifier.js';
 import { loadCore } from './core-loader.js';
+import { MusicGenerator } from './music-generator.js';
 import { openPackage } from './package-source.js';
 import { StreamProcessor } from './stream-processor.js';
 import { TextGenerator } from './text-generator.js';
@@ -10,19 +11,23 @@ import { loadTokenizer } from './tokenizer.js';
 
 export { loadCore };
 export { loadTokenizer, Tokenizer } from './tokenizer.js';
+export { decodeWav, deinterleave, encodeWav, resample, toMono } from './audio.js';
+export { loadInWorker, transfer } from './worker-client.js';
+export { cachedPackages, clearCache } from './package-cache.js';
 
 /** Generator type (manifest `generator.type`) → the task class exposing it. Data, not branches. */
 const TASKS = { decoder: TextGenerator, stream: StreamProcessor };
 TASKS.classifier = ImageClassifier;
+TASKS.musicgen = MusicGenerator;
 
 /**
  * Loads a model package (a folder with weft.json) from a URL or, in Node, a path.
- * options: { ort, backend: 'auto'|'webgpu'|'wasm'|'cpu', onProgress, signal, verify, sessionOptions }
+ * options: { ort, backend: 'auto'|'webgpu'|'wasm'|'cpu', onProgress, signal, verify, cache, sessionOptions }
  */
 export async function load(source, options = {}) {
   const { signal, onProgress, verify = true } = options;
   const core = await loadCore();
-  const pkg = await openPackage(source, { signal, onProgress, fetchImpl: options.fetch ?? globalThis.fetch });
+  const pkg = await openPackage(source, { signal, onProgress, fetchImpl: options.fetch ?? globalThis.fetch, cache: options.cache });
   let manifest;
   try {
     manifest = core.Model.fromJson(pkg.manifestText);
@@ -34,8 +39,14 @@ export async function load(source, options = {}) {
     model.runtime = await resolveRuntime(options);
     let candidates = model.runtime.candidates;
     const components = JSON.parse(manifest.componentsJson());
-    for (const component of components) {
+    const externalFiles = new Map(); // an external data file shared by several graphs is read once
+    for (const component of components.filter((c) => c.used !== false)) {
       const bytes = await pkg.read(component.file, { bytes: component.bytes, sha256: component.sha256, verify });
+      const externalData = [];
+      for (const ext of component.external_data ?? []) {
+        if (!externalFiles.has(ext.file)) externalFiles.set(ext.file, await pkg.read(ext.file, { bytes: ext.bytes, sha256: ext.sha256, verify }));
+        externalData.push({ path: ext.file, data: externalFiles.get(ext.file) });
+      }
       signal?.throwIfAborted();
       onProgress?.({ phase: 'session', file: component.file });
       const label = `component '${component.name}' (${pkg.location}/${component.file})`;
@@ -43,7 +54,7 @@ export async function load(source, options = {}) {
         label,
         candidates,
         stateOutputs: component.state_outputs,
-        sessionOptions: options.sessionOptions,
+        sessionOptions: externalData.length ? { ...options.sessionOptions, externalData } : options.sessionOptions,
       });
       model.sessions.set(component.name, session);
       candidates = [backend]; // every component of a model runs on the same backend

@@ -6,9 +6,9 @@
 //   "postprocess": "softmax" | "sigmoid" (multi-label), "labels": [...], "top_k": 5}.
 // Options JSON: {"width", "height" (required), "top_k"}. The size is checked (zero-sized,
 // over max_pixels) here, before JS extracts or copies any pixel.
-// Input protocol (the generic pushView/push/finish): pushView(n) reserves n RGBA *pixels*;
-// each float element of the returned view is one pixel's 4 bytes, so JS writes the RGBA bytes
-// through a Uint8Array on the same memory. push(width * height) commits the image.
+// Input: the image's RGBA bytes, typed as bytes end to end: rgbaView(width * height * 4) returns
+// the buffer the caller fills (row-major RGBA, as ImageData.data), pushRgba() commits it. The
+// float sample protocol of stream generators (pushView/push) is refused.
 // results(): the logits of the image; statsJson() carries "top": [{index, label, score}].
 #pragma once
 #include <cstdint>
@@ -42,13 +42,13 @@ class ClassifierGenerator : public Generator {
   ClassifierGenerator(std::shared_ptr<const Model> model, const nlohmann::ordered_json& options);
   const std::vector<float>& results() const override { return logits_; }
 
+  std::uint8_t* rgbaView(std::size_t bytes);  // bytes must be width * height * 4
+  void pushRgba();
+
  protected:
   std::optional<Plan> makePlan() override;
   int onAccept() override;
   bool isDone() const override { return accepted_; }
-  float* onPushView(std::size_t n) override;
-  void onPush(std::size_t n) override;
-  void onFinish() override;
   void release() override;
   void addStats(nlohmann::ordered_json& stats) const override;
   const char* kind() const override { return "classifier"; }
@@ -58,8 +58,8 @@ class ClassifierGenerator : public Generator {
   Plan plan_;
   int pixelsHost_ = -1, logitsHost_ = -1;
   std::int64_t width_ = 0, height_ = 0, topK_ = 5;
-  std::vector<std::uint32_t> pixels_;  // RGBA, one word per pixel
-  bool pushed_ = false, planned_ = false, accepted_ = false;
+  std::vector<std::uint8_t> rgba_;
+  bool viewed_ = false, pushed_ = false, planned_ = false, accepted_ = false;
   std::vector<float> logits_, scores_;
   std::vector<std::int64_t> top_;
   double preprocessMs_ = 0.0;

@@ -59,6 +59,11 @@ class Generator {
   virtual void addStats(nlohmann::ordered_json& stats) const { (void)stats; }
   virtual const char* kind() const = 0;
 
+  // What every failed call does (also for a subclass's own input calls): the generator is
+  // finished and drops everything it holds; the caller rethrows.
+  void abandon();
+  void checkUsable(const char* what) const;  // throws after a failure
+
   // The plan skeleton for `component`: every manifest input is fed by a host buffer (named in
   // hostInputs), its state slot or its constant, else this throws; outputs are the host outputs
   // given plus every state output. Host input shapes are filled per step by the subclass.

@@ -36,11 +36,11 @@ struct ImageSpec {
   void checkInput(std::int64_t width, std::int64_t height) const;
 };
 
-// Pillow-equivalent resize of an interleaved 8-bit image with `channels` channels.
-std::vector<std::uint8_t> resizeImage(const std::uint8_t* src, std::int64_t w, std::int64_t h, int channels,
-                                      std::int64_t outW, std::int64_t outH, Interpolation interp);
-
-// RGBA (width*height*4 bytes) -> float32 [3, outH, outW] written to `out` (resized as needed).
+// RGBA (width*height*4 bytes) -> float32 [3, outH, outW] (outputSize(height, width)) written to
+// `out`, which must hold that many floats. Only the pixels the crop keeps are resampled.
+void preprocessRgba(const std::uint8_t* rgba, std::int64_t width, std::int64_t height, const ImageSpec& spec,
+                    float* out);
+// The same into a vector sized here.
 void preprocessRgba(const std::uint8_t* rgba, std::int64_t width, std::int64_t height, const ImageSpec& spec,
                     std::vector<float>& out);
 

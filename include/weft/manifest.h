@@ -25,17 +25,24 @@ struct FileRef {
 struct Component : FileRef {
   std::string name;
   std::vector<TensorDesc> inputs, outputs;  // expanded, in manifest order
+  std::vector<FileRef> externalData;        // files holding the graph's initializers
 
   const TensorDesc* findInput(const std::string& n) const;
   const TensorDesc* findOutput(const std::string& n) const;
 };
 
 struct StateEntry {  // one expanded state pair
-  std::string component, input, output;
-  std::string init;  // "empty" | "zeros"
-  std::string mode;  // "grow" | "fixed"
-  int axis = -1;     // growth / empty axis; -1 when not given
-  std::string path;  // JSON path of the entry, for later error messages
+  std::string component;                // the first component the slot feeds
+  std::vector<std::string> components;  // every component it feeds (`component` or `components`)
+  std::string input;
+  std::string output;  // the output that replaces the slot after each run; "" = never replaced
+  std::string init;    // "empty" | "zeros" | "from" (`init_from`: another component writes it first)
+  std::string mode;    // "grow" | "fixed"
+  int axis = -1;       // growth / empty axis; -1 when not given
+  std::string initComponent, initOutput;  // init "from": the run whose output starts the slot
+  std::string path;    // JSON path of the entry, for later error messages
+
+  bool feeds(const std::string& c) const;
 };
 
 struct ConstantEntry {
@@ -46,14 +53,19 @@ struct ConstantEntry {
 };
 
 struct GeneratorSpec {
-  std::string type;       // "decoder" | "stream"
-  std::string component;
+  std::string type;       // "decoder" | "stream" | "classifier" | "musicgen"
+  std::string component;  // musicgen: the step component
   std::vector<std::pair<std::string, std::string>> io;  // role -> graph tensor name
+  // Multi-component generators (musicgen): component role -> component name.
+  std::vector<std::pair<std::string, std::string>> components;
+  // (component, input) pairs the generator feeds from host buffers (for load-time checks).
+  std::vector<std::pair<std::string, std::string>> hostInputs;
   std::int64_t chunk = 0;        // stream: samples per run
   std::int64_t sample_rate = 0;  // stream: 0 when not given
   nlohmann::ordered_json raw;    // the generator object as written
 
   const std::string* role(const std::string& r) const;  // nullptr when the graph lacks it
+  const std::string* componentFor(const std::string& role) const;  // nullptr when absent
 };
 
 struct Manifest {

@@ -20,8 +20,10 @@ class Model : public std::enable_shared_from_this<Model> {
   const Manifest& manifest() const { return manifest_; }
   const std::vector<StateSlot>& slots() const { return slots_; }
 
-  // [{"name","file","sha256"|null,"bytes"|null,"inputs","outputs","state_outputs"}]
+  // [{"name","file","sha256"|null,"bytes"|null,"inputs","outputs","state_outputs",
+  //   "external_data":[{"file","sha256","bytes"}],"used"}] — `used`: the generator runs it.
   std::string componentsJson() const;
+  bool uses(const std::string& component) const;
   // {"name","format","dims","generator","generation"}
   std::string infoJson() const;
   // Compares the component with a session's real inputs/outputs (see session_check.h).

@@ -10,23 +10,30 @@
 namespace weft {
 
 struct StateSlot {
-  std::string component;
+  std::string component;                // the first component the slot feeds
+  std::vector<std::string> components;  // every component it feeds
   std::string name;    // the component input the slot feeds
-  std::string output;  // the component output that replaces it after each run
+  std::string output;  // the component output that replaces it after each run ("" = none)
   DType dtype = DType::Float32;
-  std::vector<std::int64_t> shape;  // concrete initial shape
-  std::string init;                 // "empty" | "zeros"
+  std::vector<std::int64_t> shape;  // concrete initial shape (init "from": symbolic dims are -1)
+  std::string init;                 // "empty" | "zeros" | "from"
   std::string mode;                 // "grow" | "fixed"
   int axis = -1;
+  std::string initComponent, initOutput;  // init "from": the output that writes it first
+
+  bool feeds(const std::string& c) const;
+  // Whether a run of `component` replaces this slot with its output `output`.
+  bool writtenBy(const std::string& component, const std::string& output) const;
 };
 
 // Resolves every slot's initial shape (docs/ARCHITECTURE.md §1):
 //  - init "empty": 0 along `axis`, every other symbolic dim 1;
-//  - init "zeros": every dim must resolve, except `batch`, which is 1.
+//  - init "zeros": every dim must resolve, except `batch`, which is 1;
+//  - init "from": no tensor until the `init_from` component's run writes it (JS holds null).
 // Throws weft::Error naming the state entry when a shape cannot be resolved.
 std::vector<StateSlot> buildStateSlots(const Manifest& m);
 
-// [{"name","dtype","shape","init"}] — slot index = array index (Generator.slots()).
+// [{"name","dtype","shape","init"[,"from":{"component","output"}]}] — slot index = array index.
 std::string slotsJson(const std::vector<StateSlot>& slots);
 
 }  // namespace weft

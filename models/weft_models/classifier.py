@@ -1,5 +1,5 @@
 """Image classifiers: build (torchvision arch or a user's `module:function`), load a checkpoint,
-replace the head, export to ONNX with a dynamic batch axis, quantize (dynamic int8) or convert
+replace the head, export to ONNX with a dynamic batch axis, quantize (dynamic int8, classifier_quantize.py) or convert
 to fp16, and write the `classifier` package (weft.json + model.onnx).
 
 Exporter: the TorchScript-based one (`dynamo=False`). Classifiers are static feed-forward
@@ -126,8 +126,9 @@ def replace_head(model, num_classes: int, seed: int = 0):
 
 # Bumped whenever the same (arch, seed, precision) exports to different weights or graphs, so
 # cached packages and references (classifier_parity.py) are rebuilt.
-EXPORT_REVISION = 2
+EXPORT_REVISION = 3
 HEAD_STD = 0.03  # seeded N(0, HEAD_STD) head weights: O(1) logit spread on unit-scale features
+LAYER_SCALE = 0.1  # residual branches that contribute, as in trained ConvNeXts
 CALIBRATION_IMAGES = 8  # generated images (not the test images) for BatchNorm statistics
 
 
@@ -159,7 +160,10 @@ def condition_random_model(model, seed: int = 0, crop: int = 224):
     1. BatchNorm running statistics are measured on generated images (seeded, distinct from the
        test images), only the BN layers in train mode (no dropout / stochastic depth), then
        rounded to fp16 precision so a different thread count cannot move them;
-    2. every head Linear gets N(0, HEAD_STD) weights and zero bias from a seeded generator.
+    2. every head Linear gets N(0, HEAD_STD) weights and zero bias from a seeded generator;
+    3. ConvNeXt's layer scales (torchvision init 1e-6, which makes every block an identity to
+       fp32 precision, so nothing inside a block could ever show in a comparison) are set to
+       LAYER_SCALE.
     """
     import numpy as np
     import torch
@@ -187,6 +191,9 @@ def condition_random_model(model, seed: int = 0, crop: int = 224):
         model.eval()
     g = torch.Generator().manual_seed(seed + 3)
     with torch.no_grad():
+        for m in model.modules():
+            if isinstance(getattr(m, "layer_scale", None), torch.nn.Parameter):
+                m.layer_scale.fill_(LAYER_SCALE)
         for name, lin in _head_linears(model):
             lin.weight.copy_(torch.randn(lin.weight.shape, generator=g) * HEAD_STD)
             if lin.bias is not None:
@@ -265,32 +272,6 @@ def export_onnx(model, path: Path, crop: int, opset: int = 18, seed: int = 0) ->
                           dynamic_axes={"pixel_values": {0: "batch"}, "logits": {0: "batch"}})
 
 
-def quantize_int8(src: Path, dst: Path) -> dict:
-    """Dynamic int8 on the weight-bearing MatMul/Gemm nodes only: int8 weights per output channel,
-    uint8 activations quantized per tensor at run time (MatMulInteger / DynamicQuantizeLinear,
-    all in the wasm CPU EP). Convolutions, activation x activation MatMuls (attention) and
-    everything else stay fp32: quantizing every Conv (ConvInteger) moved resnet18's logits by
-    0.85 (cosine 0.998) and static QDQ by 27 -- far outside the int8 band. Returns the record
-    written to the manifest's source.quantization."""
-    import onnx
-    from onnxruntime.quantization import QuantType, quantize_dynamic
-    graph = onnx.load(str(src), load_external_data=False).graph
-    weights = {i.name for i in graph.initializer}
-    nodes = [n.name for n in graph.node
-             if n.op_type in ("MatMul", "Gemm") and len(n.input) > 1 and n.input[1] in weights]
-    if nodes:
-        quantize_dynamic(str(src), str(dst), weight_type=QuantType.QInt8, per_channel=True,
-                         op_types_to_quantize=["MatMul", "Gemm"], nodes_to_quantize=nodes)
-    else:
-        Path(dst).write_bytes(Path(src).read_bytes())
-    total = sum(1 for n in graph.node if n.op_type in ("Conv", "MatMul", "Gemm"))
-    return {"method": "onnxruntime quantize_dynamic", "weights": "int8 symmetric per output channel",
-            "activations": "uint8 per tensor, dynamic (computed at run time)",
-            "op_types": ["MatMul", "Gemm"], "nodes_quantized": len(nodes),
-            "nodes_kept_fp32": total - len(nodes),
-            "kept_fp32": "Conv and activation x activation MatMul (attention)"}
-
-
 def convert_fp16(src: Path, dst: Path) -> None:
     """fp16 weights and compute; float32 inputs/outputs so the package contract is unchanged."""
     import onnx
@@ -337,8 +318,14 @@ def export_classifier(arch: str, out: str | Path, *, seed: int = 0, checkpoint=N
     with tempfile.TemporaryDirectory() as tmp:
         fp32 = Path(tmp) / "fp32.onnx"
         export_onnx(model, fp32, pre.crop, opset, seed)
-        quantization = {"fp32": lambda s, d: Path(d).write_bytes(Path(s).read_bytes()),
-                        "int8": quantize_int8, "fp16": convert_fp16}[precision](fp32, out / "model.onnx")
+        quantization = None
+        if precision == "int8":
+            from .classifier_quantize import quantize_int8
+            quantization = quantize_int8(fp32, out / "model.onnx")
+        elif precision == "fp16":
+            convert_fp16(fp32, out / "model.onnx")
+        else:
+            (out / "model.onnx").write_bytes(fp32.read_bytes())
     import torch
     with torch.no_grad():
         classes = int(model(torch.zeros(1, 3, pre.crop, pre.crop)).shape[1])
@@ -349,7 +336,8 @@ def export_classifier(arch: str, out: str | Path, *, seed: int = 0, checkpoint=N
               "revision": EXPORT_REVISION}
     if checkpoint is None and ":" not in arch:
         source["random_init"] = (f"seeded torchvision init; BatchNorm statistics from "
-                                 f"{CALIBRATION_IMAGES} generated images; head Linear N(0, {HEAD_STD})")
+                                 f"{CALIBRATION_IMAGES} generated images; head Linear N(0, {HEAD_STD}); "
+                                 f"layer scales {LAYER_SCALE}")
     if precision == "int8":
         source["quantization"] = quantization
     m = package_manifest(name or arch.split(":")[-1], classes, pre.crop, pre, multi_label=multi_label,

@@ -66,7 +66,11 @@ def validate_classifier(package: str | Path, images: list[Path] | None = None,
     sigmoid = gen.get("postprocess") == "sigmoid"
     pre = Preprocess(**{k: gen["preprocess"][k] for k in ("resize", "crop", "interpolation", "mean", "std")})
     model = model or reference_model(man)
-    sess = ort_session(str(package / man["components"]["classifier"]["file"]))
+    onnx_path = package / man["components"]["classifier"]["file"]
+    try:
+        sess = ort_session(str(onnx_path))
+    except Exception as e:  # onnxruntime's own exception types; the message is what matters
+        raise ValueError(f"{onnx_path}: onnxruntime could not load the graph ({str(e).strip().splitlines()[0]})")
     post = (lambda x: 1 / (1 + np.exp(-x.astype(np.float64)))) if sigmoid else (lambda x: x)  # noqa: E731
     results = []
     for name, x in input_sets(pre.crop, pre.mean, pre.std).items():
@@ -94,6 +98,18 @@ def validate_classifier(package: str | Path, images: list[Path] | None = None,
         n = len(images)
     return ClassifierReport(results, agree, n, worst_band(results),
                             man.get("source", {}).get("precision", "fp32"), margin, spread)
+
+
+def record_validation(package: str | Path, r: ClassifierReport) -> None:
+    """Writes the report into weft.json under validation.<precision>, as the other exporters do."""
+    from .manifest import read_manifest, write_manifest
+    m = read_manifest(package)
+    m.setdefault("validation", {})[r.precision] = {
+        "reference": "PyTorch fp32 (images through torchvision transforms)", "band": r.band,
+        "top1_agree": f"{r.top1_agree}/{r.images}",
+        "results": [{"input_set": x.input_set, "output": x.output, "max_abs": x.max_abs, "mse": x.mse,
+                     "cosine": x.cosine, "band": x.band} for x in r.results]}
+    write_manifest(m, package)
 
 
 def report_text(r: ClassifierReport) -> str:

@@ -37,7 +37,7 @@ def _check(report, precision: str, allow_warn: bool) -> bool:
 
 def cmd_export_classifier(args) -> int:
     from .classifier import export_classifier
-    from .classifier_check import report_text, validate_classifier
+    from .classifier_check import record_validation, report_text, validate_classifier
     labels = Path(args.labels).read_text().splitlines() if args.labels else None
     jobs = []  # (checkpoint, out)
     if args.pattern:
@@ -61,6 +61,7 @@ def cmd_export_classifier(args) -> int:
             elif not (out / "weft.json").is_file():
                 raise FileNotFoundError(f"--validate-only: {out}/weft.json does not exist")
             r = validate_classifier(out, images)
+            record_validation(out, r)
             if not args.quiet:
                 print(report_text(r))
             good = _check(r, precision, args.allow_warn)
@@ -87,7 +88,7 @@ def add_parser(exs, common) -> None:
     cl.add_argument("--multi-label", action="store_true", help="sigmoid outputs (validated as sigmoid)")
     cl.add_argument("--labels", default=None, help="text file, one label per line")
     cl.add_argument("--precision", nargs="+", choices=["fp32", "int8", "fp16"], default=["fp32"],
-                    help="int8 = dynamic int8 on MatMul/Gemm weights (per channel), Conv kept fp32; several: one package per precision in --out/<p>")
+                    help="int8 = dynamic int8 (per-channel weights) on MatMul and Conv (not the first or depthwise ones); several: one package per precision in --out/<p>")
     cl.add_argument("--opset", type=int, default=18)
     cl.add_argument("--seed", type=int, default=0, help="weights and dummy-input seed")
     cl.add_argument("--crop", type=int, default=None, help="input size (default: the arch's, e.g. 224)")

@@ -45,6 +45,9 @@ def write_images(out: Path) -> list[Path]:
 
 
 def load_rgb(path: Path):
-    from PIL import Image
-    with Image.open(path) as im:
-        return im.convert("RGB")
+    from PIL import Image, UnidentifiedImageError
+    try:
+        with Image.open(path) as im:
+            return im.convert("RGB")
+    except (UnidentifiedImageError, OSError) as e:
+        raise ValueError(f"{path}: not a readable image ({e})") from None

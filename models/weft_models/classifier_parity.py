@@ -14,14 +14,16 @@ def prepare(out: Path, archs: list[str], precisions: list[str]) -> dict:
     import torch
 
     from .classifier import EXPORT_REVISION, default_preprocess, export_classifier, prepare as build
+    from .classifier_check import record_validation, validate_classifier
     from .classifier_images import load_rgb, write_images
+    from .classifier_quantize import REVISION as QUANTIZE_REVISION
     images = write_images(out / "images")
     entries = []
     quantization = {}
 
-    def current(path: Path, key) -> bool:  # cached from this EXPORT_REVISION?
+    def current(path: Path, key, want=EXPORT_REVISION) -> bool:  # cached from this revision?
         try:
-            return key(json.loads(path.read_text())) == EXPORT_REVISION
+            return key(json.loads(path.read_text())) == want
         except (OSError, ValueError, KeyError, TypeError):
             return False
 
@@ -29,10 +31,15 @@ def prepare(out: Path, archs: list[str], precisions: list[str]) -> dict:
         ref_path = out / arch / "reference.json"
         for p in precisions:
             pkg = out / arch / p
-            if not current(pkg / "weft.json", lambda m: m["source"]["revision"]):
+            if not current(pkg / "weft.json", lambda m: m["source"]["revision"]) or (
+                    p == "int8" and not current(pkg / "weft.json", lambda m: m["source"]["quantization"]["revision"],
+                                                QUANTIZE_REVISION)):
                 export_classifier(arch, pkg, precision=p)
+                record_validation(pkg, validate_classifier(pkg, images))  # onnxruntime CPU vs PyTorch
             src = json.loads((pkg / "weft.json").read_text())["source"]
-            quantization.setdefault(arch, {})[p] = src.get("quantization", "none")
+            q = src.get("quantization")
+            quantization.setdefault(arch, {})[p] = (
+                {k: q[k] for k in ("nodes_quantized", "int8_weight_share")} if q else "none")
         if not current(ref_path, lambda r: r["revision"]):
             model = build(arch)
             tf = default_preprocess(arch).torchvision()

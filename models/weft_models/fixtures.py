@@ -148,14 +148,30 @@ def items() -> list[Item]:
              _build_json("build_greedy", greedy)),
         Item("toy_sampled", [sampled], _src("toy.py", "fixture_data.py", "sampling_reference.py"),
              {"seed": TOY_SEED}, _build_json("build_sampled", sampled)),
-    ] + _classifier_items() + _tokenizer_items() + _musicgen_items()
+    ] + _classifier_items() + _tokenizer_items() + _musicgen_items() + _audio_items()
+
+
+def _audio_items() -> list[Item]:
+    # WAV files from sox / soundfile / wave with soundfile's decodings; torchaudio resample outputs.
+    from . import audio_fixtures as af
+    return [Item("audio", [af.DIR], _src("audio_fixtures.py") + [PKG.parent / "requirements-reference.txt"],
+                 af.params(), af.build, libs=("numpy", "torch", "soundfile"))]
 
 
 def _musicgen_items() -> list[Item]:
     # MusicGen tiny package, validated vs transformers at build (weft_models/musicgen/fixture.py).
     from .musicgen import fixture as mg
+    from .musicgen import generate_fixture as mgw
     return [Item(mg.NAME, [mg.NAME], mg.sources() + [PKG / "fixtures.py"], mg.PARAMS, mg.build,
-                 libs=mg.LIBS)]
+                 libs=mg.LIBS),
+            # transformers' greedy generate codes on that model (peer libraries are checked on it).
+            Item("musicgen-tiny-generate", [mg.REFS], mg.sources() + [PKG / "fixtures.py"],
+                 mg.REF_PARAMS, mg.build_refs, libs=mg.LIBS),
+            # Text, continuation, batch and delay-pattern references for Weft's generator.
+            Item("musicgen-weft-refs", [mgw.REFS, mgw.PROMPT],
+                 mg.sources() + [PKG / "fixtures.py", PKG / "musicgen" / "generate_fixture.py",
+                                 PKG / "musicgen" / "parity.py"],
+                 mgw.PARAMS, mgw.build, libs=mg.LIBS)]
 
 
 def _tokenizer_items() -> list[Item]:

@@ -14,6 +14,7 @@
 #include <memory>
 #include <string>
 
+#include "weft/classifier_generator.h"
 #include "weft/decoder_generator.h"
 #include "weft/error.h"
 #include "weft/model.h"
@@ -86,9 +87,24 @@ class JsGenerator {
     });
   }
   void finish() { guard([&] { g_->finish(); }); }
+  // Classifier input: a Uint8Array of `bytes` RGBA bytes on WASM memory, then pushRgba().
+  val rgbaView(double bytes) {
+    return guard([&] {
+      if (!(bytes >= 0 && std::floor(bytes) == bytes && bytes < 4294967296.0))
+        throw weft::Error("rgbaView: byte count must be a non-negative integer");
+      const std::size_t k = static_cast<std::size_t>(bytes);
+      return val(emscripten::typed_memory_view(k, classifier("rgbaView").rgbaView(k)));
+    });
+  }
+  void pushRgba() { guard([&] { classifier("pushRgba").pushRgba(); }); }
   std::string statsJson() const { return guard([&] { return g_->statsJson(); }); }
 
  private:
+  weft::ClassifierGenerator& classifier(const char* what) {
+    auto* c = dynamic_cast<weft::ClassifierGenerator*>(g_.get());
+    if (!c) throw weft::Error(std::string(what) + ": only a classifier generator takes RGBA images");
+    return *c;
+  }
   std::shared_ptr<weft::Generator> g_;
 };
 
@@ -181,6 +197,8 @@ EMSCRIPTEN_BINDINGS(weft_core) {
       .function("pushView", &JsGenerator::pushView)
       .function("push", &JsGenerator::push)
       .function("finish", &JsGenerator::finish)
+      .function("rgbaView", &JsGenerator::rgbaView)
+      .function("pushRgba", &JsGenerator::pushRgba)
       .function("statsJson", &JsGenerator::statsJson);
 
   class_<JsSampler>("Sampler")

@@ -38,8 +38,8 @@ test('Silero VAD in Chromium (wasm) equals a plain onnxruntime-node loop', async
   assert.ok(maxAbs <= 1e-5, `max abs diff ${maxAbs}`);
 });
 
-test('the demo page generates and streams tokens, showing backend and steps/s', async () => {
-  await withPage('/web/demo/?model=/build/models/toy/', async (page, _url, errors) => {
+test('the text demo page generates and streams tokens, showing backend and steps/s', async () => {
+  await withPage('/web/demo/text.html?model=/build/models/toy/', async (page, _url, errors) => {
     await page.waitForFunction(() => /ready on/.test(document.getElementById('status').textContent), null, { timeout: 60000 });
     await page.selectOption('#backend', 'wasm');
     await page.fill('#max-new', '40');

@@ -1,13 +1,12 @@
-// Runs a classification inside a module Worker (the page only posts the image's URL).
-export async function classifyInWorker(_weft, { source, image }) {
-  const worker = new Worker('/tests/browser/classifier-worker.mjs', { type: 'module' });
+// Runs a classification inside a module Worker through the ready worker host (loadInWorker): the
+// page decodes the image with createImageBitmap and the bitmap is posted to the worker.
+export async function classifyInWorker(weft, { source, image }) {
+  const classifier = await weft.loadInWorker(source, { backend: 'wasm' });
   try {
-    return await new Promise((resolve, reject) => {
-      worker.onmessage = (e) => (e.data.error ? reject(new Error(e.data.error)) : resolve(e.data));
-      worker.onerror = (e) => reject(new Error(e.message));
-      worker.postMessage({ source, image });
-    });
+    const bitmap = await createImageBitmap(await (await fetch(image)).blob(), { colorSpaceConversion: 'none', premultiplyAlpha: 'none' });
+    const top = await classifier.classify(bitmap, { topK: 3 });
+    return { top };
   } finally {
-    worker.terminate();
+    await classifier.dispose();
   }
 }

@@ -25,6 +25,18 @@ test('classify() in a module Worker gives the PyTorch top-1', async () => {
   assert.equal(r.top[0].label, `class ${ref.top1[0]}`);
 });
 
+test('bad images in the browser: undecodable blob, string, zero-sized, 10000x10000 refused from its size', async () => {
+  const r = await inChromium({ module: '/tests/browser/classifier-bad-input-routine.mjs', exportName: 'classifyBadImages',
+    args: { source: '/build/models/classifier-resnet18', image: `/build/models/fixtures/classifier/images/${ref.images[0]}` } });
+  assert.match(r.errors.notAnImage, /^weft: classify: could not decode the image\/png as an image/);
+  assert.match(r.errors.text, /^weft: classify: expected an image .* got string/);
+  assert.match(r.errors.zeroCanvas, /^weft: image is 0x0: it has no pixels/);
+  assert.match(r.errors.zeroImageData, /^weft: image is 0x0: it has no pixels/);
+  assert.match(r.errors.huge, /^weft: image is 10000x10000 .* more than the limit of 40000000 pixels/);
+  assert.equal(r.top[0].index, ref.top1[0]);
+  assert.equal(r.liveTensors, 0);
+});
+
 test('the classifier demo page classifies a picked image and shows labels and timing', async () => {
   await withPage('/web/demo/classifier.html?model=/build/models/classifier-resnet18/', async (page, _url, errors) => {
     await page.waitForFunction(() => /ready on/.test(document.getElementById('status').textContent), null, { timeout: 60000 });

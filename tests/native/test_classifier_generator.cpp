@@ -7,6 +7,7 @@
 #include <string>
 
 #include "json_util.h"
+#include "weft/classifier_generator.h"
 #include "weft/error.h"
 #include "weft/model.h"
 
@@ -24,12 +25,14 @@ std::string manifest(const std::string& post = "softmax", const std::string& lab
       "postprocess": ")" + post + R"(", "top_k": 2, "labels": )" + labels + "}}";
 }
 
-weft::Json run(weft::Generator& g, const float* logits) {
-  float* view = g.pushView(4);  // a 2x2 image: 4 RGBA pixels
-  auto* bytes = reinterpret_cast<std::uint8_t*>(view);
-  for (int i = 0; i < 16; ++i) bytes[i] = i % 4 == 3 ? 255 : 255;  // white
-  g.push(4);
-  g.finish();
+weft::ClassifierGenerator& classifier(const std::unique_ptr<weft::Generator>& g) {
+  return dynamic_cast<weft::ClassifierGenerator&>(*g);
+}
+
+weft::Json run(weft::ClassifierGenerator& g, const float* logits) {
+  std::uint8_t* bytes = g.rgbaView(16);  // a 2x2 image: 16 RGBA bytes
+  for (int i = 0; i < 16; ++i) bytes[i] = 255;  // opaque white
+  g.pushRgba();
   const weft::Json plan = weft::Json::parse(g.next());
   CHECK(plan["inputs"][0]["shape"] == weft::Json::parse("[1,3,4,4]"));
   const weft::HostBuffer& in = g.input(plan["inputs"][0]["host"].get<int>());
@@ -48,7 +51,7 @@ TEST_CASE("classifier: softmax top-k with labels from the manifest") {
   auto m = weft::Model::fromJson(manifest());
   auto g = m->createGenerator(R"({"width": 2, "height": 2})");
   const float logits[3] = {1.0f, 3.0f, 2.0f};
-  const weft::Json s = run(*g, logits);
+  const weft::Json s = run(classifier(g), logits);
   REQUIRE(s["top"].size() == 2);
   CHECK(s["top"][0]["label"] == "dog");
   CHECK(s["top"][1]["label"] == "fox");
@@ -61,7 +64,7 @@ TEST_CASE("classifier: sigmoid (multi-label) scores") {
   auto m = weft::Model::fromJson(manifest("sigmoid"));
   auto g = m->createGenerator(R"({"width": 2, "height": 2, "top_k": 3})");
   const float logits[3] = {0.0f, -2.0f, 2.0f};
-  const weft::Json s = run(*g, logits);
+  const weft::Json s = run(classifier(g), logits);
   CHECK(s["top"].size() == 3);
   CHECK(s["top"][0]["label"] == "fox");
   CHECK(s["top"][0]["score"].get<double>() == doctest::Approx(1.0 / (1.0 + std::exp(-2.0))));
@@ -79,12 +82,21 @@ TEST_CASE("classifier: bad manifests and bad input fail clearly") {
   CHECK_THROWS_WITH_AS(m->createGenerator(R"({"width": 10000, "height": 10000})"), doctest::Contains("limit"), weft::Error);
   CHECK_THROWS_WITH_AS(m->createGenerator(R"({"height": 5})"), doctest::Contains("width and height"), weft::Error);
   auto g = m->createGenerator(R"({"width": 2, "height": 2})");
-  CHECK_THROWS_WITH_AS(g->pushView(3), doctest::Contains("2x2 = 4 pixels"), weft::Error);
+  CHECK_THROWS_WITH_AS(classifier(g).rgbaView(12), "weft: classifier: rgbaView(12) but a 2x2 RGBA image has 16 bytes",
+                       weft::Error);
   CHECK(g->done());  // failed: finished and holds nothing
+  CHECK_THROWS_WITH_AS(classifier(g).rgbaView(16), "weft: classifier generator: rgbaView after the generator failed",
+                       weft::Error);
+  // Pixels are bytes: the float sample protocol of stream generators is refused.
+  auto g1 = m->createGenerator(R"({"width": 2, "height": 2})");
+  CHECK_THROWS_WITH_AS(g1->pushView(4), "weft: a classifier generator takes no pushed samples (pushView)", weft::Error);
+  auto g3 = m->createGenerator(R"({"width": 2, "height": 2})");
+  CHECK_THROWS_WITH_AS(classifier(g3).pushRgba(), doctest::Contains("pushRgba() must follow rgbaView() once"), weft::Error);
   auto g2 = m->createGenerator(R"({"width": 2, "height": 2})");
   CHECK(g2->next().empty());  // nothing pushed yet
-  g2->pushView(4);
-  g2->push(4);
+  classifier(g2).rgbaView(16);
+  CHECK(g2->next().empty());  // viewed, not committed
+  classifier(g2).pushRgba();
   const weft::Json plan = weft::Json::parse(g2->next());
   const float nan[3] = {NAN, 0, 0};
   std::memcpy(g2->output(plan["outputs"][0]["host"].get<int>(), 3).as<float>(), nan, 12);

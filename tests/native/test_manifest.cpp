@@ -60,7 +60,7 @@ TEST_CASE("manifest errors name the JSON path") {
   CHECK_THROWS_WITH(weft::Manifest::parse(toyWith(R"("file": "decoder.onnx",)", "")),
                     "weft: weft.json: components.decoder.file: missing required field");
   CHECK_THROWS_WITH(weft::Manifest::parse(toyWith(R"("type": "decoder")", R"("type": "encoder")")),
-                    "weft: weft.json: generator.type: expected one of decoder, stream, classifier but got \"encoder\"");
+                    "weft: weft.json: generator.type: expected one of decoder, stream, classifier, musicgen but got \"encoder\"");
   CHECK_THROWS_WITH(weft::Manifest::parse(toyWith(R"("count": "layers", "dtype")", R"("count": "layrs", "dtype")")),
                     "weft: weft.json: components.decoder.inputs[3].count: expected an integer or a name from dims "
                     "(vocab, layers, heads, head_dim, max_positions) but got \"layrs\"");
@@ -102,7 +102,8 @@ TEST_CASE("componentsJson and infoJson") {
   CHECK(m->componentsJson() ==
         R"([{"name":"decoder","file":"decoder.onnx","sha256":"abc","bytes":1234,)"
         R"("inputs":["input_ids","attention_mask","position_ids","past_key_values.0.key","past_key_values.1.key"],)"
-        R"("outputs":["logits","present.0.key","present.1.key"],"state_outputs":["present.0.key","present.1.key"]}])");
+        R"("outputs":["logits","present.0.key","present.1.key"],"state_outputs":["present.0.key","present.1.key"],)"
+        R"("external_data":[],"used":true}])");
   auto vad = weft::Model::fromJson(fixtures::streamManifest());
   const auto info = nlohmann::json::parse(vad->infoJson());
   CHECK(info["generator"]["type"] == "stream");

@@ -17,6 +17,21 @@ def build():
                          nn.AdaptiveAvgPool2d(1), nn.Flatten(), nn.Dropout(0.5), nn.Linear(8, 10))
 """
 
+# Big enough that dynamic int8 has nodes to quantize (the second Conv and the head).
+SMALL = """
+import torch.nn as nn
+def build():
+    return nn.Sequential(nn.Conv2d(3, 16, 3, stride=2), nn.ReLU(), nn.Conv2d(16, 64, 3), nn.BatchNorm2d(64),
+                         nn.ReLU(), nn.AdaptiveAvgPool2d(1), nn.Flatten(), nn.Linear(64, 100))
+"""
+
+
+@pytest.fixture(scope="module")
+def small(tmp_path_factory):
+    d = tmp_path_factory.mktemp("small")
+    (d / "small_model.py").write_text(SMALL)
+    return f"{d / 'small_model.py'}:build"
+
 
 @pytest.fixture(scope="module")
 def tiny(tmp_path_factory):
@@ -63,10 +78,46 @@ def test_multilabel_export_validates_sigmoid_and_int8(tiny, tmp_path, images):
     r = validate_classifier(pkg, images)
     assert r.band == "PASS" and r.top1_agree == r.images
     assert r.results[0].output == "sigmoid(logits)"
-    for p in ("int8", "fp16"):
-        q = validate_classifier(export_classifier(tiny, tmp_path / p, num_classes=2, multi_label=True,
-                                                  crop=64, precision=p), images)
-        assert q.precision == p and q.band in ("PASS", "WARN", "FAIL")
+    q = validate_classifier(export_classifier(tiny, tmp_path / "fp16", num_classes=2, multi_label=True,
+                                              crop=64, precision="fp16"), images)
+    assert q.precision == "fp16" and q.band in ("PASS", "WARN") and max(r.max_abs for r in q.results) > 0
+    # Nothing in this model is worth int8 (first Conv, 16-weight head): refused, not faked.
+    with pytest.raises(ValueError, match="no MatMul or Conv of this model is worth quantizing"):
+        export_classifier(tiny, tmp_path / "int8", num_classes=2, crop=64, precision="int8")
+
+
+def test_int8_is_quantized_and_graded_against_pytorch_fp32(small, tmp_path):
+    import onnx
+    out = tmp_path / "pkg"
+    assert main(["export", "classifier", small, "--out", str(out), "--crop", "64", "--precision", "fp32",
+                 "int8", "-q"]) in (0, 1)
+    fp32, int8 = (json.loads((out / p / "weft.json").read_text()) for p in ("fp32", "int8"))
+    ops = [n.op_type for n in onnx.load(str(out / "int8" / "model.onnx")).graph.node]
+    # The second Conv and the head (Gemm rewritten as MatMul); the first Conv stays fp32.
+    assert ops.count("ConvInteger") == 1 and ops.count("MatMulInteger") == 1 and ops.count("Conv") == 1
+    q = int8["source"]["quantization"]
+    assert q["nodes_quantized"] == 2 and q["gemm_rewritten_as_matmul"] == 1
+    assert q["int8_weight_share"] == round((16 * 64 * 9 + 64 * 100) / (3 * 16 * 9 + 16 * 64 * 9 + 64 * 100), 4)
+    # Both recorded against PyTorch fp32: int8 measurably differs, fp32 does not.
+    v32, v8 = fp32["validation"]["fp32"], int8["validation"]["int8"]
+    assert v32["band"] == "PASS" and max(r["max_abs"] for r in v32["results"]) < 1e-4
+    assert max(r["max_abs"] for r in v8["results"]) > 1e-4
+    assert v8["band"] in ("WARN", "FAIL") and {r["input_set"] for r in v8["results"]} == {
+        "zeros", "ones", "random", "extreme", "images"}
+
+
+def test_corrupt_onnx_and_non_image_inputs_fail_clearly(tiny, tmp_path, caplog):
+    pkg = export_classifier(tiny, tmp_path / "c", crop=64)
+    (pkg / "model.onnx").write_bytes(b"not a model")
+    with pytest.raises(ValueError, match=r"model.onnx: onnxruntime could not load the graph"):
+        validate_classifier(pkg)
+    bad = tmp_path / "imgs"
+    bad.mkdir()
+    (bad / "cat.png").write_bytes(b"not a png")
+    good = export_classifier(tiny, tmp_path / "g", crop=64)
+    assert main(["export", "classifier", tiny, "--out", str(good), "--crop", "64", "--validate-only",
+                 "--images", str(bad)]) == 2
+    assert "cat.png: not a readable image" in caplog.text
 
 
 def test_validation_catches_a_wrong_export(tiny, tmp_path, images):

@@ -13,6 +13,7 @@ from pathlib import Path
 log = logging.getLogger(__name__)
 
 SPECIAL = 2048  # pad / start token of every codebook (vocab 2048 + 1)
+HEAD_GAIN = 4.0  # std of the random models' logits (see build_random)
 
 T5 = {
     "tiny": dict(vocab_size=256, d_model=32, d_kv=8, d_ff=64, num_layers=2, num_heads=4,
@@ -32,7 +33,31 @@ ENCODEC = {
 PRESETS = tuple(T5)
 
 
+def ready_transformers() -> None:
+    """transformers imports torchaudio whenever it is installed. The torchaudio wheel pinned for the
+    audio references is built for another CUDA version than torch and its import refuses that,
+    although nothing here uses CUDA; transformers then refuses to import MusicGen. Importing it
+    once with torch's CUDA version hidden (as audio_fixtures.py does) leaves it loaded for
+    transformers."""
+    import importlib.util
+    import sys
+    if "torchaudio" in sys.modules or importlib.util.find_spec("torchaudio") is None:
+        return
+    import torch
+    saved = torch.version.cuda
+    torch.version.cuda = None
+    try:
+        import torchaudio  # noqa: F401
+    except Exception:  # noqa: BLE001 - unusable: transformers must not see it at all
+        for k in [k for k in sys.modules if k == "torchaudio" or k.startswith("torchaudio.")]:
+            del sys.modules[k]
+        sys.modules["torchaudio"] = None
+    finally:
+        torch.version.cuda = saved
+
+
 def make_config(preset: str):
+    ready_transformers()
     from transformers import EncodecConfig, MusicgenConfig, MusicgenDecoderConfig, T5Config
     if preset not in PRESETS:
         raise ValueError(f"unknown MusicGen preset {preset!r}; known: {', '.join(PRESETS)}")
@@ -57,6 +82,7 @@ def build_random(preset: str = "tiny", seed: int = 0):
     EnCodec codebooks start as zeros in transformers (they are learned by k-means), which would
     make every code 0: they get seeded Gaussian entries so encode/decode are not trivial."""
     import torch
+    ready_transformers()
     from transformers import MusicgenForConditionalGeneration
     cfg = make_config(preset)
     torch.manual_seed(seed)
@@ -82,8 +108,11 @@ def build_random(preset: str = "tiny", seed: int = 0):
         proj = getattr(model, "enc_to_dec_proj", None)
         if proj is not None:
             proj.weight.normal_(0.0, proj.weight.shape[1] ** -0.5, generator=g)
+        # Heads scaled by fan-in like every other layer: logits of std ~4 at any width (std 0.5 at
+        # the tiny preset's 64). A fixed std would grow the logits with sqrt(hidden) (std 16 at
+        # 1024), where plain fp32 rounding of the reference itself nears the 1e-4 PASS bound.
         for head in model.decoder.lm_heads:
-            head.weight.normal_(0.0, 0.5, generator=g)
+            head.weight.normal_(0.0, HEAD_GAIN * head.weight.shape[1] ** -0.5, generator=g)
     return _finish(model)
 
 
@@ -113,6 +142,7 @@ def load_checkpoint(path: str | Path, preset: str | None = None):
 def _load_hf_dir(p: Path):
     import json
 
+    ready_transformers()
     from transformers import MusicgenForConditionalGeneration
     arch = json.loads((p / "config.json").read_text()).get("architectures") or []
     if "MusicgenForConditionalGeneration" not in arch:

@@ -37,7 +37,7 @@ def manifest_for(name: str, dims: Dims, source: dict, reports: list[dict],
         comps[s.name] = {"file": s.file, "sha256": "", "bytes": 0, "inputs": io(s.inputs),
                          "outputs": io(s.outputs)}
         if s.shared_weights:
-            comps[s.name]["external_data"] = [WEIGHTS_FILE]
+            comps[s.name]["external_data"] = [{"file": WEIGHTS_FILE, "sha256": "", "bytes": 0}]
     L = "layers"
     state = []
     for kv in ("key", "value"):
@@ -71,7 +71,8 @@ def manifest_for(name: str, dims: Dims, source: dict, reports: list[dict],
             "prefill": "decoder_prefill", "step": "decoder_step",
             "audio_encoder": "encodec_encode", "audio_decoder": "encodec_decode",
             "io": {"text_ids": "input_ids", "text_mask": "attention_mask",
-                   "text_states": "last_hidden_state", "input_ids": "input_ids",
+                   "text_states": "last_hidden_state",
+                   "encoder_hidden_states": "encoder_hidden_states", "input_ids": "input_ids",
                    "encoder_attention_mask": "encoder_attention_mask", "logits": "logits",
                    "audio_in": "input_values", "codes_out": "audio_codes",
                    "codes_in": "audio_codes", "audio_out": "audio_values"},
@@ -91,6 +92,16 @@ def manifest_for(name: str, dims: Dims, source: dict, reports: list[dict],
         "source": source,
         "validation": {"fp32": reports},
     }
+    return m
+
+
+def fill_external_data(m: dict, out: Path) -> dict:
+    """sha256 / bytes of the external data files components name (checked by the JS loader)."""
+    for comp in m["components"].values():
+        for ext in comp.get("external_data", []):
+            if isinstance(ext, dict):
+                ext["sha256"] = mf.sha256_file(out / ext["file"])
+                ext["bytes"] = (out / ext["file"]).stat().st_size
     return m
 
 
@@ -129,7 +140,9 @@ def export_package(model, out: str | Path, *, name: str, source: dict, opset: in
     write_tokenizer(out, dims.text_vocab, tokenizer_dir)
     src = dict(source, opset=opset)
     m = manifest_for(name, dims, src, reports, model.config.to_dict())
-    mf.write_manifest(mf.fill_file_info(m, out), out)
+    tok = out / "tokenizer.json"  # the core's tokenizer encodes the descriptions
+    m["tokenizer"] = {"file": tok.name, "sha256": mf.sha256_file(tok), "bytes": tok.stat().st_size}
+    mf.write_manifest(fill_external_data(mf.fill_file_info(m, out), out), out)
     total = sum(p.stat().st_size for p in out.iterdir() if p.is_file())
     log.info("%s: %d bytes in %.1f s", out, total, time.perf_counter() - t0)
     return {"times": times, "reports": reports, "bytes": total,

@@ -1,14 +1,29 @@
 """The text tokenizer file of a package: the checkpoint's own tokenizer.json when it has one,
 otherwise (random-weight builds) a small T5-style Unigram tokenizer with the T5 conventions
-(<pad>=0, </s>=1, <unk>=2, Metaspace, "</s>" appended) over the model's text vocabulary."""
+(<pad>=0, </s>=1, <unk>=2, Metaspace, "</s>" appended) over the model's text vocabulary.
+Beside it, tokenizer_config.json: transformers.js' AutoTokenizer reads the tokenizer class there."""
 from __future__ import annotations
 
+import json
 import shutil
 import string
 from pathlib import Path
 
+CONFIG = {"tokenizer_class": "T5Tokenizer", "model_max_length": 512, "pad_token": "<pad>",
+          "eos_token": "</s>", "unk_token": "<unk>", "extra_ids": 0}
+
+
+def write_tokenizer_config(out: Path, src_dir: Path | None = None) -> Path:
+    dst = Path(out) / "tokenizer_config.json"
+    if src_dir is not None and (Path(src_dir) / "tokenizer_config.json").is_file():
+        shutil.copyfile(Path(src_dir) / "tokenizer_config.json", dst)
+    else:
+        dst.write_text(json.dumps(CONFIG, indent=2) + "\n")
+    return dst
+
 
 def write_tokenizer(out: Path, vocab_size: int, src_dir: Path | None = None) -> Path:
+    write_tokenizer_config(out, src_dir)
     dst = Path(out) / "tokenizer.json"
     if src_dir is not None and (Path(src_dir) / "tokenizer.json").is_file():
         shutil.copyfile(Path(src_dir) / "tokenizer.json", dst)

@@ -32,8 +32,11 @@ def _convert(proto: onnx.ModelProto, mode: str, src: Path, tmp: Path) -> onnx.Mo
     # Folded first: EnCodec's weight-norm weights are computed (Mul) in the exported graph, and
     # the quantizer only quantizes weights that are initializers.
     onnx.save(sanitize_model(proto), str(inp))
+    # EnableSubgraph: decoder_model_merged computes everything inside its If branches (weights
+    # shared from the outer graph); without it the quantizer leaves that graph fp32.
     quantize_dynamic(str(inp), str(out), weight_type=QuantType.QInt8,
-                     op_types_to_quantize=["MatMul", "Gemm"])
+                     op_types_to_quantize=["MatMul", "Gemm"],
+                     extra_options={"EnableSubgraph": True})
     return onnx.load(str(out))
 
 
@@ -43,7 +46,7 @@ def transform_package(src: str | Path, dst: str | Path, mode: str, *, validate: 
         raise ValueError(f"unknown mode {mode!r}; known: {', '.join(MODES)}")
     from .check import check_package
     from .components import Dims
-    from .package import model_from_source
+    from .package import fill_external_data, model_from_source
     src, dst = Path(src), Path(dst)
     m = mf.read_manifest(src)
     if src.resolve() == dst.resolve():
@@ -74,6 +77,6 @@ def transform_package(src: str | Path, dst: str | Path, mode: str, *, validate: 
         reports = [r.summary() for r in check_package(model, dst, Dims.of(model))]
     m["validation"] = {**m.get("validation", {}), mode: reports}
     m["name"] = f"{m['name']}-{mode}" if mode != "sanitize" else m["name"]
-    mf.write_manifest(mf.fill_file_info(m, dst), dst)
+    mf.write_manifest(fill_external_data(mf.fill_file_info(m, dst), dst), dst)
     log.info("%s -> %s (%s): %s", src, dst, mode, json.dumps(reports))
     return {"reports": reports}

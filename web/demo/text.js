@@ -1,4 +1,4 @@
-// The demo: the toy decoder generating in the page, on WebGPU or WASM, tokens shown as they come.
+// The text demo: the toy decoder generating in the page, on WebGPU or WASM, tokens shown as they come.
 import { load, loadTokenizer } from '../weft.js';
 
 const $ = (id) => document.getElementById(id);

@@ -1,0 +1,106 @@
+// The peer for the MusicGen benchmark: the smallest correct greedy CFG loop one can write by hand
+// against a Weft MusicGen package's graphs (text_encoder → decoder_cross_kv → one decoder_prefill
+// → decoder_step runs), with the codebook delay pattern, then one encodec_decode of all frames.
+
+const SPECIAL_FREE = -1;
+
+/** Opens the four sessions the loop needs. */
+export async function openBareSessions(ort, dir, sessionOptions = {}) {
+  const names = ['text_encoder', 'decoder_cross_kv', 'decoder_prefill', 'decoder_step', 'encodec_decode'];
+  const sessions = {};
+  for (const name of names) {
+    sessions[name] = await ort.InferenceSession.create(`${dir}/${name}.onnx`, { graphOptimizationLevel: 'all', ...sessionOptions });
+  }
+  return sessions;
+}
+
+export async function releaseBareSessions(sessions) {
+  for (const s of Object.values(sessions)) await s.release();
+}
+
+const int64 = (ort, values, dims) => new ort.Tensor('int64', BigInt64Array.from(values, BigInt), dims);
+
+/**
+ * Greedy CFG generation of `steps` decoder steps for one description (`textIds`), text only.
+ * Returns { tokens: [steps][codebooks] (raw picks), codes: [codebooks][frames], audio, decoderMs } (decoderMs covers prefill + steps).
+ */
+export async function bareMusicgenLoop(ort, sessions, { textIds, steps, guidance = 3.0, codebooks = 4, special = 2048 }) {
+  const L = textIds.length;
+  const enc = await sessions.text_encoder.run({
+    input_ids: int64(ort, textIds, [1, L]), attention_mask: int64(ort, new Array(L).fill(1), [1, L]),
+  });
+  const hiddenCond = enc.last_hidden_state;
+  const H = hiddenCond.dims[2];
+  const hidden = new Float32Array(2 * L * H);
+  hidden.set(hiddenCond.data); // null branch: zero states, zero mask
+  const mask = int64(ort, [...new Array(L).fill(1), ...new Array(L).fill(0)], [2, L]);
+  const cross = await sessions.decoder_cross_kv.run({
+    encoder_hidden_states: new ort.Tensor('float32', hidden, [2, L, H]), encoder_attention_mask: mask,
+  });
+  // Delay pattern for an empty prompt: total = 1 + steps columns; special where s <= q or in the
+  // trailing triangle, free elsewhere.
+  const total = 1 + steps;
+  const seq = Array.from({ length: codebooks }, (_, q) => Int32Array.from({ length: total }, (_, s) => (
+    s <= q || s >= total - codebooks + 1 + q ? special : SPECIAL_FREE)));
+  const tokens = [];
+  const pick = (logits) => {
+    const V = logits.dims[2];
+    const d = logits.data;
+    const out = [];
+    for (let q = 0; q < codebooks; q += 1) {
+      let best = 0;
+      let bestValue = -Infinity;
+      for (let v = 0; v < V; v += 1) {
+        const c = d[q * V + v];
+        const n = d[(codebooks + q) * V + v];
+        const g = n + (c - n) * guidance;
+        if (g > bestValue) { bestValue = g; best = v; }
+      }
+      out.push(best);
+    }
+    return out;
+  };
+  const place = (tok, at) => {
+    tokens.push(tok);
+    if (at < total) for (let q = 0; q < codebooks; q += 1) if (seq[q][at] === SPECIAL_FREE) seq[q][at] = tok[q];
+  };
+  const started = performance.now();
+  let pos = 1;
+  const prefixIds = [];
+  for (let b = 0; b < 2; b += 1) for (let q = 0; q < codebooks; q += 1) prefixIds.push(...seq[q].subarray(0, pos));
+  let out = await sessions.decoder_prefill.run({
+    input_ids: int64(ort, prefixIds, [2 * codebooks, pos]), encoder_attention_mask: mask, ...cross,
+  });
+  place(pick(out.logits), pos);
+  let past = {};
+  const takePast = () => {
+    const next = {};
+    for (const [name, t] of Object.entries(out)) {
+      if (name === 'logits') { t.dispose?.(); continue; }
+      next[name.replace('present', 'past_key_values')] = t;
+    }
+    for (const t of Object.values(past)) t.dispose?.();
+    past = next;
+  };
+  takePast();
+  while (tokens.length < steps) {
+    const ids = [];
+    for (let b = 0; b < 2; b += 1) for (let q = 0; q < codebooks; q += 1) ids.push(seq[q][pos]);
+    pos += 1;
+    out = await sessions.decoder_step.run({
+      input_ids: int64(ort, ids, [2 * codebooks, 1]), encoder_attention_mask: mask, ...cross, ...past,
+    });
+    place(pick(out.logits), pos);
+    takePast();
+  }
+  const decoderMs = performance.now() - started;
+  for (const t of Object.values(past)) t.dispose?.();
+  for (const t of Object.values(cross)) t.dispose?.();
+  // Revert the delay: codes[q][t] = seq[q][t + 1 + q], T = total - codebooks frames.
+  const frames = total - codebooks;
+  const codes = Array.from({ length: codebooks }, (_, q) => Array.from(seq[q].subarray(1 + q, 1 + q + frames)));
+  const decoded = await sessions.encodec_decode.run({ audio_codes: int64(ort, codes.flat(), [1, 1, codebooks, frames]) });
+  const audio = decoded.audio_values.data;
+  decoded.audio_values.dispose?.();
+  return { tokens, codes, audio, decoderMs };
+}

@@ -1,0 +1,132 @@
+// `npm run bench -- musicgen`: MusicGen (musicgen-small sizes, random weights; fp32 and int8)
+// decoder steps/s with CFG, side by side in one process, rounds interleaved:
+//   - onnxruntime-node: Weft vs the bare hand-written loop (bench/musicgen-bare.mjs);
+//   - onnxruntime-web wasm in Node: Weft vs transformers.js' own MusicGen generate, both on the
+//     same onnxruntime-web module, same thread count, same package files;
+// plus Weft's time to first streamed audio. Greedy everywhere, so every pair is first checked to
+// produce the same codes. Each rate is steps / wall time of a whole generation (text encoder,
+// decoder loop and the final audio decode for every contestant).
+import { existsSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { load } from '../web/weft.js';
+import { MODELS, ROOT } from '../tools/paths.mjs';
+import { bareMusicgenLoop, openBareSessions, releaseBareSessions } from './musicgen-bare.mjs';
+import { loadPeer, peerGenerateAudio, peerGreedyCodes, peerTextIds } from '../tools/peers/transformers-js-musicgen.mjs';
+
+const TEXT = 'lo-fi beat with a warm bass line';
+const FRAMES = Number(process.env.WEFT_BENCH_FRAMES ?? 48);
+const ROUNDS = Number(process.env.WEFT_BENCH_ROUNDS ?? 3);
+const THREADS = Number(process.env.WEFT_BENCH_THREADS ?? 1);
+const CFG = 3.0;
+
+/** Exports the musicgen-small-sized random package (and its int8 copy) once; minutes of CPU. */
+function smallPackage(precision) {
+  const fp32 = process.env.WEFT_BENCH_MUSICGEN ?? `${MODELS}/musicgen-small`;
+  const int8 = `${fp32}-int8`;
+  const cli = `${ROOT}/.venv/bin/weft-models`;
+  const run = (args) => {
+    console.error(`[bench] weft-models ${args.join(' ')}`);
+    const r = spawnSync(cli, args, { stdio: ['ignore', 'ignore', 'inherit'] });
+    if (r.status !== 0) throw new Error(`weft-models ${args.join(' ')} exited ${r.status}`);
+  };
+  if (!existsSync(`${fp32}/weft.json`)) run(['musicgen', 'export', '--preset', 'small', '--out', fp32]);
+  if (precision === 'int8' && !existsSync(`${int8}/weft.json`)) run(['musicgen', 'quantize', fp32, '--out', int8, '--mode', 'int8']);
+  return precision === 'int8' ? int8 : fp32;
+}
+
+async function timed(fn) {
+  const started = performance.now();
+  const result = await fn();
+  return { ms: performance.now() - started, result };
+}
+
+const sameCodes = (a, b) => a.length === b.length && a.every((row, q) => row.length === b[q].length && row.every((v, i) => Number(v) === Number(b[q][i])));
+
+/** Rounds of `contestants` ({name, run: () => {codes?}}) interleaved; returns mean ms per name. */
+async function rounds(contestants) {
+  const total = Object.fromEntries(contestants.map((c) => [c.name, 0]));
+  for (let r = 0; r < ROUNDS; r += 1) {
+    for (const c of contestants) total[c.name] += (await timed(c.run)).ms;
+  }
+  return Object.fromEntries(Object.entries(total).map(([k, v]) => [k, v / ROUNDS]));
+}
+
+async function weftOn(dir, ort, backend) {
+  const sessionOptions = backend === 'cpu' ? { intraOpNumThreads: THREADS, interOpNumThreads: 1 } : {};
+  return load(dir, { ort, backend, sessionOptions });
+}
+
+const weftGreedy = (mg, extra = {}) => mg.generate({ text: TEXT, maxNewFrames: FRAMES, cfg: CFG, doSample: false, stream: false, returnCodes: true, ...extra });
+
+async function timeToFirstAudio(mg) {
+  let first = 0;
+  for (let r = 0; r < ROUNDS; r += 1) first += (await weftGreedy(mg, { stream: true, onAudio: () => {} })).timeToFirstAudioMs;
+  return first / ROUNDS;
+}
+
+async function nodeVsBare(precision, dir) {
+  const ort = await import('onnxruntime-node');
+  const mg = await weftOn(dir, ort, 'cpu');
+  const sessions = await openBareSessions(ort, dir, { intraOpNumThreads: THREADS, interOpNumThreads: 1 });
+  try {
+    const textIds = Array.from(mg.tokenizer.encode(TEXT));
+    const w = await weftGreedy(mg);
+    const steps = w.steps;
+    const bare = await bareMusicgenLoop(ort, sessions, { textIds, steps, guidance: CFG });
+    if (!sameCodes(w.codes, bare.codes)) throw new Error(`musicgen bench (${precision}, onnxruntime-node): Weft and the bare loop disagree on greedy codes`);
+    const ms = await rounds([
+      { name: 'weft', run: () => weftGreedy(mg) },
+      { name: 'bare', run: () => bareMusicgenLoop(ort, sessions, { textIds, steps, guidance: CFG }) },
+    ]);
+    const ttfa = await timeToFirstAudio(mg);
+    console.log(JSON.stringify({
+      bench: 'musicgen', model: 'musicgen-small-random', precision, runtime: 'onnxruntime-node', threads: THREADS, cfg: CFG,
+      steps, weft_steps_per_s: +((steps * 1000) / ms.weft).toFixed(3), bare_steps_per_s: +((steps * 1000) / ms.bare).toFixed(3),
+      weft_over_bare: +(ms.bare / ms.weft).toFixed(4), weft_time_to_first_audio_ms: +ttfa.toFixed(1), weft_total_ms: +ms.weft.toFixed(1),
+    }));
+  } finally {
+    await releaseBareSessions(sessions);
+    await mg.dispose();
+  }
+}
+
+async function webVsTransformersJs(precision, dir) {
+  const ort = await import('onnxruntime-web');
+  ort.env.wasm.numThreads = THREADS;
+  const mg = await weftOn(dir, ort, 'wasm');
+  const peer = await loadPeer(dir, { device: 'wasm', dtype: precision === 'int8' ? 'q8' : 'fp32', ort, threads: THREADS });
+  try {
+    const ids = Array.from(mg.tokenizer.encode(TEXT));
+    const peerIds = peerTextIds(peer, TEXT);
+    if (ids.join() !== peerIds.join()) throw new Error(`musicgen bench: text ids differ (Weft ${ids} vs transformers.js ${peerIds})`);
+    const w = await weftGreedy(mg);
+    const steps = w.steps;
+    const peerCodes = await peerGreedyCodes(peer, TEXT, { maxNewTokens: steps, guidanceScale: CFG });
+    if (!sameCodes(w.codes, peerCodes)) throw new Error(`musicgen bench (${precision}, wasm): Weft and transformers.js disagree on greedy codes`);
+    const peerRun = () => peerGenerateAudio(peer, TEXT, { maxNewTokens: steps, guidanceScale: CFG });
+    const p = await peerRun();
+    const weftSamples = w.audio.length;
+    const ms = await rounds([
+      { name: 'weft', run: () => weftGreedy(mg) },
+      { name: 'peer', run: peerRun },
+    ]);
+    const ttfa = await timeToFirstAudio(mg);
+    console.log(JSON.stringify({
+      bench: 'musicgen', model: 'musicgen-small-random', precision, runtime: 'onnxruntime-web-wasm (Node)', threads: THREADS, cfg: CFG,
+      steps, weft_steps_per_s: +((steps * 1000) / ms.weft).toFixed(3), transformers_js_steps_per_s: +((steps * 1000) / ms.peer).toFixed(3),
+      weft_over_transformers_js: +(ms.peer / ms.weft).toFixed(4), weft_samples: weftSamples, transformers_js_samples: p.samples.length,
+      weft_time_to_first_audio_ms: +ttfa.toFixed(1), transformers_js_time_to_first_audio_ms: +ms.peer.toFixed(1),
+    }));
+  } finally {
+    await mg.dispose();
+    await peer.model.dispose?.();
+  }
+}
+
+export async function benchMusicgen() {
+  for (const precision of process.env.WEFT_BENCH_PRECISION?.split(',') ?? ['fp32', 'int8']) {
+    const dir = smallPackage(precision);
+    await nodeVsBare(precision, dir);
+    await webVsTransformersJs(precision, dir);
+  }
+}

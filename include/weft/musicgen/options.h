@@ -1,0 +1,67 @@
+// What a MusicGen generation is asked to do, parsed and checked before anything runs.
+//
+// The model side (MusicgenSpec) comes from weft.json: dims (codebooks, vocab, hop, sampling_rate,
+// frame_rate, max_positions, text_hidden) and the generator object (special_token, delay,
+// min_prompt_samples). The request side (MusicgenOptions) is the options JSON merged over the
+// manifest's `generation` (audiocraft's defaults: sampling, top_k 250, top_p 0, temperature 1,
+// guidance 3.0):
+//   {"text_ids": [[ids], ...], "text_mask": [[0|1], ...] (optional; rows may be ragged without it,
+//    padded on the right with text_pad_id, default 0), "batch": B (unconditional only),
+//    "seconds": total duration including the prompt | "max_new_frames": frames after the prompt,
+//    "guidance_scale": g >= 1 (1: no null branch), "do_sample", "temperature", "top_k",
+//    "top_p" (0 = off; audiocraft's rule: when 0 < top_p < 1 it replaces top_k), "seed",
+//    "return_codes": bool, "stream": false | true | {"window","context","lookahead","crossfade"},
+//    "prompt_samples": frames per prompt, "prompt_channels": 1, "prompt_sample_rate": 32000,
+//    "prompts": 1 | B (one prompt is shared by every description)}
+#pragma once
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "weft/manifest.h"
+#include "weft/musicgen/stream_decode.h"
+#include "weft/sampling.h"
+
+namespace weft {
+
+struct MusicgenSpec {
+  std::int64_t codebooks = 4, vocab = 2048, special = 2048, hop = 640, sampleRate = 32000;
+  std::int64_t frameRate = 50, maxPositions = 0, textHidden = 0, minPromptSamples = 1;
+  std::vector<std::int64_t> delays;
+  bool canContinue = false;  // the package has an audio encoder
+};
+
+// Throws weft::Error("weft.json: generator.x: ...") / ("weft.json: dims.x: ...").
+MusicgenSpec musicgenSpec(const Manifest& m);
+
+struct MusicgenOptions {
+  std::vector<std::vector<std::int64_t>> textIds, textMask;  // [B][L], padded; empty: unconditional
+  std::int64_t batch = 1;
+  double seconds = 0.0;         // > 0 when given
+  std::int64_t maxNewFrames = 0;  // > 0 when given
+  std::int64_t defaultFrames = 0;  // from generation.max_new_tokens when neither is given
+  double guidance = 3.0;
+  SamplingParams sampling;  // as given: top_k raw, top_p unused (see topP)
+  double topP = 0.0;        // audiocraft's: 0 = off
+  // What the sampler runs: when 0 < topP < 1, top-p replaces top-k (audiocraft's rule).
+  SamplingParams effectiveSampling() const;
+  std::uint64_t seed = 0;
+  bool returnCodes = true;
+  bool stream = false;
+  StreamWindows windows;
+  std::int64_t promptSamples = 0, promptChannels = 1, promptRate = 0, prompts = 0;
+};
+
+// The manifest's `generation` over the built-in defaults (errors name "weft.json: generation.x").
+MusicgenOptions musicgenDefaults(const Manifest& m, const MusicgenSpec& spec);
+// A request (errors name "options.x"); checks everything that does not need the prompt's codes.
+MusicgenOptions parseMusicgenOptions(const nlohmann::ordered_json& options, const Manifest& m, const MusicgenSpec& spec);
+nlohmann::ordered_json musicgenDefaultsJson(const MusicgenOptions& o);
+
+// Total frames T for a request whose prompt has promptFrames frames; throws on a duration of 0,
+// one beyond the positional limit (named in seconds) or a prompt not shorter than the duration.
+std::int64_t musicgenFrames(const MusicgenOptions& o, const MusicgenSpec& spec, std::int64_t promptFrames);
+
+}  // namespace weft

@@ -1,0 +1,284 @@
+#include "weft/musicgen/options.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+
+#include "json_util.h"
+#include "weft/error.h"
+
+namespace weft {
+
+namespace ju = json_util;
+
+namespace {
+
+const std::string kM = "weft.json: ";
+
+std::int64_t needDim(const Manifest& m, const char* n) {
+  auto v = m.dim(n);
+  if (!v || *v <= 0) ju::fail(kM, ju::key("dims", n), "a musicgen package needs this dim (> 0)");
+  return *v;
+}
+
+std::string secondsText(double s) {
+  char b[32];
+  std::snprintf(b, sizeof b, "%.2f s", s);
+  return b;
+}
+
+const char* const kOptionKeys[] = {"text_ids", "text_mask", "text_pad_id", "batch", "seconds", "max_new_frames",
+                                   "guidance_scale", "do_sample", "temperature", "top_k", "top_p", "seed",
+                                   "return_codes", "stream", "prompt_samples", "prompt_channels",
+                                   "prompt_sample_rate", "prompts"};
+
+// Sampling and guidance fields shared by the manifest's `generation` and the options.
+// audiocraft's top_p: 0 turns it off, and when it is on it replaces top-k.
+void applySampling(MusicgenOptions& o, const Json& obj, const std::string& prefix, const std::string& path) {
+  Json s = Json::object();
+  for (const char* k : {"do_sample", "temperature", "top_k"})
+    if (obj.contains(k)) s[k] = obj.at(k);
+  o.sampling = parseSamplingParams(s, o.sampling, prefix, path);
+  if (auto v = obj.find("top_p"); v != obj.end()) {
+    o.topP = ju::asNumber(*v, prefix, ju::key(path, "top_p"));
+    if (!(o.topP >= 0.0 && o.topP <= 1.0)) ju::fail(prefix, ju::key(path, "top_p"), "must be in [0, 1] (0 turns it off) but got " + ju::num(o.topP));
+  }
+  if (auto v = obj.find("guidance_scale"); v != obj.end()) {
+    o.guidance = ju::asNumber(*v, prefix, ju::key(path, "guidance_scale"));
+    if (!(o.guidance >= 1.0) || !std::isfinite(o.guidance))
+      ju::fail(prefix, ju::key(path, "guidance_scale"), "must be a finite number >= 1 (1 turns guidance off) but got " + ju::num(o.guidance));
+  }
+  if (auto v = obj.find("seed"); v != obj.end()) o.seed = ju::asSeed(*v, prefix, ju::key(path, "seed"));
+}
+
+std::vector<std::int64_t> intRow(const Json& row, const std::string& p) {
+  ju::expectArray(row, "", p);
+  std::vector<std::int64_t> r;
+  r.reserve(row.size());
+  for (std::size_t i = 0; i < row.size(); ++i) r.push_back(ju::asInt(row[i], "", ju::index(p, i)));
+  return r;
+}
+
+std::int64_t positive(const Json& o, const char* k, std::int64_t min) {
+  const std::int64_t v = ju::asInt(o.at(k), "", ju::key("options", k));
+  if (v < min) ju::fail("", ju::key("options", k), "must be >= " + std::to_string(min) + " but got " + std::to_string(v));
+  return v;
+}
+
+void parseText(MusicgenOptions& o, const Json& options, const MusicgenSpec& spec, std::int64_t textVocab) {
+  const Json& ids = options.at("text_ids");
+  ju::expectArray(ids, "", "options.text_ids");
+  if (ids.empty()) throw Error("options.text_ids: must hold at least one description (omit it for unconditional generation)");
+  const std::int64_t pad = options.contains("text_pad_id") ? ju::asInt(options["text_pad_id"], "", "options.text_pad_id") : 0;
+  std::size_t L = 0;
+  for (std::size_t b = 0; b < ids.size(); ++b) {
+    o.textIds.push_back(intRow(ids[b], ju::index("options.text_ids", b)));
+    if (o.textIds.back().empty()) throw Error(ju::index("options.text_ids", b) + ": a description needs at least one token id");
+    for (std::size_t i = 0; i < o.textIds.back().size(); ++i) {
+      const std::int64_t id = o.textIds.back()[i];
+      if (id < 0 || (textVocab > 0 && id >= textVocab))
+        throw Error(ju::index(ju::index("options.text_ids", b), i) + ": token id " + std::to_string(id) + " is outside [0, " +
+                    std::to_string(textVocab) + ")");
+    }
+    L = std::max(L, o.textIds.back().size());
+  }
+  if (auto m = options.find("text_mask"); m != options.end()) {
+    ju::expectArray(*m, "", "options.text_mask");
+    if (m->size() != ids.size())
+      throw Error("options.text_mask: " + std::to_string(m->size()) + " rows but options.text_ids has " + std::to_string(ids.size()));
+    for (std::size_t b = 0; b < ids.size(); ++b) {
+      const std::string p = ju::index("options.text_mask", b);
+      o.textMask.push_back(intRow((*m)[b], p));
+      if (o.textMask.back().size() != o.textIds[b].size() || o.textIds[b].size() != L)
+        throw Error(p + ": " + std::to_string(o.textMask.back().size()) + " entries but text_ids row " + std::to_string(b) + " has " +
+                    std::to_string(o.textIds[b].size()) + " (with a mask, every row must have the padded length " + std::to_string(L) + ")");
+      for (std::int64_t v : o.textMask.back())
+        if (v != 0 && v != 1) throw Error(p + ": mask values must be 0 or 1 but got " + std::to_string(v));
+    }
+  } else {
+    for (auto& row : o.textIds) {
+      o.textMask.emplace_back(L, 0);
+      std::fill_n(o.textMask.back().begin(), row.size(), 1);
+      row.resize(L, pad);  // right padding, as T5's tokenizer pads
+    }
+  }
+  o.batch = static_cast<std::int64_t>(ids.size());
+  (void)spec;
+}
+
+}  // namespace
+
+SamplingParams MusicgenOptions::effectiveSampling() const {
+  SamplingParams p = sampling;
+  p.top_p = 1.0;
+  if (topP > 0.0 && topP < 1.0) {
+    p.top_p = topP;
+    p.top_k = 0;
+  }
+  return p;
+}
+
+MusicgenSpec musicgenSpec(const Manifest& m) {
+  MusicgenSpec s;
+  const Json& g = m.generator.raw;
+  s.codebooks = needDim(m, "codebooks");
+  s.vocab = needDim(m, "vocab");
+  s.hop = needDim(m, "hop");
+  s.sampleRate = needDim(m, "sampling_rate");
+  s.frameRate = needDim(m, "frame_rate");
+  s.maxPositions = needDim(m, "max_positions");
+  s.textHidden = needDim(m, "text_hidden");
+  s.special = g.contains("special_token") ? ju::asInt(g["special_token"], kM, "generator.special_token") : s.vocab;
+  if (s.special < s.vocab)
+    ju::fail(kM, "generator.special_token", "must be >= dims.vocab (" + std::to_string(s.vocab) + ") so no code can equal it, but got " + std::to_string(s.special));
+  if (g.contains("codebooks") && ju::asInt(g["codebooks"], kM, "generator.codebooks") != s.codebooks)
+    ju::fail(kM, "generator.codebooks", "differs from dims.codebooks (" + std::to_string(s.codebooks) + ")");
+  const Json& d = ju::require(g, "delay", kM, "generator");
+  ju::expectArray(d, kM, "generator.delay");
+  if (static_cast<std::int64_t>(d.size()) != s.codebooks)
+    ju::fail(kM, "generator.delay", "has " + std::to_string(d.size()) + " entries but there are " + std::to_string(s.codebooks) + " codebooks");
+  for (std::size_t q = 0; q < d.size(); ++q) {
+    s.delays.push_back(ju::asInt(d[q], kM, ju::index("generator.delay", q)));
+    if (s.delays.back() < 0) ju::fail(kM, ju::index("generator.delay", q), "must be >= 0");
+  }
+  if (g.contains("min_prompt_samples")) s.minPromptSamples = ju::asInt(g["min_prompt_samples"], kM, "generator.min_prompt_samples");
+  if (s.minPromptSamples < 1) ju::fail(kM, "generator.min_prompt_samples", "must be >= 1");
+  s.canContinue = m.generator.componentFor("audio_encoder") != nullptr;
+  // The host data the generator writes and reads has fixed dtypes.
+  struct Want { const char* component; const char* role; bool input; DType dtype; };
+  const Want wants[] = {{"text_encoder", "text_ids", true, DType::Int64}, {"text_encoder", "text_mask", true, DType::Int64},
+                        {"text_encoder", "text_states", false, DType::Float32}, {"cross_kv", "encoder_hidden_states", true, DType::Float32},
+                        {"cross_kv", "encoder_attention_mask", true, DType::Int64}, {"prefill", "input_ids", true, DType::Int64},
+                        {"step", "input_ids", true, DType::Int64}, {"prefill", "logits", false, DType::Float32},
+                        {"step", "logits", false, DType::Float32}, {"audio_encoder", "audio_in", true, DType::Float32},
+                        {"audio_encoder", "codes_out", false, DType::Int64}, {"audio_decoder", "codes_in", true, DType::Int64},
+                        {"audio_decoder", "audio_out", false, DType::Float32}};
+  for (const Want& w : wants) {
+    const std::string* cn = m.generator.componentFor(w.component);
+    if (!cn) continue;
+    const Component& c = *m.component(*cn);
+    const std::string& t = *m.generator.role(w.role);
+    const TensorDesc* d = w.input ? c.findInput(t) : c.findOutput(t);
+    if (d->dtype != w.dtype)
+      ju::fail(kM, ju::key("generator.io", w.role), std::string(w.input ? "input" : "output") + " '" + t + "' of component '" + c.name +
+                                                       "' must be " + dtypeName(w.dtype) + " but is " + dtypeName(d->dtype));
+  }
+  if (s.sampleRate != s.frameRate * s.hop)
+    ju::fail(kM, "dims.frame_rate", std::to_string(s.frameRate) + " frames/s x hop " + std::to_string(s.hop) + " != sampling_rate " + std::to_string(s.sampleRate));
+  return s;
+}
+
+MusicgenOptions musicgenDefaults(const Manifest& m, const MusicgenSpec& spec) {
+  MusicgenOptions o;
+  o.sampling.do_sample = true;  // audiocraft: sampling, top_k 250, temperature 1, guidance 3
+  o.sampling.top_k = 250;
+  const Json& g = m.generation;
+  applySampling(o, g, kM, "generation");
+  o.defaultFrames = 30 * spec.frameRate;
+  if (auto v = g.find("max_new_tokens"); v != g.end()) {
+    o.defaultFrames = ju::asInt(*v, kM, "generation.max_new_tokens");
+    if (o.defaultFrames < 1) ju::fail(kM, "generation.max_new_tokens", "must be >= 1");
+  }
+  o.promptRate = spec.sampleRate;
+  return o;
+}
+
+Json musicgenDefaultsJson(const MusicgenOptions& o) {
+  return Json{{"max_new_tokens", o.defaultFrames}, {"do_sample", o.sampling.do_sample},
+              {"temperature", o.sampling.temperature}, {"top_k", o.sampling.top_k},
+              {"top_p", o.topP}, {"guidance_scale", o.guidance},
+              {"seed", o.seed}, {"duration_includes_prompt", true}};
+}
+
+MusicgenOptions parseMusicgenOptions(const Json& options, const Manifest& m, const MusicgenSpec& spec) {
+  ju::expectObject(options, "", "options");
+  for (auto it = options.begin(); it != options.end(); ++it)
+    if (std::find(std::begin(kOptionKeys), std::end(kOptionKeys), it.key()) == std::end(kOptionKeys)) {
+      std::string all;
+      for (const char* k : kOptionKeys) all += (all.empty() ? "" : ", ") + std::string(k);
+      throw Error("options." + it.key() + ": unknown option (options: " + all + ")");
+    }
+  MusicgenOptions o = musicgenDefaults(m, spec);
+  applySampling(o, options, "", "options");
+  const std::int64_t textVocab = m.dim("text_vocab").value_or(0);
+  if (options.contains("text_ids")) {
+    if (options.contains("batch")) throw Error("options.batch: give either text_ids (one row per description) or batch (unconditional), not both");
+    parseText(o, options, spec, textVocab);
+  } else if (options.contains("text_mask")) {
+    throw Error("options.text_mask: given without options.text_ids");
+  } else if (options.contains("batch")) {
+    o.batch = positive(options, "batch", 1);
+  }
+  if (options.contains("seconds") && options.contains("max_new_frames"))
+    throw Error("options: give either seconds (the total duration, prompt included) or max_new_frames, not both");
+  if (auto v = options.find("seconds"); v != options.end()) {
+    o.seconds = ju::asNumber(*v, "", "options.seconds");
+    if (!(o.seconds > 0.0) || !std::isfinite(o.seconds))
+      throw Error("options.seconds: the duration must be a finite number of seconds > 0 but got " + ju::num(o.seconds));
+  }
+  if (options.contains("max_new_frames")) o.maxNewFrames = positive(options, "max_new_frames", 1);
+  if (auto v = options.find("return_codes"); v != options.end()) o.returnCodes = ju::asBool(*v, "", "options.return_codes");
+  if (auto v = options.find("stream"); v != options.end()) {
+    if (v->is_boolean()) {
+      o.stream = v->get<bool>();
+    } else if (!v->is_null()) {
+      ju::expectObject(*v, "", "options.stream");
+      o.stream = true;
+      for (auto it = v->begin(); it != v->end(); ++it) {
+        const std::string p = ju::key("options.stream", it.key());
+        std::int64_t* dst = it.key() == "window" ? &o.windows.window : it.key() == "context" ? &o.windows.context
+                          : it.key() == "lookahead" ? &o.windows.lookahead : it.key() == "crossfade" ? &o.windows.crossfade : nullptr;
+        if (!dst) throw Error(p + ": unknown field (stream: window, context, lookahead, crossfade, in frames)");
+        *dst = ju::asInt(it.value(), "", p);
+      }
+      o.windows.crossfade = std::min(o.windows.crossfade, o.windows.lookahead);
+      if (v->contains("crossfade") && v->at("crossfade").get<std::int64_t>() > o.windows.lookahead)
+        throw Error("options.stream.crossfade: must be <= lookahead (" + std::to_string(o.windows.lookahead) + " frames)");
+      StreamDecoder check(o.windows, 1, spec.hop, 1);  // validates the sizes
+    }
+  }
+  const bool prompted = options.contains("prompt_samples");
+  for (const char* k : {"prompt_channels", "prompt_sample_rate", "prompts"})
+    if (!prompted && options.contains(k)) throw Error(std::string("options.") + k + ": given without options.prompt_samples");
+  if (prompted) {
+    if (!spec.canContinue) throw Error("options.prompt_samples: this package has no audio encoder (generator.audio_encoder), so it cannot continue audio");
+    o.promptSamples = ju::asInt(options["prompt_samples"], "", "options.prompt_samples");
+    if (o.promptSamples <= 0) throw Error("options.prompt_samples: the prompt audio is empty (0 samples)");
+    if (options.contains("prompt_channels")) o.promptChannels = positive(options, "prompt_channels", 1);
+    if (options.contains("prompt_sample_rate")) o.promptRate = positive(options, "prompt_sample_rate", 1);
+    o.prompts = options.contains("prompts") ? positive(options, "prompts", 1) : 1;
+    if (o.prompts != 1 && o.prompts != o.batch)
+      throw Error("options.prompts: " + std::to_string(o.prompts) + " prompts for " + std::to_string(o.batch) +
+                  " descriptions (give one prompt, shared by all, or one per description)");
+  }
+  return o;
+}
+
+std::int64_t musicgenFrames(const MusicgenOptions& o, const MusicgenSpec& spec, std::int64_t promptFrames) {
+  const double fr = static_cast<double>(spec.frameRate);
+  std::int64_t T;
+  std::string what;
+  if (o.seconds > 0.0) {
+    if (o.seconds * fr >= 9.0e15) T = INT64_MAX / 4;
+    else T = static_cast<std::int64_t>(std::floor(o.seconds * fr));  // audiocraft: int(duration * frame_rate)
+    what = "options.seconds: " + secondsText(o.seconds);
+    if (T < 1) throw Error(what + " is shorter than one frame (1/" + std::to_string(spec.frameRate) + " s)");
+  } else {
+    T = promptFrames + (o.maxNewFrames > 0 ? o.maxNewFrames : o.defaultFrames);
+    what = std::string(o.maxNewFrames > 0 ? "options.max_new_frames: " : "weft.json: generation.max_new_tokens: ") +
+           std::to_string(T - promptFrames) + " new frames after a prompt of " + std::to_string(promptFrames);
+  }
+  const std::int64_t maxDelay = *std::max_element(spec.delays.begin(), spec.delays.end());
+  const std::int64_t maxFrames = spec.maxPositions - maxDelay;  // positions fed: T + max delay
+  if (T > maxFrames)
+    throw Error(what + " (" + std::to_string(T) + " frames in total) is beyond the model's positional limit: dims.max_positions " +
+                std::to_string(spec.maxPositions) + " allows at most " + std::to_string(maxFrames) + " frames (" +
+                secondsText(static_cast<double>(maxFrames) / fr) + ")");
+  if (promptFrames >= T)
+    throw Error("the prompt (" + secondsText(static_cast<double>(promptFrames) / fr) + ", " + std::to_string(promptFrames) +
+                " frames) is not shorter than the requested duration (" + secondsText(static_cast<double>(T) / fr) + ", " +
+                std::to_string(T) + " frames); seconds is the total duration, prompt included");
+  return T;
+}
+
+}  // namespace weft

@@ -1,0 +1,33 @@
+// Weft's MusicGen generator in headless Chromium: greedy codes equal transformers' generate on
+// the wasm and WebGPU backends; ten generations back to back leave the core heap and the live ORT
+// tensors flat.
+import test from 'node:test';
+import assert from 'node:assert/strict';
+import { musicgenGreedyOn } from '../../tools/parity/musicgen-runtimes.mjs';
+import { inChromium } from '../../tools/parity/runtimes.mjs';
+
+for (const backend of ['wasm', 'webgpu']) {
+  test(`MusicGen greedy codes equal transformers in Chromium (${backend})`, async () => {
+    const lines = await musicgenGreedyOn(`chromium-${backend}`);
+    assert.deepEqual(lines.map((l) => l.pipeline), ['text', 'continuation']);
+    for (const line of lines) {
+      assert.equal(line.backend, backend);
+      assert.ok(line.steps >= 64);
+      assert.equal(line.matched, line.steps, `${line.pipeline}: diverged at step ${line.matched}`);
+    }
+  });
+
+  test(`ten MusicGen generations in Chromium (${backend}) leave heap and tensors flat`, async () => {
+    const r = await inChromium({
+      module: '/tests/browser/musicgen-memory-routine.mjs', exportName: 'musicgenMemoryRoutine',
+      args: { source: '/build/models/musicgen-tiny', backend, prompt: { fetchFloat32: '/build/models/fixtures/musicgen_prompt.f32' } },
+    });
+    console.log(JSON.stringify({ backend, heaps: r.heaps, liveTensors: r.tensors, locations: [...new Set(r.locations)] }));
+    assert.equal(r.backend, backend);
+    assert.deepEqual(r.tensors, new Array(10).fill(0));
+    // Cross K/V and the self-attention cache stay where the runtime put them mid-generation.
+    assert.equal(r.locations.length, 8);
+    assert.deepEqual([...new Set(r.locations)], [backend === 'webgpu' ? 'gpu-buffer' : 'cpu']);
+    assert.ok(Math.max(...r.heaps) - Math.min(...r.heaps) <= 8, `core heap across generations: ${r.heaps}`);
+  });
+}

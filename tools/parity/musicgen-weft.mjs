@@ -1,0 +1,42 @@
+// Greedy parity for Weft's MusicGen generator: the codes of `generate` (text) and `continue`
+// (a 1.2 s prompt through the package's EnCodec encoder) against transformers' own generate
+// (fixtures/musicgen_weft_refs.json, written by weft_models/musicgen/generate_fixture.py).
+// Runs unchanged in Node and in a page.
+
+/** steps: decoder steps; matched: steps whose every emitted code equals the reference. */
+export async function runMusicgenGreedy(weft, { source, refs, prompt, loadOptions = {} }) {
+  const model = await weft.load(source, loadOptions);
+  try {
+    const lines = [];
+    for (const pipeline of ['text', 'continuation']) {
+      const ref = refs[pipeline];
+      const want = ref.codes[0];
+      const frames = want[0].length;
+      const promptFrames = pipeline === 'continuation' ? ref.prompt_codes[0].length : 0;
+      const options = { text: ref.text, maxNewFrames: frames - promptFrames, cfg: refs.guidance_scale, doSample: false, returnCodes: true };
+      const r = pipeline === 'text' ? await model.generate(options) : await model.continue(prompt, 32000, options);
+      lines.push({ pipeline, cfg: refs.guidance_scale, steps: r.steps, matched: matchedSteps(r.codes, want, promptFrames), backend: model.backend });
+    }
+    return lines;
+  } finally {
+    await model.dispose();
+  }
+}
+
+/**
+ * A decoder step s (0-based) predicts column c = Tp + 1 + s of the delay pattern, i.e. frame
+ * c - 1 - q of codebook q; the step matches when each of those frames that exists is equal.
+ * Counted up to the first mismatch, so a divergence is not hidden by later agreement.
+ */
+function matchedSteps(got, want, promptFrames) {
+  const Q = want.length;
+  const T = want[0].length;
+  const steps = T + Q - 1 - promptFrames;
+  for (let s = 0; s < steps; s += 1) {
+    for (let q = 0; q < Q; q += 1) {
+      const t = promptFrames + s - q;
+      if (t >= promptFrames && t < T && got[q][t] !== want[q][t]) return s;
+    }
+  }
+  return steps;
+}

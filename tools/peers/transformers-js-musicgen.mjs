@@ -1,0 +1,193 @@
+// transformers.js (@huggingface/transformers) running MusicGen from a Weft MusicGen package: the
+// peer library whose own loop (its generate, its CFG processor, its delay-pattern handling) runs
+// on the package's config.json, generation_config.json, tokenizer files and the ONNX files it
+// loads (text_encoder, decoder_model_merged, encodec_decode) — nothing of Weft's runtime.
+//
+// Runtimes inside Node:
+//   device 'cpu'  -> onnxruntime-node (transformers.js' default in Node);
+//   device 'wasm' -> onnxruntime-web's wasm backend, handed to transformers.js through
+//                    globalThis[Symbol.for('onnxruntime')], the hook it reads at import time for a
+//                    runtime supplied by the host. By default the onnxruntime-web copy that
+//                    transformers.js itself pins; `ort` picks another (e.g. the project's).
+// transformers.js fixes its runtime when its module is evaluated, so each device gets its own
+// module instance (the same file imported under a distinct URL); both can live in one process.
+// The wasm instance's onnxruntime-web and thread count are those of its first load.
+
+import { readFileSync, existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { pathToFileURL, fileURLToPath } from 'node:url';
+
+const ORT_SYMBOL = Symbol.for('onnxruntime');
+const DEVICES = ['cpu', 'wasm'];
+const DTYPES = ['fp32', 'q8'];
+const REQUIRED_FILES = ['weft.json', 'config.json', 'generation_config.json', 'tokenizer.json', 'tokenizer_config.json',
+  'text_encoder.onnx', 'decoder_model_merged.onnx', 'encodec_decode.onnx'];
+
+const instances = new Map(); // device -> Promise<transformers.js module namespace>
+
+function transformersEntry() {
+  return import.meta.resolve('@huggingface/transformers'); // the Node ESM build
+}
+
+/** onnxruntime-web as transformers.js pins it (its own nested copy when it has one). */
+async function pinnedOrtWeb() {
+  const entry = fileURLToPath(transformersEntry());
+  const req = createRequire(entry);
+  return import(pathToFileURL(req.resolve('onnxruntime-web')).href);
+}
+
+function wasmDir(ort) {
+  // transformers.js points onnxruntime-web at a CDN unless wasmPaths is already set: keep it local.
+  const req = createRequire(import.meta.url);
+  const candidates = [
+    path.join(path.dirname(fileURLToPath(transformersEntry())), '..', 'node_modules', 'onnxruntime-web', 'dist'),
+    path.dirname(req.resolve('onnxruntime-web')),
+  ];
+  const want = ort.env.versions?.web;
+  for (const dir of candidates) {
+    const pkgJson = path.join(dir, '..', 'package.json');
+    if (existsSync(pkgJson) && JSON.parse(readFileSync(pkgJson, 'utf8')).version === want) return dir;
+  }
+  throw new Error(`transformers.js peer: cannot find the wasm files of onnxruntime-web ${want}`);
+}
+
+async function loadTransformers(device, { ort, threads } = {}) {
+  if (!DEVICES.includes(device)) {
+    throw new Error(`transformers.js peer: device must be one of ${DEVICES.join(', ')}, got ${JSON.stringify(device)}`);
+  }
+  if (instances.has(device)) {
+    const known = instances.get(device);
+    if (device === 'wasm' && ort && ort !== known.ort) {
+      throw new Error('transformers.js peer: this process already runs transformers.js on another onnxruntime-web');
+    }
+    return known.module;
+  }
+  const entry = { ort };
+  entry.module = (async () => {
+    if (device === 'cpu') return import(`${transformersEntry()}?runtime=onnxruntime-node`);
+    const web = ort ?? (await pinnedOrtWeb());
+    entry.ort = web;
+    web.env.wasm.wasmPaths = pathToFileURL(wasmDir(web)).href + '/';
+    if (threads) web.env.wasm.numThreads = threads;
+    if (ORT_SYMBOL in globalThis) throw new Error('transformers.js peer: globalThis[Symbol.for("onnxruntime")] is already set');
+    globalThis[ORT_SYMBOL] = web;
+    try {
+      return await import(`${transformersEntry()}?runtime=onnxruntime-web`);
+    } finally {
+      delete globalThis[ORT_SYMBOL]; // only this instance reads it (at its evaluation)
+    }
+  })();
+  instances.set(device, entry);
+  entry.module.catch(() => instances.delete(device)); // a failed load may be retried
+  return entry.module;
+}
+
+function checkPackage(pkgDir, dtype) {
+  const missing = REQUIRED_FILES.filter((f) => !existsSync(path.join(pkgDir, f)));
+  if (missing.length) throw new Error(`transformers.js peer: ${pkgDir} lacks ${missing.join(', ')}`);
+  const manifest = JSON.parse(readFileSync(path.join(pkgDir, 'weft.json'), 'utf8'));
+  const int8 = Boolean(manifest.validation?.int8);
+  // A Weft int8 package keeps the file names and quantizes the files themselves; transformers.js'
+  // 'q8' means "the *_quantized.onnx files", so it is asked for its plain names here.
+  if (dtype === 'q8' && !int8) {
+    throw new Error(`transformers.js peer: dtype 'q8' needs an int8 package (weft-models musicgen quantize --mode int8); ${pkgDir}/weft.json has no validation.int8`);
+  }
+  if (dtype === 'fp32' && int8) {
+    throw new Error(`transformers.js peer: ${pkgDir} is an int8 package; load it with dtype 'q8'`);
+  }
+}
+
+/**
+ * Loads MusicgenForConditionalGeneration and its tokenizer from a package folder, offline.
+ * @param {string} pkgDir
+ * @param {{device?: 'cpu'|'wasm', dtype?: 'fp32'|'q8', threads?: number, ort?: object}} [options]
+ */
+export async function loadPeer(pkgDir, { device = 'cpu', dtype = 'fp32', threads, ort } = {}) {
+  if (!DTYPES.includes(dtype)) {
+    throw new Error(`transformers.js peer: dtype must be one of ${DTYPES.join(', ')}, got ${JSON.stringify(dtype)}`);
+  }
+  const dir = path.resolve(pkgDir);
+  checkPackage(dir, dtype);
+  const T = await loadTransformers(device, { ort, threads });
+  const { env } = T;
+  env.allowRemoteModels = false;
+  env.allowLocalModels = true;
+  env.useFSCache = false; // nothing fetched, nothing to cache
+  env.useBrowserCache = false;
+  env.localModelPath = `${path.dirname(dir)}/`;
+  env.cacheDir = path.join(tmpdir(), 'weft-transformers-js-cache'); // unused offline; never node_modules
+  const id = path.basename(dir);
+  const sessionOptions = device === 'wasm'
+    ? { executionProviders: ['wasm'] }
+    : { executionProviders: ['cpu'], ...(threads ? { intraOpNumThreads: threads } : {}) };
+  const tokenizer = await T.AutoTokenizer.from_pretrained(id);
+  const model = await T.MusicgenForConditionalGeneration.from_pretrained(id, {
+    subfolder: '', // files sit beside config.json
+    dtype: 'fp32', // see checkPackage: int8 packages keep plain file names
+    // With a host-supplied runtime transformers.js lists no devices of its own; 'auto' lets the
+    // execution providers above through unchanged.
+    device: device === 'wasm' ? 'auto' : 'cpu',
+    session_options: sessionOptions,
+  });
+  return { T, model, tokenizer, device, dtype, pkgDir: dir, runtime: T.env.backends.onnx.versions };
+}
+
+/** Text ids as transformers.js' tokenizer gives them (BigInt-free numbers). */
+export function peerTextIds(peer, text) {
+  return peer.tokenizer(text).input_ids.tolist()[0].map(Number);
+}
+
+/**
+ * transformers.js' own token loop: MusicgenForConditionalGeneration.generate is the generic
+ * PreTrainedModel.generate (CFG, delay pattern, greedy / sampling) followed by its delay-pattern
+ * filter and encodec_decode; this runs the first two and stops before the audio.
+ * Returns codes [1, codebooks, frames] as transformers.js' Tensor.
+ */
+async function generateCodes(peer, text, { maxNewTokens, guidanceScale, doSample = false, topK, streamer }) {
+  if (!(Number.isInteger(maxNewTokens) && maxNewTokens > peer.model.config.decoder.num_codebooks)) {
+    throw new Error(`transformers.js peer: maxNewTokens must be an integer > ${peer.model.config.decoder.num_codebooks}, got ${maxNewTokens}`);
+  }
+  const inputs = peer.tokenizer(text);
+  const options = {
+    ...inputs, max_new_tokens: maxNewTokens, do_sample: doSample, guidance_scale: guidanceScale, streamer,
+    ...(topK ? { top_k: topK } : {}),
+  };
+  const sequences = await peer.T.PreTrainedModel.prototype.generate.call(peer.model, options);
+  return peer.model._apply_and_filter_by_delay_pattern_mask(sequences);
+}
+
+/** Greedy codes (do_sample false, CFG by guidance_scale) as number[codebooks][frames]. */
+export async function peerGreedyCodes(peer, text, { maxNewTokens, guidanceScale = 3.0 }) {
+  const codes = await generateCodes(peer, text, { maxNewTokens, guidanceScale });
+  const [, nq, frames] = codes.dims;
+  const flat = Array.from(codes.data, Number);
+  return Array.from({ length: nq }, (_, q) => flat.slice(q * frames, (q + 1) * frames));
+}
+
+/**
+ * Decoder speed of transformers.js' generate: a streamer stamps the time of every put (one
+ * before the first decoder step, after the text encoder, then one per step), so the rate counts
+ * decoder steps only. Returns {steps, seconds, stepsPerSecond, totalSeconds, frames}.
+ */
+export async function peerTimedGenerate(peer, text, { maxNewTokens, guidanceScale = 3.0, doSample = false, topK } = {}) {
+  const stamps = [];
+  const streamer = new (class extends peer.T.BaseStreamer {
+    put() { stamps.push(performance.now()); }
+    end() {}
+  })();
+  const t0 = performance.now();
+  const codes = await generateCodes(peer, text, { maxNewTokens, guidanceScale, doSample, topK, streamer });
+  const totalSeconds = (performance.now() - t0) / 1000;
+  const steps = stamps.length - 1;
+  const seconds = (stamps.at(-1) - stamps[0]) / 1000;
+  return { steps, seconds, stepsPerSecond: steps / seconds, totalSeconds, frames: codes.dims[2] };
+}
+
+/** The audio transformers.js' full generate returns (its encodec_decode run). */
+export async function peerGenerateAudio(peer, text, { maxNewTokens, guidanceScale = 3.0, doSample = false } = {}) {
+  const inputs = peer.tokenizer(text);
+  const audio = await peer.model.generate({ ...inputs, max_new_tokens: maxNewTokens, do_sample: doSample, guidance_scale: guidanceScale });
+  return { samples: audio.data, dims: audio.dims, samplingRate: peer.model.config.audio_encoder.sampling_rate };
+}

@@ -1,0 +1,53 @@
+// Plays audio as it streams in: each chunk becomes an AudioBufferSourceNode scheduled on the
+// AudioContext clock at its place in the output (offset / sampleRate after the first chunk).
+// A chunk that arrives late shifts the rest of the timeline instead of overlapping.
+
+const LEAD_S = 0.15; // headroom before the first chunk plays
+
+export class StreamPlayer {
+  constructor(sampleRate) {
+    this.sampleRate = sampleRate;
+    this.context = null;
+    this.sources = new Set();
+    this.origin = null;
+  }
+
+  /** Call from a user gesture (autoplay rules); returns false when audio output is unavailable. */
+  start() {
+    this.stop();
+    try {
+      this.context ??= new AudioContext({ sampleRate: this.sampleRate, latencyHint: 'playback' });
+      this.context.resume();
+    } catch {
+      this.context = null;
+    }
+    this.origin = null;
+    return !!this.context;
+  }
+
+  /** Schedules `samples` (mono Float32Array) that start at sample `offset` of the output. */
+  push(samples, offset) {
+    const context = this.context;
+    if (!context || samples.length === 0) return;
+    const now = context.currentTime;
+    if (this.origin === null) this.origin = now + LEAD_S - offset / this.sampleRate;
+    let when = this.origin + offset / this.sampleRate;
+    if (when < now + 0.02) {
+      this.origin += now + 0.05 - when;
+      when = now + 0.05;
+    }
+    const buffer = context.createBuffer(1, samples.length, this.sampleRate);
+    buffer.copyToChannel(samples, 0);
+    const source = context.createBufferSource();
+    source.buffer = buffer;
+    source.connect(context.destination);
+    source.onended = () => this.sources.delete(source);
+    source.start(when);
+    this.sources.add(source);
+  }
+
+  stop() {
+    for (const source of this.sources) source.stop();
+    this.sources.clear();
+  }
+}

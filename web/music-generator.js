@@ -1,0 +1,168 @@
+// The task for manifests whose generator type is "musicgen": text-to-music and audio
+// continuation. The core decides every run (text encoder, cross K/V, prompt encoder, prefill,
+// steps, decode windows); this file turns the JS call into core options, pushes the prompt audio
+// and hands streamed chunks to onAudio.
+
+import { coreOptions, runSteps } from './step-loop.js';
+
+const OPTION_NAMES = {
+  seconds: 'seconds',
+  maxNewFrames: 'max_new_frames',
+  cfg: 'guidance_scale',
+  doSample: 'do_sample',
+  temperature: 'temperature',
+  topK: 'top_k',
+  topP: 'top_p',
+  seed: 'seed',
+  batch: 'batch',
+  returnCodes: 'return_codes',
+  stream: 'stream',
+  textIds: 'text_ids',
+  textMask: 'text_mask',
+  textPadId: 'text_pad_id',
+  promptSamples: 'prompt_samples',
+  promptChannels: 'prompt_channels',
+  promptSampleRate: 'prompt_sample_rate',
+  prompts: 'prompts',
+};
+
+export class MusicGenerator {
+  constructor(model) {
+    this.model = model;
+    this.sampleRate = model.info.dims.sampling_rate;
+  }
+
+  /**
+   * Text to music. options: { text | texts, seconds | maxNewFrames, cfg, topK, topP, temperature,
+   * doSample, seed, signal, onAudio, returnCodes, stream }. Without text: unconditional.
+   */
+  async generate(options = {}) {
+    return this.#run(null, options);
+  }
+
+  /**
+   * Continues `audio` (a Float32Array, mono, or an array of channel Float32Arrays) recorded at
+   * `sampleRate`; `seconds` is the total duration, prompt included. The prompt is shared by every
+   * description in `texts`.
+   */
+  async continue(audio, sampleRate, options = {}) {
+    return this.#run(this.#prompt(audio, sampleRate), options);
+  }
+
+  /** Descriptions → padded id rows through the package's tokenizer (none: unconditional). */
+  #text({ text, texts }) {
+    const name = this.model.name;
+    if (text !== undefined && texts !== undefined) throw new TypeError(`weft: ${name}: give either text or texts, not both`);
+    const list = texts !== undefined ? texts : text !== undefined ? [text] : null;
+    if (list === null) return {};
+    if (!Array.isArray(list) || list.length === 0 || list.some((t) => typeof t !== 'string')) {
+      throw new TypeError(`weft: ${name}: texts must be a non-empty array of strings`);
+    }
+    if (!this.model.tokenizer) throw new Error(`weft: ${name}: the package has no tokenizer, so text cannot be encoded`);
+    const tokenizer = this.model.tokenizer;
+    return { textIds: list.map((t) => Array.from(tokenizer.encode(t))), textPadId: tokenizer.info.pad_id ?? 0 };
+  }
+
+  #prompt(audio, sampleRate) {
+    const name = this.model.name;
+    const channels = audio instanceof Float32Array ? [audio] : audio;
+    if (!Array.isArray(channels) || channels.length === 0 || channels.some((c) => !(c instanceof Float32Array))) {
+      throw new TypeError(`weft: ${name}: continue() takes the prompt audio as a Float32Array (mono) or an array of channel Float32Arrays, got ${audio?.constructor?.name ?? typeof audio}`);
+    }
+    if (channels.some((c) => c.length !== channels[0].length)) {
+      throw new Error(`weft: ${name}: the prompt's channels differ in length (${channels.map((c) => c.length).join(', ')} samples)`);
+    }
+    if (!Number.isInteger(sampleRate) || sampleRate <= 0) {
+      throw new TypeError(`weft: ${name}: continue() needs the prompt's sample rate as a positive integer (Hz), got ${sampleRate}`);
+    }
+    return { channels, sampleRate };
+  }
+
+  async #run(prompt, options) {
+    const model = this.model;
+    model.assertUsable();
+    const { signal, onAudio } = options;
+    signal?.throwIfAborted();
+    const text = this.#text(options);
+    const stream = options.stream ?? (onAudio ? true : undefined);
+    const core = {
+      ...options, ...text, stream,
+      ...(prompt ? { promptSamples: prompt.channels[0].length, promptChannels: prompt.channels.length, promptSampleRate: prompt.sampleRate, prompts: 1 } : {}),
+    };
+    const generator = model.createGenerator(coreOptions(core, OPTION_NAMES));
+    const started = performance.now();
+    try {
+      const plan = JSON.parse(generator.statsJson());
+      if (prompt) pushPrompt(generator, prompt.channels);
+      const batch = plan.batch;
+      let offset = 0;
+      let firstAudio = null;
+      const { runMs } = await runSteps(model, generator, {
+        signal,
+        onAccept: (count) => {
+          // A streamed chunk: results() holds [batch, count] until the next core call.
+          firstAudio ??= performance.now() - started;
+          const view = generator.results();
+          const items = Array.from({ length: batch }, (_, b) => view.slice(b * count, (b + 1) * count));
+          const { decoder_steps_done: stepsDone } = JSON.parse(generator.statsJson());
+          const chunk = {
+            audio: batch === 1 ? items[0] : items, offset, sampleRate: this.sampleRate, final: offset + count >= plan.samples,
+            stepsDone, steps: plan.decoder_steps,
+          };
+          offset += count;
+          onAudio?.(chunk);
+        },
+      });
+      const all = generator.results();
+      const per = all.length / batch;
+      const items = Array.from({ length: batch }, (_, b) => all.slice(b * per, (b + 1) * per));
+      const totalMs = performance.now() - started;
+      firstAudio ??= totalMs;
+      const stats = JSON.parse(generator.statsJson());
+      const result = {
+        audio: batch === 1 ? items[0] : items,
+        sampleRate: this.sampleRate,
+        steps: stats.decoder_steps,
+        frames: stats.frames,
+        stepsPerSecond: (stats.decoder_steps * 1000) / totalMs,
+        timeToFirstAudioMs: firstAudio,
+        stats: { coreMs: stats.core_ms, runMs, totalMs, runs: stats.steps, chunks: stats.stream_chunks },
+      };
+      if (options.returnCodes) result.codes = splitCodes(generator.tokens(), batch, plan.codebooks, stats.frames);
+      return result;
+    } finally {
+      generator.delete();
+    }
+  }
+}
+
+/** Interleaves the channels straight into the core's input view. */
+function pushPrompt(generator, channels) {
+  const C = channels.length;
+  const n = channels[0].length;
+  const view = generator.pushView(n * C);
+  if (C === 1) {
+    view.set(channels[0]);
+  } else {
+    for (let c = 0; c < C; c += 1) {
+      const src = channels[c];
+      for (let i = 0; i < n; i += 1) view[i * C + c] = src[i];
+    }
+  }
+  generator.push(n * C);
+  generator.finish();
+}
+
+/** [batch, codebooks, frames] → per item an array of codebook rows (Int32Array each). */
+function splitCodes(flat, batch, codebooks, frames) {
+  const items = [];
+  for (let b = 0; b < batch; b += 1) {
+    const rows = [];
+    for (let q = 0; q < codebooks; q += 1) {
+      const start = (b * codebooks + q) * frames;
+      rows.push(flat.slice(start, start + frames));
+    }
+    items.push(rows);
+  }
+  return batch === 1 ? items[0] : items;
+}

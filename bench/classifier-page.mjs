@@ -1,8 +1,7 @@
 // Runs in a Chromium page: Weft's classify() vs a plain onnxruntime-web loop with the
 // preprocessing people write in JS (canvas resize, center crop, normalize), same backend.
-// Rounds alternate (Weft, plain, Weft, ...) so machine load drifting during the run hits both;
-// each side reports its median round.
-export async function benchClassifierPage(weft, { packages, image, iterations = 5, rounds = 3 }) {
+// images/s = 1000 / the median time of one image (decode excluded: both start from an ImageBitmap).
+export async function benchClassifierPage(weft, { packages, image, iterations = 21 }) {
   const ort = await import('onnxruntime-web');
   const blob = await (await fetch(image)).blob();
   const bitmap = await createImageBitmap(blob, { colorSpaceConversion: 'none', premultiplyAlpha: 'none' });
@@ -28,21 +27,18 @@ export async function benchClassifierPage(weft, { packages, image, iterations = 
       return best;
     };
     const weftOnce = () => classifier.classify(bitmap);
-    const rate = async (fn) => {
-      const t = performance.now();
-      for (let i = 0; i < iterations; i += 1) await fn();
-      return iterations / ((performance.now() - t) / 1000);
-    };
+    const ms = async (fn) => { const t = performance.now(); await fn(); return performance.now() - t; };
     await weftOnce(); await plain(); // warm-up
-    const rates = { weft: [], plain: [] };
-    for (let r = 0; r < rounds; r += 1) {
-      rates.weft.push(await rate(weftOnce));
-      rates.plain.push(await rate(plain));
+    // Alternating single images, so load from anything else on the machine hits both sides alike.
+    const times = { weft: [], plain: [] };
+    for (let i = 0; i < iterations; i += 1) {
+      times.weft.push(await ms(weftOnce));
+      times.plain.push(await ms(plain));
     }
     await session.release();
     await classifier.dispose();
     const median = (a) => [...a].sort((x, y) => x - y)[Math.floor(a.length / 2)];
-    out[precision] = { weft: median(rates.weft), plain: median(rates.plain), images: iterations * rounds };
+    out[precision] = { weft: 1000 / median(times.weft), plain: 1000 / median(times.plain), images: iterations };
   }
   return { ...out, image: { width: bitmap.width, height: bitmap.height } };
 }

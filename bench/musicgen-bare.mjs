@@ -1,12 +1,12 @@
 // The peer for the MusicGen benchmark: the smallest correct greedy CFG loop one can write by hand
-// against a Weft MusicGen package's graphs (text_encoder → decoder_cross_kv → one decoder_prefill
-// → decoder_step runs), with the codebook delay pattern, then one encodec_decode of all frames.
+// against a Weft MusicGen package's graphs (text_encoder → decoder_cross_kv → decoder_step over
+// the prompt on an empty cache → one decoder_step run per column), with the codebook delay pattern, then one encodec_decode of all frames.
 
 const SPECIAL_FREE = -1;
 
 /** Opens the four sessions the loop needs. */
 export async function openBareSessions(ort, dir, sessionOptions = {}) {
-  const names = ['text_encoder', 'decoder_cross_kv', 'decoder_prefill', 'decoder_step', 'encodec_decode'];
+  const names = ['text_encoder', 'decoder_cross_kv', 'decoder_step', 'encodec_decode'];
   const sessions = {};
   for (const name of names) {
     sessions[name] = await ort.InferenceSession.create(`${dir}/${name}.onnx`, { graphOptimizationLevel: 'all', ...sessionOptions });
@@ -68,11 +68,16 @@ export async function bareMusicgenLoop(ort, sessions, { textIds, steps, guidance
   let pos = 1;
   const prefixIds = [];
   for (let b = 0; b < 2; b += 1) for (let q = 0; q < codebooks; q += 1) prefixIds.push(...seq[q].subarray(0, pos));
-  let out = await sessions.decoder_prefill.run({
-    input_ids: int64(ort, prefixIds, [2 * codebooks, pos]), encoder_attention_mask: mask, ...cross,
+  const layers = Object.keys(cross).length / 2;
+  const [, heads, , headDim] = cross['cross.0.key'].dims;
+  let past = {};
+  for (let l = 0; l < layers; l += 1) {
+    for (const kv of ['key', 'value']) past[`past_key_values.${l}.${kv}`] = new ort.Tensor('float32', new Float32Array(0), [2, heads, 0, headDim]);
+  }
+  let out = await sessions.decoder_step.run({
+    input_ids: int64(ort, prefixIds, [2 * codebooks, pos]), encoder_attention_mask: mask, ...cross, ...past,
   });
   place(pick(out.logits), pos);
-  let past = {};
   const takePast = () => {
     const next = {};
     for (const [name, t] of Object.entries(out)) {

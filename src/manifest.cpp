@@ -371,9 +371,12 @@ void Parser::multiGenerator(const Json& g) {
       bad(rp, "unknown role for a " + s.type + " generator (roles: " + all + ")");
     }
     const std::string tensor = ju::asString(it.value(), kP, rp);
+    std::vector<std::string> seen;  // two roles may name one graph (prefill and step)
     for (const char* cr : r->components) {
       const std::string* cn = s.componentFor(cr);
       if (!cn) continue;  // an optional component that is absent
+      if (std::find(seen.begin(), seen.end(), *cn) != seen.end()) continue;
+      seen.push_back(*cn);
       const Component& c = *m_.component(*cn);
       if (r->input && !c.findInput(tensor)) bad(rp, "component '" + c.name + "' (generator." + cr + ") has no input '" + tensor + "'");
       if (!r->input && !c.findOutput(tensor)) bad(rp, "component '" + c.name + "' (generator." + cr + ") has no output '" + tensor + "'");

@@ -75,6 +75,7 @@ MusicgenGenerator::MusicgenGenerator(std::shared_ptr<const Model> model, const J
   crossPlan_ = planTemplate(comp(m, "cross_kv"), {{*g.role("encoder_hidden_states"), crossStates_}, {*g.role("encoder_attention_mask"), encMask_}}, {});
   prefillPlan_ = planTemplate(comp(m, "prefill"), {{*g.role("input_ids"), ids_}, {*g.role("encoder_attention_mask"), encMask_}},
                               {HostOutput{*g.role("logits"), logits_, -1}});
+  feedEmptyCache(prefillPlan_, rows);
   stepPlan_ = planTemplate(comp(m, "step"), {{*g.role("input_ids"), ids_}, {*g.role("encoder_attention_mask"), encMask_}},
                            {HostOutput{*g.role("logits"), logits_, -1}});
   decodeTemplate_ = planTemplate(comp(m, "audio_decoder"), {{*g.role("codes_in"), codesIn_}}, {HostOutput{*g.role("audio_out"), audioOut_, -1}});
@@ -98,6 +99,25 @@ MusicgenGenerator::MusicgenGenerator(std::shared_ptr<const Model> model, const J
   if (opt_.stream) stream_.emplace(opt_.windows, frames_, spec_.hop, B_);
   rng_ = SplitMix64(opt_.seed);
   guided_.resize(static_cast<std::size_t>(spec_.vocab));
+}
+
+// When the prompt's run goes through a graph that also takes the cache (one decoder graph for
+// the prompt and the steps), its grow slots are fed empty: [rows, heads, 0, head_dim].
+void MusicgenGenerator::feedEmptyCache(Plan& plan, std::int64_t rows) {
+  const Component& c = *model().manifest().component(plan.component);
+  for (PlanInput& in : plan.inputs) {
+    if (in.source != Source::Slot) continue;
+    const StateSlot& slot = model().slots()[static_cast<std::size_t>(in.index)];
+    if (slot.mode != "grow" || !slot.writtenBy(plan.component, slot.output)) continue;
+    if (emptyCache_ < 0) emptyCache_ = addHostBuffer(slot.dtype);
+    const std::vector<Dim>& dims = c.findInput(in.name)->shape;
+    in.source = Source::Host;
+    in.index = emptyCache_;
+    in.dtype = slot.dtype;
+    in.shape.assign(dims.size(), 1);
+    for (std::size_t a = 0; a < dims.size(); ++a)
+      in.shape[a] = static_cast<int>(a) == slot.axis ? 0 : dims[a].fixed() ? dims[a].value : dims[a].name == "batch" ? rows : 1;
+  }
 }
 
 void MusicgenGenerator::buildPatterns(const std::int64_t* promptCodes) {
@@ -231,7 +251,8 @@ std::optional<Plan> MusicgenGenerator::makePlan() {
       fillIds(0, next_);
       Plan p = prefillPlan_;
       for (PlanInput& in : p.inputs)
-        if (in.source == Source::Host) in.shape = in.index == encMask_ ? std::vector<std::int64_t>{rows, L_} : std::vector<std::int64_t>{rows * spec_.codebooks, next_};
+        if (in.source == Source::Host && in.index != emptyCache_)
+          in.shape = in.index == encMask_ ? std::vector<std::int64_t>{rows, L_} : std::vector<std::int64_t>{rows * spec_.codebooks, next_};
       pending_ = Run::Prefill;
       return p;
     }

@@ -9,6 +9,7 @@ import { readFloat32 } from './paths.mjs';
 import { classifierParityAll } from './parity/classifier.mjs';
 import { musicgenExportParity } from './parity/musicgen.mjs';
 import { musicgenWeftParity } from './parity/musicgen-runtimes.mjs';
+import { musicgenPeerParity } from './parity/musicgen-peer.mjs';
 
 let failed = false;
 const emit = (line, ok) => {
@@ -57,6 +58,8 @@ TARGETS['musicgen-export'] = async () => musicgenExportParity(emit);
 // MusicGen in Weft: greedy codes of generate / continue vs transformers' generate, per runtime.
 TARGETS.musicgen = async () => {
   for (const line of await musicgenWeftParity()) emit(line, line.matched === line.steps);
+  const peer = await musicgenPeerParity();
+  emit(peer, peer.matched === peer.steps);
 };
 
 const wanted = process.argv.slice(2);

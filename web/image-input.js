@@ -56,15 +56,31 @@ function fixed(width, height, data) {
   };
 }
 
+// One canvas reused for images up to this size: creating a canvas costs more than drawing and
+// reading a 640x480 image (3 ms vs 1 ms in Chromium). Larger images get their own, freed after.
+const REUSED_CANVAS_PIXELS = 4 * 1024 * 1024;
+let scratch = null;
+
 function drawable(source, width, height, close = () => {}) {
   return {
     width, height, close,
     async read() {
       if (typeof OffscreenCanvas === 'undefined') throw new Error('weft: classify: decoding images needs OffscreenCanvas (a browser or worker)');
-      const canvas = new OffscreenCanvas(width, height);
-      const ctx = canvas.getContext('2d', { willReadFrequently: true });
+      let ctx;
+      if (width * height <= REUSED_CANVAS_PIXELS) {
+        scratch ??= new OffscreenCanvas(width, height).getContext('2d', { willReadFrequently: true });
+        if (scratch.canvas.width !== width || scratch.canvas.height !== height) {
+          scratch.canvas.width = width;
+          scratch.canvas.height = height;
+        } else {
+          scratch.clearRect(0, 0, width, height); // transparent pixels of the image stay transparent
+        }
+        ctx = scratch;
+      } else {
+        ctx = new OffscreenCanvas(width, height).getContext('2d', { willReadFrequently: true });
+      }
       ctx.drawImage(source, 0, 0);
-      return ctx.getImageData(0, 0, width, height).data;
+      return ctx.getImageData(0, 0, width, height).data; // a copy: the canvas can be reused at once
     },
   };
 }

@@ -57,6 +57,7 @@ class MusicgenGenerator : public Generator {
   enum class Run { None, Prompt, Text, Cross, Prefill, Step, Window, Final };
 
   void buildPatterns(const std::int64_t* promptCodes);
+  void feedEmptyCache(Plan& plan, std::int64_t rows);
   void fillIds(std::int64_t from, std::int64_t to);
   Plan decodePlan(std::int64_t lo, std::int64_t hi);
   void sampleColumn();
@@ -72,6 +73,7 @@ class MusicgenGenerator : public Generator {
   std::pair<std::int64_t, std::int64_t> window_{0, 0};
 
   Plan textPlan_, crossPlan_, promptPlan_, prefillPlan_, stepPlan_, decodeTemplate_;
+  int emptyCache_ = -1;  // host buffer of zero elements: the cache before the prompt's run
   int textIds_ = -1, textMask_ = -1, hidden_ = -1, crossStates_ = -1, encMask_ = -1, promptAudio_ = -1,
       promptCodes_ = -1, ids_ = -1, logits_ = -1, codesIn_ = -1, audioOut_ = -1;
 

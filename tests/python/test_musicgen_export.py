@@ -31,7 +31,7 @@ def mg_reports(mg_model, mg_pkg):
 
 
 COMPONENTS = ["text_encoder", "encodec_encode", "encodec_decode", "decoder_cross_kv",
-              "decoder_prefill", "decoder_step", "decoder_model_merged"]
+              "decoder_step", "decoder_model_merged"]
 
 
 @pytest.mark.parametrize("name", COMPONENTS)
@@ -81,14 +81,16 @@ def test_manifest_layout(mg_pkg):
     assert m["generator"]["special_token"] == 2048 and m["dims"]["codebooks"] == 4
     assert [v["band"] for v in m["validation"]["fp32"]] == ["PASS"] * len(COMPONENTS)
     step_state = [s for s in m["state"] if s.get("component") == "decoder_step"]
-    assert {s["init_from"]["component"] for s in step_state} == {"decoder_prefill"}
+    # one decoder graph for the prompt and the steps: its cache starts empty (no second copy of
+    # the LM weights in a runtime), and the generator runs the prompt through it too
+    assert {s["init"] for s in step_state} == {"empty"} and all("init_from" not in s for s in step_state)
+    assert m["generator"]["prefill"] == m["generator"]["step"] == "decoder_step"
     cross = [s for s in m["state"] if "components" in s]
     assert all(s["init_from"]["component"] == "decoder_cross_kv" for s in cross)
 
 
 def test_decoder_weights_stored_once(mg_pkg):
-    sizes = sum((mg_pkg / f).stat().st_size for f in ("decoder_prefill.onnx", "decoder_step.onnx",
-                                                      "decoder_cross_kv.onnx"))
+    sizes = sum((mg_pkg / f).stat().st_size for f in ("decoder_step.onnx", "decoder_cross_kv.onnx"))
     assert sizes < 1_000_000  # graphs only; the weights live in decoder_weights.bin
     merged = (mg_pkg / "decoder_model_merged.onnx").stat().st_size
     assert (mg_pkg / "decoder_weights.bin").stat().st_size <= merged

@@ -1,5 +1,5 @@
 """`weft-models musicgen quantize --mode int8` on the tiny package: every decoder graph the
-runtimes use is really quantized (decoder_prefill / decoder_step for Weft, the If branches of
+runtimes use is really quantized (decoder_step for Weft, the If branches of
 decoder_model_merged for transformers.js), and the grades against transformers land in the new
 package's weft.json under validation.int8."""
 from __future__ import annotations
@@ -9,7 +9,7 @@ import json
 import onnx
 import pytest
 
-DECODERS = ("decoder_prefill", "decoder_step", "decoder_model_merged")
+DECODERS = ("decoder_step", "decoder_model_merged")
 
 
 @pytest.fixture(scope="module")

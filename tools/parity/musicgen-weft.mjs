@@ -28,10 +28,9 @@ export async function runMusicgenGreedy(weft, { source, refs, prompt, loadOption
  * c - 1 - q of codebook q; the step matches when each of those frames that exists is equal.
  * Counted up to the first mismatch, so a divergence is not hidden by later agreement.
  */
-function matchedSteps(got, want, promptFrames) {
+export function matchedSteps(got, want, promptFrames, steps = want[0].length + want.length - 1 - promptFrames) {
   const Q = want.length;
   const T = want[0].length;
-  const steps = T + Q - 1 - promptFrames;
   for (let s = 0; s < steps; s += 1) {
     for (let q = 0; q < Q; q += 1) {
       const t = promptFrames + s - q;

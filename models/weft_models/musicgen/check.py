@@ -79,7 +79,7 @@ def check_package(model, pkg, dims: Dims, only=None, seed: int = 0) -> list[Comp
             f = {"audio_codes": rng.integers(0, dims.vocab, (1, b, dims.codebooks, t))}
             res += _grade(f"b{b}_t{t}", sess.run("encodec_decode", f), R.encodec_decode(model, f))
         reports.append(ComponentReport("encodec_decode", res))
-    dec = [c for c in ("decoder_cross_kv", "decoder_prefill", "decoder_step",
+    dec = [c for c in ("decoder_cross_kv", "decoder_step",
                        "decoder_model_merged") if want(c)]
     if dec:
         reports += _check_decoder(model, sess, dims, rng, dec)
@@ -102,15 +102,22 @@ def _check_decoder(model, sess, dims, rng, names):
         if "decoder_cross_kv" in res:
             f = {"encoder_hidden_states": enc, "encoder_attention_mask": mask}
             res["decoder_cross_kv"] += _grade(tag, sess.run("decoder_cross_kv", f), cross_f)
-        if "decoder_prefill" in res:
-            f = {"input_ids": ids, "encoder_attention_mask": mask, **cross_f}
-            ref = {"logits": last, **_kv_feeds("present", self_kv)}
-            res["decoder_prefill"] += _grade(tag, sess.run("decoder_prefill", f), ref)
         if "decoder_step" in res:
+            ref = {"logits": last, **_kv_feeds("present", self_kv)}
+            # the prompt's run: every column on an empty cache (causal)
+            empty = np.zeros((b, dims.heads, 0, dims.head_dim), np.float32)
+            f = {"input_ids": ids, "encoder_attention_mask": mask, **cross_f,
+                 **_kv_feeds("past_key_values", [(empty, empty)] * dims.layers)}
+            res["decoder_step"] += _grade(tag + "_nopast", sess.run("decoder_step", f), ref)
+            # one column on the cache of the others
             f = {"input_ids": ids[:, s:], "encoder_attention_mask": mask, **cross_f,
                  **_kv_feeds("past_key_values", kv_prefix)}
-            ref = {"logits": last, **_kv_feeds("present", self_kv)}
             res["decoder_step"] += _grade(tag + "_past", sess.run("decoder_step", f), ref)
+            # several columns on a cache (a prompt continued in chunks)
+            _, kv_head, _ = R.decoder_run(model, enc, mask, ids[:, :2])
+            f = {"input_ids": ids[:, 2:], "encoder_attention_mask": mask, **cross_f,
+                 **_kv_feeds("past_key_values", kv_head)}
+            res["decoder_step"] += _grade(tag + "_chunk", sess.run("decoder_step", f), ref)
         if "decoder_model_merged" in res:
             quad = [(k, v, ck, cv) for (k, v), (ck, cv) in zip(self_kv, cross)]
             ref = {"logits": logits, **_kv_feeds("present", quad, ("decoder.key", "decoder.value",

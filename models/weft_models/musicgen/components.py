@@ -128,16 +128,15 @@ def specs(d: Dims) -> list[Spec]:
              [("encoder_hidden_states", "float32", ["batch", "enc_seq", "text_hidden"]), *enc],
              kv("cross", L, length="enc_seq"),
              lambda m, c: G.CrossKV(c), t_cross, shared_weights=True),
-        Spec("decoder_prefill", "decoder_prefill.onnx",
-             [("input_ids", "int64", ids_shape), *enc, *cross_in],
-             [*logits_last, *kv("present", L, length="seq")],
-             lambda m, c: G.Prefill(c), t_dec, shared_weights=True),
+        # One decoder graph for the prompt and for every later step: `seq` new columns on top of a
+        # cache of `past` (0 for the prompt), causal. A separate prefill graph would hold a second
+        # copy of the LM weights in every runtime that loads both.
         Spec("decoder_step", "decoder_step.onnx",
-             [("input_ids", "int64", ["batch_x_codebooks", 1]), *enc, *cross_in,
+             [("input_ids", "int64", ids_shape), *enc, *cross_in,
               *kv("past_key_values", L)],
              [*logits_last, *kv("present", L, length="total")],
              lambda m, c: G.Step(c),
-             lambda d, rng, **k: t_dec(d, rng, s=1, p=TRACE["past"], **k), shared_weights=True),
+             lambda d, rng, **k: t_dec(d, rng, p=TRACE["past"], **k), shared_weights=True),
         Spec("decoder_model_merged", "decoder_model_merged.onnx",
              [("input_ids", "int64", ids_shape), *enc,
               ("encoder_hidden_states", "float32", ["batch", "enc_seq", "text_hidden"]),

@@ -99,7 +99,7 @@ def _pairs(flat):
 
 class CrossKV(nn.Module):
     """decoder_cross_kv: (encoder_hidden_states, encoder_attention_mask) -> cross.{i}.{key,value}.
-    Run once per request; its outputs are fixed state of the prefill and step graphs."""
+    Run once per request; its outputs are fixed state of every decoder_step run."""
 
     def __init__(self, core):
         super().__init__()
@@ -110,21 +110,9 @@ class CrossKV(nn.Module):
             self.core.condition(encoder_hidden_states, encoder_attention_mask))))
 
 
-class Prefill(nn.Module):
-    """decoder_prefill: the whole prompt in one run, causal, logits of the last position only."""
-
-    def __init__(self, core):
-        super().__init__()
-        self.core = core
-
-    def forward(self, input_ids, encoder_attention_mask, *cross):
-        logits, present = self.core(input_ids, encoder_attention_mask, _pairs(cross))
-        return (logits[:, :, 0], *_flat(present))
-
-
 class Step(nn.Module):
-    """decoder_step: one new position per codebook on top of the carried cache (no If, no mask:
-    a single query may see every cached position)."""
+    """decoder_step: `seq` new columns per codebook on top of the carried cache, causal, logits of
+    the last column only. With an empty cache it is the prompt's prefill; with one column, a step."""
 
     def __init__(self, core):
         super().__init__()
@@ -133,7 +121,7 @@ class Step(nn.Module):
 
     def forward(self, input_ids, encoder_attention_mask, *kv):
         cross, past = _pairs(kv[:2 * self.layers]), _pairs(kv[2 * self.layers:])
-        logits, present = self.core(input_ids, encoder_attention_mask, cross, past, causal=False)
+        logits, present = self.core(input_ids, encoder_attention_mask, cross, past)
         return (logits[:, :, 0], *_flat(present))
 
 

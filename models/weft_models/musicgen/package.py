@@ -42,16 +42,15 @@ def manifest_for(name: str, dims: Dims, source: dict, reports: list[dict],
     state = []
     for kv in ("key", "value"):
         # Cross-attention K/V: computed once per request by decoder_cross_kv, then fixed input
-        # of every prefill and step run.
-        state.append({"components": ["decoder_prefill", "decoder_step"],
+        # of every decoder_step run.
+        state.append({"components": ["decoder_step"],
                       "input": f"cross.{{layer}}.{kv}", "count": L, "mode": "fixed",
                       "init_from": {"component": "decoder_cross_kv",
                                     "output": f"cross.{{layer}}.{kv}"}})
-        # Self-attention K/V: the prefill's presents start the cache; each step grows it by 1.
+        # Self-attention K/V: empty before the prompt's run, then grown by every run.
         state.append({"component": "decoder_step", "input": f"past_key_values.{{layer}}.{kv}",
                       "output": f"present.{{layer}}.{kv}", "count": L, "axis": 2,
-                      "mode": "grow", "init_from": {"component": "decoder_prefill",
-                                                    "output": f"present.{{layer}}.{kv}"}})
+                      "mode": "grow", "init": "empty"})
     merged_state = [{"component": "decoder_model_merged",
                      "input": f"past_key_values.{{layer}}.{part}.{kv}",
                      "output": f"present.{{layer}}.{part}.{kv}", "count": L, "init": "empty",
@@ -68,7 +67,7 @@ def manifest_for(name: str, dims: Dims, source: dict, reports: list[dict],
         "generator": {
             "type": "musicgen",
             "text_encoder": "text_encoder", "cross_kv": "decoder_cross_kv",
-            "prefill": "decoder_prefill", "step": "decoder_step",
+            "prefill": "decoder_step", "step": "decoder_step",
             "audio_encoder": "encodec_encode", "audio_decoder": "encodec_decode",
             "io": {"text_ids": "input_ids", "text_mask": "attention_mask",
                    "text_states": "last_hidden_state",

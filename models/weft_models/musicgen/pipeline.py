@@ -1,5 +1,5 @@
 """The onnxruntime-driven greedy loop over the exported graphs (text_encoder -> decoder_cross_kv
--> one decoder_prefill run -> decoder_step runs; encodec_encode for a continuation prompt,
+-> one decoder_step run over the prompt on an empty cache -> one decoder_step run per column; encodec_encode for a continuation prompt,
 encodec_decode at the end), compared step by step with transformers' own `generate`.
 
 `fault` re-introduces one failure mode of the well-known broken export (REFERENCE.md) so tests
@@ -91,8 +91,12 @@ def generate(pkg, text_ids: np.ndarray, *, max_new_tokens: int, cfg: float = 3.0
             seq[:, at] = np.where(fixed[:, at], seq[:, at], tok)
 
     prefix = seq[:, :pos]
+    layers = sum(1 for k in cross if k.endswith(".key"))
+    heads, head_dim = cross["cross.0.key"].shape[1], cross["cross.0.key"].shape[3]
+    empty = np.zeros((2, heads, 0, head_dim), np.float32)
+    no_past = {f"past_key_values.{i}.{kv}": empty for i in range(layers) for kv in ("key", "value")}
     feeds = {"input_ids": np.tile(prefix, (2, 1)), "encoder_attention_mask": enc_mask, **cross}
-    out = sess.run("decoder_prefill", feeds)
+    out = sess.run("decoder_step", {**feeds, **no_past})
     past = {k.replace("present", "past_key_values"): v for k, v in out.items() if k != "logits"}
     last = cfg_tokens(out["logits"])
     place(last, pos)
@@ -103,7 +107,7 @@ def generate(pkg, text_ids: np.ndarray, *, max_new_tokens: int, cfg: float = 3.0
         feeds = {"input_ids": np.tile(tok[:, None], (2, 1)), "encoder_attention_mask": enc_mask,
                  **cross}
         if fault == "no_kv":  # no cache carried: positions restart at 0 every call
-            out = sess.run("decoder_prefill", feeds)
+            out = sess.run("decoder_step", {**feeds, **no_past})
         else:
             out = sess.run("decoder_step", {**feeds, **past})
             past = {k.replace("present", "past_key_values"): v for k, v in out.items()

@@ -3,22 +3,28 @@
 //   - onnxruntime-node: Weft vs the bare hand-written loop (bench/musicgen-bare.mjs);
 //   - onnxruntime-web wasm in Node: Weft vs transformers.js' own MusicGen generate, both on the
 //     same onnxruntime-web module, same thread count, same package files;
+//   - Chromium (bench/musicgen-chromium.mjs): the same pair in one page on the page's
+//     onnxruntime-web wasm backend;
 // plus Weft's time to first streamed audio. Greedy everywhere, so every pair is first checked to
 // produce the same codes. Each rate is steps / wall time of a whole generation (text encoder,
 // decoder loop and the final audio decode for every contestant).
 import { existsSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
+import path from 'node:path';
 import { load } from '../web/weft.js';
 import { MODELS, ROOT } from '../tools/paths.mjs';
 import { bareMusicgenLoop, openBareSessions, releaseBareSessions } from './musicgen-bare.mjs';
 import { loadPeer, peerGenerateAudio, peerGreedyCodes, peerTextIds } from '../tools/peers/transformers-js-musicgen.mjs';
 import { matchedSteps } from '../tools/parity/musicgen-weft.mjs';
+import { benchMusicgenChromium } from './musicgen-chromium.mjs';
 
 const TEXT = 'lo-fi beat with a warm bass line';
 const FRAMES = Number(process.env.WEFT_BENCH_FRAMES ?? 48);
 const ROUNDS = Number(process.env.WEFT_BENCH_ROUNDS ?? 3);
 const THREADS = Number(process.env.WEFT_BENCH_THREADS ?? 1);
 const CFG = 3.0;
+// 'node' or 'chromium': only that side's lines (Node: onnxruntime-node and -web in Node).
+const ONLY = process.env.WEFT_BENCH_ONLY;
 
 /** Exports the musicgen-small-sized random package (and its int8 copy) once; minutes of CPU. */
 function smallPackage(precision) {
@@ -95,7 +101,24 @@ async function webVsTransformersJs(precision, dir) {
   const ort = await import('onnxruntime-web');
   ort.env.wasm.numThreads = THREADS;
   const mg = await weftOn(dir, ort, 'wasm');
-  const peer = await loadPeer(dir, { device: 'wasm', dtype: precision === 'int8' ? 'q8' : 'fp32', ort, threads: THREADS });
+  // Both on the project's onnxruntime-web module where the two fit in its one wasm32 heap; the
+  // fp32 small weights twice (Weft's and the merged graph's) do not, so there transformers.js gets
+  // the onnxruntime-web copy it pins itself (its own heap; same wasm backend, same threads).
+  const sharedOrt = precision !== 'fp32';
+  let peer;
+  try {
+    peer = await loadPeer(dir, { device: 'wasm', dtype: precision === 'int8' ? 'q8' : 'fp32', ...(sharedOrt ? { ort } : {}), threads: THREADS });
+  } catch (error) {
+    // e.g. fp32 musicgen-small: the merged graph does not fit beside Weft's sessions in one wasm32 heap
+    const w = await weftGreedy(mg);
+    const ms = await rounds([{ name: 'weft', run: () => weftGreedy(mg) }]);
+    console.log(JSON.stringify({
+      bench: 'musicgen', model: 'musicgen-small-random', precision, runtime: 'onnxruntime-web-wasm (Node)', threads: THREADS, cfg: CFG,
+      steps: w.steps, weft_steps_per_s: +((w.steps * 1000) / ms.weft).toFixed(3), transformers_js_error: String(error.message).split('\n')[0].slice(0, 300),
+    }));
+    await mg.dispose();
+    return;
+  }
   try {
     const ids = Array.from(mg.tokenizer.encode(TEXT));
     const peerIds = peerTextIds(peer, TEXT);
@@ -117,6 +140,7 @@ async function webVsTransformersJs(precision, dir) {
     const ttfa = await timeToFirstAudio(mg);
     console.log(JSON.stringify({
       bench: 'musicgen', model: 'musicgen-small-random', precision, runtime: 'onnxruntime-web-wasm (Node)', threads: THREADS, cfg: CFG,
+      onnxruntime_web: { weft: ort.env.versions.web, transformers_js: peer.runtime?.web ?? String(peer.runtime) },
       steps, weft_steps_per_s: +((steps * 1000) / ms.weft).toFixed(3), transformers_js_steps_per_s: +((steps * 1000) / ms.peer).toFixed(3),
       weft_over_transformers_js: +(ms.peer / ms.weft).toFixed(4), weft_samples: weftSamples, transformers_js_samples: p.samples.length,
       weft_time_to_first_audio_ms: +ttfa.toFixed(1), transformers_js_time_to_first_audio_ms: +ms.peer.toFixed(1),
@@ -130,7 +154,13 @@ async function webVsTransformersJs(precision, dir) {
 export async function benchMusicgen() {
   for (const precision of process.env.WEFT_BENCH_PRECISION?.split(',') ?? ['fp32', 'int8']) {
     const dir = smallPackage(precision);
-    await nodeVsBare(precision, dir);
-    await webVsTransformersJs(precision, dir);
+    if (ONLY !== 'chromium') {
+      await nodeVsBare(precision, dir);
+      await webVsTransformersJs(precision, dir);
+    }
+    if (ONLY !== 'node') {
+      const model = process.env.WEFT_BENCH_MUSICGEN ? path.basename(path.resolve(dir)) : 'musicgen-small-random';
+      await benchMusicgenChromium({ precision, dir, model, text: TEXT, frames: FRAMES, cfg: CFG, rounds: ROUNDS, threads: THREADS });
+    }
   }
 }

@@ -88,7 +88,7 @@ def add_parser(exs, common) -> None:
     cl.add_argument("--multi-label", action="store_true", help="sigmoid outputs (validated as sigmoid)")
     cl.add_argument("--labels", default=None, help="text file, one label per line")
     cl.add_argument("--precision", nargs="+", choices=["fp32", "int8", "fp16"], default=["fp32"],
-                    help="int8 = dynamic int8 (per-channel weights) on MatMul and Conv (not the first or depthwise ones); several: one package per precision in --out/<p>")
+                    help="int8 = dynamic 8-bit MatMul (int8 per-channel weights) and Conv (uint8 weights; not the first or depthwise ones), see classifier_quantize.py; several: one package per precision in --out/<p>")
     cl.add_argument("--opset", type=int, default=18)
     cl.add_argument("--seed", type=int, default=0, help="weights and dummy-input seed")
     cl.add_argument("--crop", type=int, default=None, help="input size (default: the arch's, e.g. 224)")

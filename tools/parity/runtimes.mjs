@@ -21,23 +21,29 @@ export async function nodeLoadOptions(runtime) {
   throw new Error(`not a Node runtime: ${runtime}`);
 }
 
-/** Evaluates `task` ({module, exportName, args}) inside a harness page in Chromium. */
-export function inChromium(task) {
-  return withPage('/tests/browser/harness.html', async (page, _url, errors) => {
-    const result = await page.evaluate(async ({ module, exportName, args }) => {
-      const weftModule = await import('/web/weft.js');
-      const routine = (await import(module))[exportName];
-      const resolved = {};
-      for (const [key, value] of Object.entries(args)) {
-        if (value && value.fetchJson) resolved[key] = await (await fetch(value.fetchJson)).json();
-        else if (value && value.fetchFloat32) resolved[key] = new Float32Array(await (await fetch(value.fetchFloat32)).arrayBuffer());
-        else resolved[key] = value;
-      }
-      return routine(weftModule, resolved);
-    }, task);
-    if (errors.length) throw errors[0];
-    return result;
-  });
+/**
+ * Evaluates `task` ({module, exportName, args}) inside a page in Chromium: by default the test
+ * harness page; `page` picks another (one with its own import map).
+ */
+export function inChromium(task, { page: pagePath = '/tests/browser/harness.html' } = {}) {
+  return withPage(pagePath, (page, _url, errors) => evaluateInPage(page, task, errors));
+}
+
+/** Runs `task` in an open page (one of withPage's); `errors` is withPage's list of page errors. */
+export async function evaluateInPage(page, task, errors = []) {
+  const result = await page.evaluate(async ({ module, exportName, args }) => {
+    const weftModule = await import('/web/weft.js');
+    const routine = (await import(module))[exportName];
+    const resolved = {};
+    for (const [key, value] of Object.entries(args)) {
+      if (value && value.fetchJson) resolved[key] = await (await fetch(value.fetchJson)).json();
+      else if (value && value.fetchFloat32) resolved[key] = new Float32Array(await (await fetch(value.fetchFloat32)).arrayBuffer());
+      else resolved[key] = value;
+    }
+    return routine(weftModule, resolved);
+  }, task);
+  if (errors.length) throw errors[0];
+  return result;
 }
 
 /** Each isomorphic routine: how to call it in a page (fetched args) and in Node (read args). */

@@ -25,7 +25,7 @@ const DTYPES = ['fp32', 'q8'];
 const REQUIRED_FILES = ['weft.json', 'config.json', 'generation_config.json', 'tokenizer.json', 'tokenizer_config.json',
   'text_encoder.onnx', 'decoder_model_merged.onnx', 'encodec_decode.onnx'];
 
-const instances = new Map(); // device -> Promise<transformers.js module namespace>
+const instances = new Map(); // runtime key -> {ort, module: Promise<transformers.js namespace>}
 
 function transformersEntry() {
   return import.meta.resolve('@huggingface/transformers'); // the Node ESM build
@@ -57,10 +57,13 @@ async function loadTransformers(device, { ort, threads } = {}) {
   if (!DEVICES.includes(device)) {
     throw new Error(`transformers.js peer: device must be one of ${DEVICES.join(', ')}, got ${JSON.stringify(device)}`);
   }
-  if (instances.has(device)) {
-    const known = instances.get(device);
+  // One module instance per (device, runtime): transformers.js may run on the host's
+  // onnxruntime-web and on the copy it pins, side by side (two wasm heaps).
+  const key = device === 'cpu' ? 'onnxruntime-node' : ort ? `onnxruntime-web-host-${ort.env.versions.web}` : 'onnxruntime-web-pinned';
+  if (instances.has(key)) {
+    const known = instances.get(key);
     if (device === 'wasm' && ort && ort !== known.ort) {
-      throw new Error('transformers.js peer: this process already runs transformers.js on another onnxruntime-web');
+      throw new Error('transformers.js peer: this process already runs transformers.js on another onnxruntime-web of the same version');
     }
     return known.module;
   }
@@ -74,13 +77,13 @@ async function loadTransformers(device, { ort, threads } = {}) {
     if (ORT_SYMBOL in globalThis) throw new Error('transformers.js peer: globalThis[Symbol.for("onnxruntime")] is already set');
     globalThis[ORT_SYMBOL] = web;
     try {
-      return await import(`${transformersEntry()}?runtime=onnxruntime-web`);
+      return await import(`${transformersEntry()}?runtime=${key}`);
     } finally {
       delete globalThis[ORT_SYMBOL]; // only this instance reads it (at its evaluation)
     }
   })();
-  instances.set(device, entry);
-  entry.module.catch(() => instances.delete(device)); // a failed load may be retried
+  instances.set(key, entry);
+  entry.module.catch(() => instances.delete(key)); // a failed load may be retried
   return entry.module;
 }
 

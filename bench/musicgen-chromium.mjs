@@ -1,0 +1,83 @@
+// The Chromium line of `npm run bench -- musicgen`: Weft vs transformers.js' own MusicGen generate
+// in one Chromium page (bench/musicgen-page.mjs), both on the page's one onnxruntime-web module,
+// wasm backend, same thread count, same package files.
+//
+// A musicgen-small fp32 package is ~2.4 GB of weights per library, and two copies may not fit the
+// one 4 GB wasm heap the shared ORT instance has. WEFT_BENCH_SAME_PAGE: '1' one page or fail,
+// '0' two pages, 'auto' (default) one page and, when it fails for any reason other than the
+// codes check, two fresh pages one after the other in the same browser: Weft's, then
+// transformers.js' (checked against Weft's codes). The line says which (`same_page`).
+import path from 'node:path';
+import { withPage } from '../tools/browser.mjs';
+import { evaluateInPage } from '../tools/parity/runtimes.mjs';
+import { ROOT } from '../tools/paths.mjs';
+
+const PAGE = '/bench/musicgen-page.html';
+const ROUTINE = { module: '/bench/musicgen-page.mjs', exportName: 'benchMusicgenPage' };
+const SAME_PAGE_MODES = ['auto', '1', '0'];
+
+/** The package folder as the static server serves it (it serves build/models/ of the repo). */
+function servedPath(dir) {
+  const rel = path.relative(ROOT, path.resolve(dir)).split(path.sep).join('/');
+  if (!rel.startsWith('build/models/')) throw new Error(`musicgen Chromium bench: the package must sit under ${ROOT}/build/models/ to be served, got ${dir}`);
+  return `/${rel}`;
+}
+
+/** A fresh page (in a context of its own) of the same browser, with its own list of page errors. */
+async function openPage(browser, url) {
+  const page = await browser.newPage();
+  const errors = [];
+  page.on('pageerror', (error) => errors.push(error));
+  await page.goto(`${url}${PAGE}`);
+  return { page, errors };
+}
+
+async function inFreshPage(browser, url, args) {
+  const { page, errors } = await openPage(browser, url);
+  try {
+    return await evaluateInPage(page, { ...ROUTINE, args }, errors);
+  } finally {
+    await page.close(); // its wasm heap goes with it
+  }
+}
+
+const firstLine = (error) => String(error?.message ?? error).split('\n').find((l) => l.trim()) ?? '';
+
+async function measure(args, mode) {
+  return withPage(PAGE, async (page, url, errors) => {
+    let failure;
+    if (mode !== '0') {
+      try {
+        return { ...(await evaluateInPage(page, { ...ROUTINE, args }, errors)), same_page: true };
+      } catch (error) {
+        // A disagreement is a result, not a reason to retry; so is any failure when asked for one page.
+        if (mode === '1' || /musicgen page bench/.test(error?.message)) throw error;
+        failure = firstLine(error);
+        console.error(`[bench] musicgen ${args.label}: one page failed (${failure}); two pages instead`);
+      }
+    }
+    const browser = page.context().browser();
+    await page.close();
+    const w = await inFreshPage(browser, url, { ...args, only: 'weft' });
+    const p = await inFreshPage(browser, url, { ...args, only: 'transformers.js', reference: { steps: w.steps, codes: w.codes } });
+    return { ...p, ...w, ms: { ...w.ms, ...p.ms }, same_page: false, ...(failure ? { same_page_failure: failure } : {}) };
+  });
+}
+
+/** Prints the chromium-wasm JSON line for one package. */
+export async function benchMusicgenChromium({ precision, dir, model, text, frames, cfg, rounds, threads }) {
+  const mode = process.env.WEFT_BENCH_SAME_PAGE ?? 'auto';
+  if (!SAME_PAGE_MODES.includes(mode)) throw new Error(`WEFT_BENCH_SAME_PAGE must be one of ${SAME_PAGE_MODES.join(', ')}, got ${JSON.stringify(mode)}`);
+  const label = `${precision}, chromium-wasm`;
+  const r = await measure({ pkg: servedPath(dir), text, frames, cfg, rounds, threads, label }, mode);
+  const rate = (ms) => +((r.steps * 1000) / ms).toFixed(3);
+  console.log(JSON.stringify({
+    bench: 'musicgen', model, precision, runtime: 'chromium-wasm', threads: r.threads, cfg, steps: r.steps,
+    weft_steps_per_s: rate(r.ms.weft), transformers_js_steps_per_s: rate(r.ms.transformers_js),
+    weft_over_transformers_js: +(r.ms.transformers_js / r.ms.weft).toFixed(4),
+    weft_time_to_first_audio_ms: +r.weft_time_to_first_audio_ms.toFixed(1),
+    transformers_js_time_to_first_audio_ms: +r.ms.transformers_js.toFixed(1), // its generate does not stream
+    weft_samples: r.weft_samples, transformers_js_samples: r.transformers_js_samples, compared_steps: r.compared_steps,
+    same_page: r.same_page, ...(r.same_page_failure ? { same_page_failure: r.same_page_failure } : {}), onnxruntime_web: r.ort, rounds,
+  }));
+}

@@ -1,0 +1,109 @@
+// Runs in a Chromium page (bench/musicgen-page.html): Weft's MusicGen generate vs transformers.js'
+// own MusicGen generate on the same package folder, both on the page's one onnxruntime-web module
+// (wasm backend, same thread count). Greedy with CFG, so the codes are checked to agree first.
+// Each time is a whole generation (text encoder, decoder loop, audio decode), rounds interleaved.
+//
+// `only` runs one side per page when both cannot share one wasm heap: the Weft page returns its
+// steps and codes, the transformers.js page is handed them (`reference`) and checks against them.
+import { matchedSteps } from '/tools/parity/musicgen-weft.mjs';
+
+const ORT_DIST = '/node_modules/onnxruntime-web/dist/';
+const TRANSFORMERS_JS = '/node_modules/@huggingface/transformers/dist/transformers.web.js';
+
+/** transformers.js on the page's onnxruntime-web, offline, reading packages under `localModelPath`. */
+async function loadTransformersJs({ localModelPath, threads }) {
+  // Set before the import: on evaluation transformers.js points an unset wasmPaths at a CDN.
+  const ort = await import('onnxruntime-web');
+  ort.env.wasm.wasmPaths = ORT_DIST;
+  ort.env.wasm.numThreads = threads;
+  const T = await import(TRANSFORMERS_JS);
+  if (T.env.backends.onnx.wasm !== ort.env.wasm) throw new Error('musicgen page bench: transformers.js did not take the page\'s onnxruntime-web');
+  Object.assign(T.env, { allowRemoteModels: false, allowLocalModels: true, localModelPath, useBrowserCache: false });
+  return T;
+}
+
+async function loadPeer(T, id) {
+  const tokenizer = await T.AutoTokenizer.from_pretrained(id);
+  // dtype 'fp32' names the plain files, which an int8 package keeps (it quantizes them in place).
+  const model = await T.MusicgenForConditionalGeneration.from_pretrained(id, { subfolder: '', dtype: 'fp32', device: 'wasm' });
+  return { T, tokenizer, model };
+}
+
+/** transformers.js' generic generate (CFG, delay pattern, greedy) then its delay-pattern filter: codes[q][t]. */
+async function peerGreedyCodes(peer, text, { steps, cfg }) {
+  const options = { ...peer.tokenizer(text), max_new_tokens: steps, do_sample: false, guidance_scale: cfg };
+  const sequences = await peer.T.PreTrainedModel.prototype.generate.call(peer.model, options);
+  const codes = peer.model._apply_and_filter_by_delay_pattern_mask(sequences);
+  const [, nq, frames] = codes.dims;
+  const flat = Array.from(codes.data, Number);
+  return Array.from({ length: nq }, (_, q) => flat.slice(q * frames, (q + 1) * frames));
+}
+
+/** transformers.js' full MusicGen generate (codes and encodec_decode): it returns audio only at the end. */
+const peerGenerateAudio = (peer, text, { steps, cfg }) => peer.model.generate({ ...peer.tokenizer(text), max_new_tokens: steps, do_sample: false, guidance_scale: cfg });
+
+/** Throws unless the codes agree on all steps but the last nq - 2 (see tools/parity/musicgen-peer.mjs). */
+function checkCodes(weftCodes, peerCodes, steps, label) {
+  const compared = steps - (weftCodes.length - 2);
+  const matched = matchedSteps(weftCodes, peerCodes, 0, compared);
+  if (matched !== compared) throw new Error(`musicgen page bench (${label}): Weft and transformers.js disagree on greedy codes at decoder step ${matched} of ${compared} compared`);
+  return compared;
+}
+
+const elapsed = async (fn) => { const t = performance.now(); await fn(); return performance.now() - t; };
+
+/**
+ * args: {pkg: served package folder, text, frames, cfg, rounds, threads, label,
+ *        only?: 'weft'|'transformers.js', reference?: {steps, codes} (with only 'transformers.js')}
+ * Returns mean ms per generation for each side run here, Weft's steps, codes and streamed time to
+ * first audio, and the steps compared.
+ */
+export async function benchMusicgenPage(weft, { pkg, text, frames, cfg, rounds, threads, label, only, reference }) {
+  const ort = await import('onnxruntime-web');
+  ort.env.wasm.numThreads = threads; // before the first session: it fixes the wasm thread pool
+  const withWeft = only !== 'transformers.js';
+  const withPeer = only !== 'weft';
+  const mg = withWeft ? await weft.load(pkg, { backend: 'wasm' }) : null;
+  let peer = null;
+  try {
+    if (withPeer) {
+      const T = await loadTransformersJs({ localModelPath: `${pkg.slice(0, pkg.lastIndexOf('/'))}/`, threads });
+      peer = await loadPeer(T, pkg.slice(pkg.lastIndexOf('/') + 1));
+    }
+    const weftGreedy = (extra = {}) => mg.generate({ text, maxNewFrames: frames, cfg, doSample: false, stream: false, returnCodes: true, ...extra });
+    const out = { threads: ort.env.wasm.numThreads, ort: ort.env.versions.web, ms: {} };
+    let steps = reference?.steps;
+    let weftCodes = reference?.codes;
+    if (withWeft) {
+      if (mg.backend !== 'wasm') throw new Error(`musicgen page bench: Weft runs on ${mg.backend}, not wasm`);
+      const w = await weftGreedy(); // also the warm-up
+      steps = w.steps;
+      weftCodes = w.codes.map((row) => Array.from(row, Number));
+      Object.assign(out, { steps, codes: weftCodes, weft_samples: w.audio.length });
+    }
+    if (withPeer) {
+      const ids = Array.from(peer.tokenizer(text).input_ids.data, Number);
+      if (mg && ids.join() !== Array.from(mg.tokenizer.encode(text)).join()) throw new Error(`musicgen page bench (${label}): text ids differ (Weft ${Array.from(mg.tokenizer.encode(text))} vs transformers.js ${ids})`);
+      out.compared_steps = checkCodes(weftCodes, await peerGreedyCodes(peer, text, { steps, cfg }), steps, label);
+      out.transformers_js_samples = (await peerGenerateAudio(peer, text, { steps, cfg })).data.length; // warm-up
+    }
+    const contestants = [
+      ...(withWeft ? [['weft', () => weftGreedy()]] : []),
+      ...(withPeer ? [['transformers_js', () => peerGenerateAudio(peer, text, { steps, cfg })]] : []),
+    ];
+    for (const [name] of contestants) out.ms[name] = 0;
+    // Alternating whole generations, so load from anything else on the machine hits both sides alike.
+    for (let r = 0; r < rounds; r += 1) {
+      for (const [name, run] of contestants) out.ms[name] += (await elapsed(run)) / rounds;
+    }
+    if (withWeft) {
+      let first = 0;
+      for (let r = 0; r < rounds; r += 1) first += (await weftGreedy({ stream: true, onAudio: () => {} })).timeToFirstAudioMs / rounds;
+      out.weft_time_to_first_audio_ms = first;
+    }
+    return out;
+  } finally {
+    await mg?.dispose();
+    await peer?.model.dispose?.();
+  }
+}

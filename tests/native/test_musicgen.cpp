@@ -115,7 +115,8 @@ void drive(weft::Generator& g, FakeRun& f) {
     f.components.push_back(c);
     std::vector<std::int64_t> shape;
     for (auto& in : plan["inputs"])
-      if (in.contains("host") && in["name"] != "encoder_attention_mask") shape = in["shape"].get<std::vector<std::int64_t>>();
+      if (in.contains("host") && in["name"] != "encoder_attention_mask" && shape.empty())  // the first: ids, audio or codes
+        shape = in["shape"].get<std::vector<std::int64_t>>();
     for (auto& out : plan["outputs"]) {
       if (!out.contains("host")) continue;
       const int h = out["host"];
@@ -191,6 +192,31 @@ TEST_CASE("musicgen manifest: components and init_from become slots, plans and l
   CHECK(f.plans[3]["inputs"][0]["shape"] == json::array({4, 1}));
   CHECK(f.plans[1]["inputs"][0]["shape"] == json::array({2, 3, 3}));
   CHECK(f.plans.back()["inputs"][0]["shape"] == json::array({1, 1, 2, 3}));
+}
+
+TEST_CASE("musicgen with one decoder graph: the prompt's run feeds the cache empty") {
+  std::string text = manifest(R"("prefill": "decoder_prefill")", R"("prefill": "decoder_step")");
+  const auto swap = [&text](const std::string& from, const std::string& to) {
+    const auto p = text.find(from);
+    REQUIRE(p != std::string::npos);
+    text.replace(p, from.size(), to);
+  };
+  swap(R"("init_from": {"component": "decoder_prefill", "output": "present.{layer}.key"})", R"("init": "empty")");
+  swap(R"({"name": "input_ids", "dtype": "int64", "shape": ["bxc", 1]})", R"({"name": "input_ids", "dtype": "int64", "shape": ["bxc", "seq"]})");
+  auto m = weft::Model::fromJson(text);
+  FakeRun f{noise};
+  auto g = m->createGenerator(R"({"text_ids": [[1, 2, 3]], "max_new_frames": 3, "do_sample": false})");
+  drive(*g, f);
+  CHECK(f.components == std::vector<std::string>{"text_encoder", "decoder_cross_kv", "decoder_step", "decoder_step",
+                                                 "decoder_step", "decoder_step", "encodec_decode"});
+  // the prompt's run: the cache input comes from an empty host buffer [rows = 2, heads, 0, head_dim]
+  const json& past = f.plans[2]["inputs"][3];
+  CHECK(past["name"] == "past.0.key");
+  CHECK(past.contains("host"));
+  CHECK(past["shape"] == json::array({2, 1, 0, 2}));
+  CHECK(f.plans[2]["outputs"][1] == json::parse(R"({"name":"present.0.key","slot":1})"));
+  // later runs read the slot the prompt's run wrote
+  CHECK(f.plans[3]["inputs"][3] == json::parse(R"({"name":"past.0.key","slot":1})"));
 }
 
 TEST_CASE("musicgen manifest errors name the JSON path") {

@@ -74,18 +74,18 @@ async function measure(args, mode) {
 }
 
 /** Prints the chromium-wasm JSON line for one package. */
-export async function benchMusicgenChromium({ precision, dir, model, text, frames, cfg, rounds, threads }) {
+export async function benchMusicgenChromium({ precision, dir, model, text, frames, ttfaFrames, cfg, rounds, threads }) {
   const mode = process.env.WEFT_BENCH_SAME_PAGE ?? 'auto';
   if (!SAME_PAGE_MODES.includes(mode)) throw new Error(`WEFT_BENCH_SAME_PAGE must be one of ${SAME_PAGE_MODES.join(', ')}, got ${JSON.stringify(mode)}`);
   const label = `${precision}, chromium-wasm`;
-  const r = await measure({ pkg: servedPath(dir), text, frames, cfg, rounds, threads, label }, mode);
+  const r = await measure({ pkg: servedPath(dir), text, frames, ttfaFrames, cfg, rounds, threads, label }, mode);
   const rate = (ms) => (ms ? +((r.steps * 1000) / ms).toFixed(3) : null);
   const peerMs = r.ms.transformers_js;
   console.log(JSON.stringify({
     bench: 'musicgen', model, precision, runtime: 'chromium-wasm', threads: r.threads, cfg, steps: r.steps,
     weft_steps_per_s: rate(r.ms.weft), transformers_js_steps_per_s: rate(peerMs),
     weft_over_transformers_js: peerMs ? +(peerMs / r.ms.weft).toFixed(4) : null,
-    weft_time_to_first_audio_ms: +r.weft_time_to_first_audio_ms.toFixed(1),
+    weft_time_to_first_audio_ms: +r.weft_time_to_first_audio_ms.toFixed(1), weft_streamed_total_ms: +r.weft_streamed_total_ms.toFixed(1), ttfa_frames: ttfaFrames,
     transformers_js_time_to_first_audio_ms: peerMs ? +peerMs.toFixed(1) : null, // its generate does not stream
     ...(r.transformers_js_error ? { transformers_js_error: r.transformers_js_error } : {}),
     weft_samples: r.weft_samples, transformers_js_samples: r.transformers_js_samples, compared_steps: r.compared_steps,

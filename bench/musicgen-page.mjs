@@ -6,6 +6,7 @@
 // `only` runs one side per page when both cannot share one wasm heap: the Weft page returns its
 // steps and codes, the transformers.js page is handed them (`reference`) and checks against them.
 import { matchedSteps } from '/tools/parity/musicgen-weft.mjs';
+import { peerGenerateAudio, peerGreedyCodes } from '/tools/peers/transformers-js-musicgen-calls.mjs';
 
 const ORT_DIST = '/node_modules/onnxruntime-web/dist/';
 const TRANSFORMERS_JS = '/node_modules/@huggingface/transformers/dist/transformers.web.js';
@@ -28,19 +29,6 @@ async function loadPeer(T, id) {
   const model = await T.MusicgenForConditionalGeneration.from_pretrained(id, { subfolder: '', dtype: 'fp32', device: 'wasm' });
   return { T, tokenizer, model };
 }
-
-/** transformers.js' generic generate (CFG, delay pattern, greedy) then its delay-pattern filter: codes[q][t]. */
-async function peerGreedyCodes(peer, text, { steps, cfg }) {
-  const options = { ...peer.tokenizer(text), max_new_tokens: steps, do_sample: false, guidance_scale: cfg };
-  const sequences = await peer.T.PreTrainedModel.prototype.generate.call(peer.model, options);
-  const codes = peer.model._apply_and_filter_by_delay_pattern_mask(sequences);
-  const [, nq, frames] = codes.dims;
-  const flat = Array.from(codes.data, Number);
-  return Array.from({ length: nq }, (_, q) => flat.slice(q * frames, (q + 1) * frames));
-}
-
-/** transformers.js' full MusicGen generate (codes and encodec_decode): it returns audio only at the end. */
-const peerGenerateAudio = (peer, text, { steps, cfg }) => peer.model.generate({ ...peer.tokenizer(text), max_new_tokens: steps, do_sample: false, guidance_scale: cfg });
 
 /** Throws unless the codes agree on all steps but the last nq - 2 (see tools/parity/musicgen-peer.mjs). */
 function checkCodes(weftCodes, peerCodes, steps, label) {
@@ -84,12 +72,12 @@ export async function benchMusicgenPage(weft, { pkg, text, frames, ttfaFrames = 
     if (withPeer) {
       const ids = Array.from(peer.tokenizer(text).input_ids.data, Number);
       if (mg && ids.join() !== Array.from(mg.tokenizer.encode(text)).join()) throw new Error(`musicgen page bench (${label}): text ids differ (Weft ${Array.from(mg.tokenizer.encode(text))} vs transformers.js ${ids})`);
-      out.compared_steps = checkCodes(weftCodes, await peerGreedyCodes(peer, text, { steps, cfg }), steps, label);
-      out.transformers_js_samples = (await peerGenerateAudio(peer, text, { steps, cfg })).data.length; // warm-up
+      out.compared_steps = checkCodes(weftCodes, await peerGreedyCodes(peer, text, { maxNewTokens: steps, guidanceScale: cfg }), steps, label);
+      out.transformers_js_samples = (await peerGenerateAudio(peer, text, { maxNewTokens: steps, guidanceScale: cfg })).samples.length; // warm-up
     }
     const contestants = [
       ...(withWeft ? [['weft', () => weftGreedy()]] : []),
-      ...(withPeer ? [['transformers_js', () => peerGenerateAudio(peer, text, { steps, cfg })]] : []),
+      ...(withPeer ? [['transformers_js', () => peerGenerateAudio(peer, text, { maxNewTokens: steps, guidanceScale: cfg })]] : []),
     ];
     for (const [name] of contestants) out.ms[name] = 0;
     // Alternating whole generations, so load from anything else on the machine hits both sides alike.

@@ -9,7 +9,7 @@ import { extname, join, normalize, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const ROOT = resolve(fileURLToPath(new URL('..', import.meta.url)));
-const SERVED = ['/web/', '/dist/', '/build/models/', '/tests/browser/', '/tools/parity/', '/bench/', '/node_modules/onnxruntime-web/dist/', '/node_modules/onnxruntime-common/dist/',
+const SERVED = ['/web/', '/dist/', '/build/models/', '/tests/browser/', '/tools/parity/', '/tools/peers/', '/bench/', '/node_modules/onnxruntime-web/dist/', '/node_modules/onnxruntime-common/dist/',
   '/node_modules/@huggingface/transformers/dist/']; // the last: the peer in the MusicGen page bench
 const TYPES = {
   '.html': 'text/html; charset=utf-8', '.js': 'text/javascript', '.mjs': 'text/javascript',

@@ -1,8 +1,21 @@
 // Small manifests shared by the native tests (written by hand after docs/ARCHITECTURE.md).
 #pragma once
+#include <functional>
 #include <string>
 
+#include "weft/error.h"
+
 namespace fixtures {
+
+// The message of the weft::Error `f` throws, or "(no error)".
+inline std::string errorOf(const std::function<void()>& f) {
+  try {
+    f();
+  } catch (const weft::Error& e) {
+    return e.what();
+  }
+  return "(no error)";
+}
 
 // A toy decoder: vocab 16, 2 layers of K caches that grow along axis 2, max_positions 8.
 inline std::string decoderManifest(const std::string& io =

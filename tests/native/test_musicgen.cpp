@@ -13,6 +13,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "fixtures.h"
 #include "weft/error.h"
 #include "weft/model.h"
 #include "weft/musicgen/delay_pattern.h"
@@ -85,14 +86,7 @@ std::string manifest(const std::string& from = "", const std::string& to = "") {
   return s;
 }
 
-std::string errorOf(const std::function<void()>& f) {
-  try {
-    f();
-  } catch (const weft::Error& e) {
-    return e.what();
-  }
-  return "(no error)";
-}
+using fixtures::errorOf;
 
 // Plays the graphs: text states and audio are zeros, codes_out is `promptCode`, and logits come
 // from `logit(row, q, v)` for the step being run. Returns the plans' components in order.

@@ -8,6 +8,7 @@
 #include <sstream>
 #include <nlohmann/json.hpp>
 
+#include "fixtures.h"
 #include "weft/error.h"
 #include "weft/tokenizer.h"
 
@@ -39,14 +40,7 @@ std::unique_ptr<weft::Tokenizer> open(const std::string& name) {
                           : weft::Tokenizer::fromJson(slurp(kDir + name + ".json"));
 }
 
-std::string errorOf(const std::function<void()>& f) {
-  try {
-    f();
-  } catch (const weft::Error& e) {
-    return e.what();
-  }
-  return "(no error)";
-}
+using fixtures::errorOf;
 
 }  // namespace
 

@@ -102,32 +102,35 @@ val mixdown(val samples, val channelsArg) {
   });
 }
 
+// An optional number field of a JS options object.
+void numberField(const val& o, const char* name, double& out) {
+  if (o[name].isUndefined()) return;
+  if (!o[name].isNumber()) throw weft::Error(std::string("resample: ") + name + " must be a number");
+  out = o[name].as<double>();
+}
+
+// An optional string field naming one of two choices.
+template <class E>
+void choiceField(const val& o, const char* name, const char* a, E ea, const char* b, E eb, E& out) {
+  if (o[name].isUndefined()) return;
+  const std::string what = std::string("resample: ") + name;
+  const std::string v = stringArg(o[name], what.c_str());
+  if (v != a && v != b)
+    throw weft::Error(std::string("resample: ") + name + " '" + v + "' is not supported; expected '" + a + "' or '" + b + "'");
+  out = v == a ? ea : eb;
+}
+
 weft::ResampleOptions resampleOptions(const val& o) {
   weft::ResampleOptions r;
   if (o.isUndefined() || o.isNull()) return r;
   if (o.typeOf().as<std::string>() != "object") throw weft::Error("resample: options must be an object");
   if (!o["lowpassFilterWidth"].isUndefined())
     r.lowpassFilterWidth = intArg(o["lowpassFilterWidth"], "resample: lowpassFilterWidth", 1, 64);
-  if (!o["rolloff"].isUndefined()) {
-    if (!o["rolloff"].isNumber()) throw weft::Error("resample: rolloff must be a number");
-    r.rolloff = o["rolloff"].as<double>();
-  }
-  if (!o["window"].isUndefined()) {
-    const std::string w = stringArg(o["window"], "resample: window");
-    if (w != "hann" && w != "kaiser")
-      throw weft::Error("resample: window '" + w + "' is not supported; expected 'hann' or 'kaiser'");
-    r.window = w == "hann" ? weft::ResampleWindow::Hann : weft::ResampleWindow::Kaiser;
-  }
-  if (!o["beta"].isUndefined()) {
-    if (!o["beta"].isNumber()) throw weft::Error("resample: beta must be a number");
-    r.beta = o["beta"].as<double>();
-  }
-  if (!o["precision"].isUndefined()) {
-    const std::string p = stringArg(o["precision"], "resample: precision");
-    if (p != "float32" && p != "float64")
-      throw weft::Error("resample: precision '" + p + "' is not supported; expected 'float32' or 'float64'");
-    r.precision = p == "float32" ? weft::ResamplePrecision::Float32 : weft::ResamplePrecision::Float64;
-  }
+  numberField(o, "rolloff", r.rolloff);
+  numberField(o, "beta", r.beta);
+  choiceField(o, "window", "hann", weft::ResampleWindow::Hann, "kaiser", weft::ResampleWindow::Kaiser, r.window);
+  choiceField(o, "precision", "float32", weft::ResamplePrecision::Float32, "float64", weft::ResamplePrecision::Float64,
+              r.precision);
   return r;
 }
 

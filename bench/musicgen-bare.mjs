@@ -1,21 +1,26 @@
 // The peer for the MusicGen benchmark: the smallest correct greedy CFG loop one can write by hand
 // against a Weft MusicGen package's graphs (text_encoder → decoder_cross_kv → decoder_step over
-// the prompt on an empty cache → one decoder_step run per column), with the codebook delay pattern, then one encodec_decode of all frames.
+// the prompt on an empty cache → one decoder_step run per column, the cache's recent tier merged
+// into the long one by decoder_cache_merge every `cache_merge_every` positions), with the codebook
+// delay pattern, then one encodec_decode of all frames.
+
+import { readFileSync } from 'node:fs';
 
 const SPECIAL_FREE = -1;
 
 /** Opens the four sessions the loop needs. */
 export async function openBareSessions(ort, dir, sessionOptions = {}) {
-  const names = ['text_encoder', 'decoder_cross_kv', 'decoder_step', 'encodec_decode'];
+  const names = ['text_encoder', 'decoder_cross_kv', 'decoder_step', 'decoder_cache_merge', 'encodec_decode'];
   const sessions = {};
   for (const name of names) {
     sessions[name] = await ort.InferenceSession.create(`${dir}/${name}.onnx`, { graphOptimizationLevel: 'all', ...sessionOptions });
   }
+  sessions.mergeEvery = JSON.parse(readFileSync(`${dir}/weft.json`, 'utf8')).generator.cache_merge_every;
   return sessions;
 }
 
 export async function releaseBareSessions(sessions) {
-  for (const s of Object.values(sessions)) await s.release();
+  for (const s of Object.values(sessions)) await s.release?.();
 }
 
 const int64 = (ort, values, dims) => new ort.Tensor('int64', BigInt64Array.from(values, BigInt), dims);
@@ -70,36 +75,57 @@ export async function bareMusicgenLoop(ort, sessions, { textIds, steps, guidance
   for (let b = 0; b < 2; b += 1) for (let q = 0; q < codebooks; q += 1) prefixIds.push(...seq[q].subarray(0, pos));
   const layers = Object.keys(cross).length / 2;
   const [, heads, , headDim] = cross['cross.0.key'].dims;
-  let past = {};
-  for (let l = 0; l < layers; l += 1) {
-    for (const kv of ['key', 'value']) past[`past_key_values.${l}.${kv}`] = new ort.Tensor('float32', new Float32Array(0), [2, heads, 0, headDim]);
-  }
+  // The cache in two tiers: past (starting with the one masked placeholder position) and recent.
+  const tier = (prefix, length) => {
+    const t = {};
+    for (let l = 0; l < layers; l += 1) {
+      for (const kv of ['key', 'value']) {
+        t[`${prefix}.${l}.${kv}`] = new ort.Tensor('float32', new Float32Array(2 * heads * length * headDim), [2, heads, length, headDim]);
+      }
+    }
+    return t;
+  };
+  const renamed = (results, from, to) => {
+    const t = {};
+    for (const [name, v] of Object.entries(results)) {
+      if (name.startsWith(`${from}.`)) t[to + name.slice(from.length)] = v;
+      else v.dispose?.();
+    }
+    return t;
+  };
+  const disposeAll = (t) => { for (const v of Object.values(t)) v.dispose?.(); };
+  let past = tier('past_key_values', 1);
+  let recent = tier('recent', 0);
+  let recentLength = pos;
   let out = await sessions.decoder_step.run({
-    input_ids: int64(ort, prefixIds, [2 * codebooks, pos]), encoder_attention_mask: mask, ...cross, ...past,
+    input_ids: int64(ort, prefixIds, [2 * codebooks, pos]), encoder_attention_mask: mask, ...cross, ...past, ...recent,
   });
   place(pick(out.logits), pos);
-  const takePast = () => {
-    const next = {};
-    for (const [name, t] of Object.entries(out)) {
-      if (name === 'logits') { t.dispose?.(); continue; }
-      next[name.replace('present', 'past_key_values')] = t;
-    }
-    for (const t of Object.values(past)) t.dispose?.();
-    past = next;
-  };
-  takePast();
+  disposeAll(recent);
+  recent = renamed(out, 'present', 'recent');
   while (tokens.length < steps) {
+    if (recentLength >= sessions.mergeEvery) {
+      const merged = renamed(await sessions.decoder_cache_merge.run({ ...past, ...recent }), 'merged', 'past_key_values');
+      disposeAll(past);
+      disposeAll(recent);
+      past = merged;
+      recent = tier('recent', 0);
+      recentLength = 0;
+    }
     const ids = [];
     for (let b = 0; b < 2; b += 1) for (let q = 0; q < codebooks; q += 1) ids.push(seq[q][pos]);
     pos += 1;
     out = await sessions.decoder_step.run({
-      input_ids: int64(ort, ids, [2 * codebooks, 1]), encoder_attention_mask: mask, ...cross, ...past,
+      input_ids: int64(ort, ids, [2 * codebooks, 1]), encoder_attention_mask: mask, ...cross, ...past, ...recent,
     });
     place(pick(out.logits), pos);
-    takePast();
+    disposeAll(recent);
+    recent = renamed(out, 'present', 'recent');
+    recentLength += 1;
   }
   const decoderMs = performance.now() - started;
-  for (const t of Object.values(past)) t.dispose?.();
+  disposeAll(past);
+  disposeAll(recent);
   for (const t of Object.values(cross)) t.dispose?.();
   // Revert the delay: codes[q][t] = seq[q][t + 1 + q], T = total - codebooks frames.
   const frames = total - codebooks;

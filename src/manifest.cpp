@@ -211,6 +211,12 @@ class Parser {
       if (auto a = e.find("axis"); a != e.end()) axis = static_cast<int>(ju::asInt(*a, kP, ju::key(p, "axis")));
       else if (mode == "grow" || init == "empty") bad(ju::key(p, "axis"), "missing required field (needed by mode \"grow\" and init \"empty\")");
       if (mode == "grow" && out.empty()) bad(ju::key(p, "output"), "mode \"grow\" needs an output that replaces the slot");
+      std::int64_t emptyLength = 0;
+      if (auto el = e.find("empty_length"); el != e.end()) {
+        if (init != "empty") bad(ju::key(p, "empty_length"), "only for init \"empty\"");
+        emptyLength = ju::asInt(*el, kP, ju::key(p, "empty_length"));
+        if (emptyLength < 0) bad(ju::key(p, "empty_length"), "must be >= 0 but got " + std::to_string(emptyLength));
+      }
       std::vector<std::pair<std::string, std::string>> templated = {{"input", in}};
       if (!out.empty()) templated.emplace_back("output", out);
       if (hasFrom) templated.emplace_back("init_from.output", fromOut);
@@ -218,20 +224,26 @@ class Parser {
       const Component& from = hasFrom ? *m_.component(fromComp) : *comps[0];
       for (std::int64_t l = 0; l < (n < 0 ? 1 : n); ++l) {
         auto x = [&](const std::string& s) { return n < 0 || s.empty() ? s : replaceLayer(s, l); };
-        StateEntry s{comps[0]->name, {}, x(in), x(out), init, mode, axis, fromComp, x(fromOut), p};
+        StateEntry s{comps[0]->name, {}, x(in), x(out), init, mode, axis, emptyLength, fromComp, x(fromOut), p};
         const TensorDesc* first = nullptr;
+        bool written = false;  // the output may belong to some of the components only
         for (const Component* c : comps) {
           s.components.push_back(c->name);
           const TensorDesc* ti = c->findInput(s.input);
           if (!ti) bad(ju::key(p, "input"), "component '" + c->name + "' has no input '" + s.input + "'");
           if (!first) first = ti;
           else sameTensor(*first, *ti, "input '" + ti->name + "' of component '" + c->name + "'", p);
-          if (!s.output.empty()) {
-            const TensorDesc* to = c->findOutput(s.output);
-            if (!to) bad(ju::key(p, "output"), "component '" + c->name + "' has no output '" + s.output + "'");
+          if (const TensorDesc* to = s.output.empty() ? nullptr : c->findOutput(s.output)) {
             sameTensor(*first, *to, "output '" + s.output + "'", p);
+            written = true;
           }
           claim(c->name, s.input, p);
+        }
+        if (!s.output.empty() && !written) {
+          std::string names;
+          for (const std::string& n : s.components) names += (names.empty() ? "" : ", ") + n;
+          bad(ju::key(p, "output"), comps.size() == 1 ? "component '" + comps[0]->name + "' has no output '" + s.output + "'"
+                                                      : "no component the slot feeds (" + names + ") has output '" + s.output + "'");
         }
         if (hasFrom) {
           const TensorDesc* to = from.findOutput(s.initOutput);
@@ -327,8 +339,9 @@ struct MultiRole {
   bool input;
   std::vector<const char*> components;
 };
-const char* const kMusicgenComponents[] = {"text_encoder", "cross_kv", "prefill", "step", "audio_encoder", "audio_decoder"};
-const char* const kMusicgenOptional[] = {"audio_encoder"};  // without it: no continuation
+const char* const kMusicgenComponents[] = {"text_encoder", "cross_kv", "prefill", "step", "cache_merge", "audio_encoder", "audio_decoder"};
+// without audio_encoder: no continuation; without cache_merge: the cache is one tier
+const char* const kMusicgenOptional[] = {"audio_encoder", "cache_merge"};
 const MultiRole kMusicgenIo[] = {
     {"text_ids", true, {"text_encoder"}},
     {"text_mask", true, {"text_encoder"}},

@@ -75,9 +75,27 @@ MusicgenGenerator::MusicgenGenerator(std::shared_ptr<const Model> model, const J
   crossPlan_ = planTemplate(comp(m, "cross_kv"), {{*g.role("encoder_hidden_states"), crossStates_}, {*g.role("encoder_attention_mask"), encMask_}}, {});
   prefillPlan_ = planTemplate(comp(m, "prefill"), {{*g.role("input_ids"), ids_}, {*g.role("encoder_attention_mask"), encMask_}},
                               {HostOutput{*g.role("logits"), logits_, -1}});
-  feedEmptyCache(prefillPlan_, rows);
   stepPlan_ = planTemplate(comp(m, "step"), {{*g.role("input_ids"), ids_}, {*g.role("encoder_attention_mask"), encMask_}},
                            {HostOutput{*g.role("logits"), logits_, -1}});
+  if (spec_.cacheMergeEvery > 0) mergePlan_ = planTemplate(comp(m, "cache_merge"), {}, {});
+  for (const StateSlot& slot : this->model().slots()) {
+    slotEmpty_.push_back(slot.mode == "grow" && slot.init == "empty");
+    EmptyFeed f;
+    if (slotEmpty_.back()) {
+      const std::vector<Dim>& dims = m.component(slot.component)->findInput(slot.name)->shape;
+      for (std::size_t a = 0; a < dims.size(); ++a)
+        f.shape.push_back(static_cast<int>(a) == slot.axis ? slot.emptyLength : dims[a].fixed() ? dims[a].value : dims[a].name == "batch" ? rows : 1);
+      std::int64_t n = 1;
+      for (std::int64_t d : f.shape) n *= d;
+      for (const EmptyFeed& e : emptyFeeds_)  // one buffer per size: all zeros
+        if (e.host >= 0 && static_cast<std::int64_t>(host(e.host).size()) == n && host(e.host).dtype() == slot.dtype) f.host = e.host;
+      if (f.host < 0) {
+        f.host = addHostBuffer(slot.dtype);
+        host(f.host).resize(static_cast<std::size_t>(n));  // zero-filled
+      }
+    }
+    emptyFeeds_.push_back(std::move(f));
+  }
   decodeTemplate_ = planTemplate(comp(m, "audio_decoder"), {{*g.role("codes_in"), codesIn_}}, {HostOutput{*g.role("audio_out"), audioOut_, -1}});
   for (PlanInput& in : textPlan_.inputs) in.shape = {B_, L_};
   for (PlanInput& in : crossPlan_.inputs)
@@ -101,23 +119,29 @@ MusicgenGenerator::MusicgenGenerator(std::shared_ptr<const Model> model, const J
   guided_.resize(static_cast<std::size_t>(spec_.vocab));
 }
 
-// When the prompt's run goes through a graph that also takes the cache (one decoder graph for
-// the prompt and the steps), its grow slots are fed empty: [rows, heads, 0, head_dim].
-void MusicgenGenerator::feedEmptyCache(Plan& plan, std::int64_t rows) {
-  const Component& c = *model().manifest().component(plan.component);
+// A grow slot that holds no positions is fed its empty host buffer instead of its tensor: the
+// slot's initial tensor has batch 1, and after a merge the recent tier's tensor still holds what
+// the merge moved.
+Plan MusicgenGenerator::withEmptyCache(Plan plan) const {
   for (PlanInput& in : plan.inputs) {
-    if (in.source != Source::Slot) continue;
-    const StateSlot& slot = model().slots()[static_cast<std::size_t>(in.index)];
-    if (slot.mode != "grow" || !slot.writtenBy(plan.component, slot.output)) continue;
-    if (emptyCache_ < 0) emptyCache_ = addHostBuffer(slot.dtype);
-    const std::vector<Dim>& dims = c.findInput(in.name)->shape;
+    if (in.source != Source::Slot || !slotEmpty_[static_cast<std::size_t>(in.index)]) continue;
+    const std::size_t s = static_cast<std::size_t>(in.index);
     in.source = Source::Host;
-    in.index = emptyCache_;
-    in.dtype = slot.dtype;
-    in.shape.assign(dims.size(), 1);
-    for (std::size_t a = 0; a < dims.size(); ++a)
-      in.shape[a] = static_cast<int>(a) == slot.axis ? 0 : dims[a].fixed() ? dims[a].value : dims[a].name == "batch" ? rows : 1;
+    in.index = emptyFeeds_[s].host;
+    in.dtype = model().slots()[s].dtype;
+    in.shape = emptyFeeds_[s].shape;
   }
+  return plan;
+}
+
+// After a run: the slots it wrote hold positions; the grow slots a merge read without writing
+// (the recent tier) now hold none.
+void MusicgenGenerator::markSlots(const Plan& plan) {
+  for (const PlanInput& in : plan.inputs)
+    if (in.source == Source::Slot && plan.component == mergePlan_.component && model().slots()[static_cast<std::size_t>(in.index)].mode == "grow")
+      slotEmpty_[static_cast<std::size_t>(in.index)] = 1;
+  for (const PlanOutput& out : plan.outputs)
+    if (out.source == Source::Slot) slotEmpty_[static_cast<std::size_t>(out.index)] = 0;
 }
 
 void MusicgenGenerator::buildPatterns(const std::int64_t* promptCodes) {
@@ -249,10 +273,13 @@ std::optional<Plan> MusicgenGenerator::makePlan() {
     }
     case Phase::Prefill: {
       fillIds(0, next_);
-      Plan p = prefillPlan_;
-      for (PlanInput& in : p.inputs)
-        if (in.source == Source::Host && in.index != emptyCache_)
-          in.shape = in.index == encMask_ ? std::vector<std::int64_t>{rows, L_} : std::vector<std::int64_t>{rows * spec_.codebooks, next_};
+      Plan p = withEmptyCache(prefillPlan_);
+      pendingSeq_ = next_;
+      for (PlanInput& in : p.inputs) {
+        if (in.source != Source::Host) continue;
+        if (in.index == encMask_) in.shape = {rows, L_};
+        if (in.index == ids_) in.shape = {rows * spec_.codebooks, next_};
+      }
       pending_ = Run::Prefill;
       return p;
     }
@@ -266,9 +293,14 @@ std::optional<Plan> MusicgenGenerator::makePlan() {
         }
       }
       if (phase_ == Phase::Step) {
+        if (spec_.cacheMergeEvery > 0 && recentLen_ >= spec_.cacheMergeEvery) {
+          pending_ = Run::Merge;
+          return withEmptyCache(mergePlan_);
+        }
         fillIds(next_ - 1, next_);  // the column just predicted, after the pattern fixed its cells
         pending_ = Run::Step;
-        return stepPlan_;
+        pendingSeq_ = 1;
+        return withEmptyCache(stepPlan_);
       }
       pending_ = Run::Final;
       return decodePlan(0, frames_);
@@ -335,8 +367,14 @@ int MusicgenGenerator::onAccept() {
       host(crossStates_).clear();
       phase_ = Phase::Prefill;
       return 0;
+    case Run::Merge:
+      markSlots(mergePlan_);
+      recentLen_ = 0;
+      return 0;
     case Run::Prefill:
     case Run::Step:
+      markSlots(stepPlan_);
+      recentLen_ += pendingSeq_;
       sampleColumn();
       if (next_ == patterns_[0].length()) phase_ = Phase::Final;
       else phase_ = Phase::Step;

@@ -10,13 +10,13 @@ std::vector<StateSlot> buildStateSlots(const Manifest& m) {
   for (const StateEntry& e : m.state) {
     const TensorDesc& in = *m.component(e.component)->findInput(e.input);
     StateSlot s{e.component, e.components, e.input, e.output, in.dtype, {}, e.init, e.mode, e.axis,
-                e.initComponent, e.initOutput};
+                e.emptyLength, e.initComponent, e.initOutput};
     for (std::size_t a = 0; a < in.shape.size(); ++a) {
       const Dim& d = in.shape[a];
       if (e.init == "from") {
         s.shape.push_back(d.fixed() ? d.value : -1);
       } else if (e.init == "empty") {
-        s.shape.push_back(static_cast<int>(a) == e.axis ? 0 : (d.fixed() ? d.value : 1));
+        s.shape.push_back(static_cast<int>(a) == e.axis ? e.emptyLength : (d.fixed() ? d.value : 1));
       } else if (d.fixed()) {
         s.shape.push_back(d.value);
       } else if (d.name == "batch") {

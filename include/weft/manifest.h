@@ -39,6 +39,8 @@ struct StateEntry {  // one expanded state pair
   std::string init;    // "empty" | "zeros" | "from" (`init_from`: another component writes it first)
   std::string mode;    // "grow" | "fixed"
   int axis = -1;       // growth / empty axis; -1 when not given
+  // init "empty": positions an empty slot holds along `axis` (zeros the graph masks; 0 = none)
+  std::int64_t emptyLength = 0;
   std::string initComponent, initOutput;  // init "from": the run whose output starts the slot
   std::string path;    // JSON path of the entry, for later error messages
 

@@ -4,6 +4,10 @@
 // decoder_prefill run over the delay pattern's prefix → one decoder_step run per column →
 // revert the pattern → EnCodec decoder. Options: weft/musicgen/options.h.
 //
+// With a cache_merge component the self-attention cache is two tiers of state slots: the step
+// grows a short recent tier, and every cache_merge_every positions one cache_merge run appends
+// it to the long tier, which leaves the recent tier empty (docs/MUSICGEN.md).
+//
 // Prompt audio (continuation) arrives through the stream input: pushView(n) / push(n), then
 // finish(); `prompts` × `prompt_samples` frames of `prompt_channels` interleaved channels at
 // `prompt_sample_rate`, mixed down to mono and resampled to the model's rate before encoding.
@@ -54,10 +58,11 @@ class MusicgenGenerator : public Generator {
 
  private:
   enum class Phase { Prompt, Text, Cross, Prefill, Step, Final, Done };
-  enum class Run { None, Prompt, Text, Cross, Prefill, Step, Window, Final };
+  enum class Run { None, Prompt, Text, Cross, Prefill, Step, Merge, Window, Final };
 
   void buildPatterns(const std::int64_t* promptCodes);
-  void feedEmptyCache(Plan& plan, std::int64_t rows);
+  Plan withEmptyCache(Plan plan) const;
+  void markSlots(const Plan& plan);
   void fillIds(std::int64_t from, std::int64_t to);
   Plan decodePlan(std::int64_t lo, std::int64_t hi);
   void sampleColumn();
@@ -72,8 +77,14 @@ class MusicgenGenerator : public Generator {
   Run pending_ = Run::None;
   std::pair<std::int64_t, std::int64_t> window_{0, 0};
 
-  Plan textPlan_, crossPlan_, promptPlan_, prefillPlan_, stepPlan_, decodeTemplate_;
-  int emptyCache_ = -1;  // host buffer of zero elements: the cache before the prompt's run
+  Plan textPlan_, crossPlan_, promptPlan_, prefillPlan_, stepPlan_, mergePlan_, decodeTemplate_;
+  // Per state slot: holds no positions yet (before the prompt's run; the recent tier after a
+  // merge). Such a slot is fed a host buffer of its empty_length zero positions, shaped
+  // [rows, heads, empty_length, head_dim], since its initial tensor has batch 1.
+  std::vector<char> slotEmpty_;
+  struct EmptyFeed { int host = -1; std::vector<std::int64_t> shape; };
+  std::vector<EmptyFeed> emptyFeeds_;  // per slot (grow slots with init "empty" only)
+  std::int64_t recentLen_ = 0, pendingSeq_ = 0;  // positions in the recent tier; columns in flight
   int textIds_ = -1, textMask_ = -1, hidden_ = -1, crossStates_ = -1, encMask_ = -1, promptAudio_ = -1,
       promptCodes_ = -1, ids_ = -1, logits_ = -1, codesIn_ = -1, audioOut_ = -1;
 

@@ -19,6 +19,7 @@ struct StateSlot {
   std::string init;                 // "empty" | "zeros" | "from"
   std::string mode;                 // "grow" | "fixed"
   int axis = -1;
+  std::int64_t emptyLength = 0;  // init "empty": zero positions it holds when empty (masked)
   std::string initComponent, initOutput;  // init "from": the output that writes it first
 
   bool feeds(const std::string& c) const;

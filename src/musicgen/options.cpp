@@ -144,6 +144,10 @@ MusicgenSpec musicgenSpec(const Manifest& m) {
   if (g.contains("min_prompt_samples")) s.minPromptSamples = ju::asInt(g["min_prompt_samples"], kM, "generator.min_prompt_samples");
   if (s.minPromptSamples < 1) ju::fail(kM, "generator.min_prompt_samples", "must be >= 1");
   s.canContinue = m.generator.componentFor("audio_encoder") != nullptr;
+  if (m.generator.componentFor("cache_merge")) {
+    s.cacheMergeEvery = ju::asInt(ju::require(g, "cache_merge_every", kM, "generator"), kM, "generator.cache_merge_every");
+    if (s.cacheMergeEvery < 1) ju::fail(kM, "generator.cache_merge_every", "must be >= 1 but got " + std::to_string(s.cacheMergeEvery));
+  }
   // The host data the generator writes and reads has fixed dtypes.
   struct Want { const char* component; const char* role; bool input; DType dtype; };
   const Want wants[] = {{"text_encoder", "text_ids", true, DType::Int64}, {"text_encoder", "text_mask", true, DType::Int64},

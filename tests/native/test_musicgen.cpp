@@ -369,3 +369,53 @@ TEST_CASE("musicgen request errors say what is wrong") {
   CHECK(errorOf([&] { h->finish(); }) ==
         "weft: prompt audio: finish() after 10 samples but the options announced 20 (prompts 1 x prompt_samples 20 x channels 1)");
 }
+
+TEST_CASE("musicgen with a two-tier cache: the merge runs every cache_merge_every positions and empties the recent tier") {
+  std::string text = manifest(R"("prefill": "decoder_prefill")", R"("prefill": "decoder_step", "cache_merge": "decoder_cache_merge", "cache_merge_every": 2)");
+  const auto swap = [&text](const std::string& from, const std::string& to) {
+    const auto p = text.find(from);
+    REQUIRE(p != std::string::npos);
+    text.replace(p, from.size(), to);
+  };
+  const std::string kv = R"("count": "layers", "dtype": "float32", "shape": ["batch", "heads", )";
+  swap(R"({"component": "decoder_step", "input": "past.{layer}.key", "output": "present.{layer}.key", "count": "layers",
+     "axis": 2, "mode": "grow", "init_from": {"component": "decoder_prefill", "output": "present.{layer}.key"}})",
+       R"({"components": ["decoder_step", "decoder_cache_merge"], "input": "past.{layer}.key", "output": "merged.{layer}.key",
+     "count": "layers", "axis": 2, "mode": "grow", "init": "empty", "empty_length": 1},
+    {"components": ["decoder_step", "decoder_cache_merge"], "input": "recent.{layer}.key", "output": "present.{layer}.key",
+     "count": "layers", "axis": 2, "mode": "grow", "init": "empty"})");
+  swap(R"({"name": "input_ids", "dtype": "int64", "shape": ["bxc", 1]})", R"({"name": "input_ids", "dtype": "int64", "shape": ["bxc", "seq"]})");
+  swap(R"({"name": "past.{layer}.key", "count": "layers", "dtype": "float32", "shape": ["batch", "heads", "past", "head_dim"]}],)",
+       R"({"name": "past.{layer}.key", )" + kv + R"("past", "head_dim"]}, {"name": "recent.{layer}.key", )" + kv + R"("recent", "head_dim"]}],)");
+  swap(R"("merged": {)", R"("decoder_cache_merge": {"file": "c.onnx",
+      "inputs": [{"name": "past.{layer}.key", )" + kv + R"("past", "head_dim"]}, {"name": "recent.{layer}.key", )" + kv + R"("recent", "head_dim"]}],
+      "outputs": [{"name": "merged.{layer}.key", )" + kv + R"("total", "head_dim"]}]},
+    "merged": {)");
+  auto m = weft::Model::fromJson(text);
+  FakeRun f{noise};
+  auto g = m->createGenerator(R"({"text_ids": [[1, 2, 3]], "max_new_frames": 4, "do_sample": false})");
+  drive(*g, f);
+  // prompt run (1 position), step (2: merge), step, step (2: merge), step; then the decode
+  CHECK(f.components == std::vector<std::string>{"text_encoder", "decoder_cross_kv", "decoder_step", "decoder_step", "decoder_cache_merge",
+                                                 "decoder_step", "decoder_step", "decoder_cache_merge", "decoder_step", "encodec_decode"});
+  const auto input = [&f](std::size_t plan, const std::string& name) {
+    for (const json& in : f.plans[plan]["inputs"])
+      if (in["name"] == name) return in;
+    FAIL("plan " << plan << " has no input " << name);
+    return json();
+  };
+  // before any merge the long tier is its one placeholder position [rows, heads, 1, head_dim]
+  CHECK(input(2, "past.0.key")["shape"] == json::array({2, 1, 1, 2}));
+  CHECK(input(3, "past.0.key")["shape"] == json::array({2, 1, 1, 2}));
+  CHECK(input(4, "past.0.key")["shape"] == json::array({2, 1, 1, 2}));
+  // the recent tier: empty for the prompt's run and after each merge, else the slot
+  CHECK(input(2, "recent.0.key")["shape"] == json::array({2, 1, 0, 2}));
+  CHECK(input(3, "recent.0.key") == json::parse(R"({"name":"recent.0.key","slot":2})"));
+  CHECK(input(4, "recent.0.key") == json::parse(R"({"name":"recent.0.key","slot":2})"));
+  CHECK(input(5, "recent.0.key")["shape"] == json::array({2, 1, 0, 2}));
+  CHECK(input(5, "past.0.key") == json::parse(R"({"name":"past.0.key","slot":1})"));
+  CHECK(input(6, "recent.0.key") == json::parse(R"({"name":"recent.0.key","slot":2})"));
+  CHECK(input(8, "recent.0.key")["shape"] == json::array({2, 1, 0, 2}));
+  CHECK(f.plans[4]["outputs"] == json::parse(R"([{"name":"merged.0.key","slot":1}])"));
+  CHECK(f.plans[3]["outputs"][1] == json::parse(R"({"name":"present.0.key","slot":2})"));
+}

@@ -31,7 +31,7 @@ def mg_reports(mg_model, mg_pkg):
 
 
 COMPONENTS = ["text_encoder", "encodec_encode", "encodec_decode", "decoder_cross_kv",
-              "decoder_step", "decoder_model_merged"]
+              "decoder_step", "decoder_cache_merge", "decoder_model_merged"]
 
 
 @pytest.mark.parametrize("name", COMPONENTS)
@@ -80,13 +80,20 @@ def test_manifest_layout(mg_pkg):
     assert m["generator"]["type"] == "musicgen"
     assert m["generator"]["special_token"] == 2048 and m["dims"]["codebooks"] == 4
     assert [v["band"] for v in m["validation"]["fp32"]] == ["PASS"] * len(COMPONENTS)
-    step_state = [s for s in m["state"] if s.get("component") == "decoder_step"]
+    tiers = [s for s in m["state"] if s.get("components") == ["decoder_step", "decoder_cache_merge"]]
     # one decoder graph for the prompt and the steps: its cache starts empty (no second copy of
     # the LM weights in a runtime), and the generator runs the prompt through it too
-    assert {s["init"] for s in step_state} == {"empty"} and all("init_from" not in s for s in step_state)
+    assert {s["init"] for s in tiers} == {"empty"} and all("init_from" not in s for s in tiers)
     assert m["generator"]["prefill"] == m["generator"]["step"] == "decoder_step"
-    cross = [s for s in m["state"] if "components" in s]
-    assert all(s["init_from"]["component"] == "decoder_cross_kv" for s in cross)
+    # the cache in two tiers: the step writes the recent one, the merge the long one, which
+    # starts with one masked placeholder position
+    written = {s["input"].split(".")[0]: (s["output"].split(".")[0], s.get("empty_length", 0))
+               for s in tiers}
+    assert written == {"recent": ("present", 0), "past_key_values": ("merged", 1)}
+    assert m["generator"]["cache_merge"] == "decoder_cache_merge"
+    assert m["generator"]["cache_merge_every"] >= 1
+    cross = [s for s in m["state"] if s.get("components") == ["decoder_step"]]
+    assert len(cross) == 2 and all(s["init_from"]["component"] == "decoder_cross_kv" for s in cross)
 
 
 def test_decoder_weights_stored_once(mg_pkg):

@@ -31,6 +31,9 @@ struct MusicgenSpec {
   std::int64_t frameRate = 50, maxPositions = 0, textHidden = 0, minPromptSamples = 1;
   std::vector<std::int64_t> delays;
   bool canContinue = false;  // the package has an audio encoder
+  // With a cache_merge component: decoder runs between two merges of the recent cache tier
+  // into the long one (0: the cache is one tier).
+  std::int64_t cacheMergeEvery = 0;
 };
 
 // Throws weft::Error("weft.json: generator.x: ...") / ("weft.json: dims.x: ...").

@@ -79,7 +79,7 @@ def check_package(model, pkg, dims: Dims, only=None, seed: int = 0) -> list[Comp
             f = {"audio_codes": rng.integers(0, dims.vocab, (1, b, dims.codebooks, t))}
             res += _grade(f"b{b}_t{t}", sess.run("encodec_decode", f), R.encodec_decode(model, f))
         reports.append(ComponentReport("encodec_decode", res))
-    dec = [c for c in ("decoder_cross_kv", "decoder_step",
+    dec = [c for c in ("decoder_cross_kv", "decoder_step", "decoder_cache_merge",
                        "decoder_model_merged") if want(c)]
     if dec:
         reports += _check_decoder(model, sess, dims, rng, dec)
@@ -103,21 +103,39 @@ def _check_decoder(model, sess, dims, rng, names):
             f = {"encoder_hidden_states": enc, "encoder_attention_mask": mask}
             res["decoder_cross_kv"] += _grade(tag, sess.run("decoder_cross_kv", f), cross_f)
         if "decoder_step" in res:
-            ref = {"logits": last, **_kv_feeds("present", self_kv)}
-            # the prompt's run: every column on an empty cache (causal)
             empty = np.zeros((b, dims.heads, 0, dims.head_dim), np.float32)
-            f = {"input_ids": ids, "encoder_attention_mask": mask, **cross_f,
-                 **_kv_feeds("past_key_values", [(empty, empty)] * dims.layers)}
-            res["decoder_step"] += _grade(tag + "_nopast", sess.run("decoder_step", f), ref)
-            # one column on the cache of the others
-            f = {"input_ids": ids[:, s:], "encoder_attention_mask": mask, **cross_f,
-                 **_kv_feeds("past_key_values", kv_prefix)}
-            res["decoder_step"] += _grade(tag + "_past", sess.run("decoder_step", f), ref)
+            none = [(empty, empty)] * dims.layers
+            lead = np.zeros((b, dims.heads, 1, dims.head_dim), np.float32)
+
+            def step(tag_, ids_, past, recent, kept):
+                """decoder_step on the cache in tiers; present = the last `kept` positions. The
+                long tier gets its masked placeholder position first."""
+                past = [(np.concatenate([lead, k], 2), np.concatenate([lead, v], 2))
+                        for k, v in past]
+                f = {"input_ids": ids_, "encoder_attention_mask": mask, **cross_f,
+                     **_kv_feeds("past_key_values", past), **_kv_feeds("recent", recent)}
+                ref = {"logits": last, **_kv_feeds("present", [(k[:, :, -kept:], v[:, :, -kept:])
+                                                               for k, v in self_kv])}
+                res["decoder_step"] += _grade(tag + tag_, sess.run("decoder_step", f), ref)
+
+            # the prompt's run: every column on an empty cache (causal)
+            step("_nopast", ids, none, none, s + 1)
+            # one column on the cache of the others, all in the long tier, all in the recent one,
+            # and split between the two
+            step("_past", ids[:, s:], kv_prefix, none, 1)
+            step("_recent", ids[:, s:], none, kv_prefix, s + 1)
+            a = s // 2
+            step("_tiers", ids[:, s:], [(k[:, :, :a], v[:, :, :a]) for k, v in kv_prefix],
+                 [(k[:, :, a:], v[:, :, a:]) for k, v in kv_prefix], s + 1 - a)
             # several columns on a cache (a prompt continued in chunks)
             _, kv_head, _ = R.decoder_run(model, enc, mask, ids[:, :2])
-            f = {"input_ids": ids[:, 2:], "encoder_attention_mask": mask, **cross_f,
-                 **_kv_feeds("past_key_values", kv_head)}
-            res["decoder_step"] += _grade(tag + "_chunk", sess.run("decoder_step", f), ref)
+            step("_chunk", ids[:, 2:], kv_head, none, s - 1)
+        if "decoder_cache_merge" in res:
+            a = s // 2
+            f = {**_kv_feeds("past_key_values", [(k[:, :, :a], v[:, :, :a]) for k, v in self_kv]),
+                 **_kv_feeds("recent", [(k[:, :, a:], v[:, :, a:]) for k, v in self_kv])}
+            res["decoder_cache_merge"] += _grade(tag, sess.run("decoder_cache_merge", f),
+                                                 _kv_feeds("merged", self_kv))
         if "decoder_model_merged" in res:
             quad = [(k, v, ck, cv) for (k, v), (ck, cv) in zip(self_kv, cross)]
             ref = {"logits": logits, **_kv_feeds("present", quad, ("decoder.key", "decoder.value",

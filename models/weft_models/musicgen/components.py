@@ -8,7 +8,7 @@ from typing import Callable
 import numpy as np
 
 HOP = 640  # EnCodec 32 kHz: 8*5*4*4 samples per frame
-TRACE = dict(batch=2, enc_seq=5, seq=3, past=4, frames=6)
+TRACE = dict(batch=2, enc_seq=5, seq=3, past=4, recent=7, frames=6)
 
 
 @dataclass
@@ -89,12 +89,18 @@ def specs(d: Dims) -> list[Spec]:
         return {"encoder_hidden_states": rng.standard_normal((b, n, d.text_hidden))
                 .astype(np.float32), "encoder_attention_mask": _mask(b, n)}
 
-    def t_dec(d, rng, b=TRACE["batch"], n=TRACE["enc_seq"], s=TRACE["seq"], p=None):
+    def t_dec(d, rng, b=TRACE["batch"], n=TRACE["enc_seq"], s=TRACE["seq"], p=TRACE["past"],
+              r=TRACE["recent"]):
         f = {"input_ids": _ids(rng, b * d.codebooks, s, d.vocab + 1),
              "encoder_attention_mask": _mask(b, n)}
         f.update({name: _kv(rng, d, b, n) for name, _, _ in cross_in})
-        if p is not None:
-            f.update({name: _kv(rng, d, b, p) for name, _, _ in kv("past_key_values", L)})
+        f.update({name: _kv(rng, d, b, p) for name, _, _ in kv("past_key_values", L)})
+        f.update({name: _kv(rng, d, b, r) for name, _, _ in kv("recent", L)})
+        return f
+
+    def t_merge(d, rng, b=TRACE["batch"], p=TRACE["past"], r=TRACE["recent"]):
+        f = {name: _kv(rng, d, b, p) for name, _, _ in kv("past_key_values", L)}
+        f.update({name: _kv(rng, d, b, r) for name, _, _ in kv("recent", L)})
         return f
 
     def t_merged(d, rng, b=TRACE["batch"], n=TRACE["enc_seq"], s=TRACE["seq"], p=0):
@@ -129,14 +135,17 @@ def specs(d: Dims) -> list[Spec]:
              kv("cross", L, length="enc_seq"),
              lambda m, c: G.CrossKV(c), t_cross, shared_weights=True),
         # One decoder graph for the prompt and for every later step: `seq` new columns on top of a
-        # cache of `past` (0 for the prompt), causal. A separate prefill graph would hold a second
-        # copy of the LM weights in every runtime that loads both.
+        # cache of `past` + `recent` positions (0 for the prompt), causal. A separate prefill graph
+        # would hold a second copy of the LM weights in every runtime that loads both.
         Spec("decoder_step", "decoder_step.onnx",
              [("input_ids", "int64", ids_shape), *enc, *cross_in,
-              *kv("past_key_values", L)],
+              *kv("past_key_values", L), *kv("recent", L, length="recent")],
              [*logits_last, *kv("present", L, length="total")],
-             lambda m, c: G.Step(c),
-             lambda d, rng, **k: t_dec(d, rng, p=TRACE["past"], **k), shared_weights=True),
+             lambda m, c: G.Step(c), t_dec, shared_weights=True),
+        Spec("decoder_cache_merge", "decoder_cache_merge.onnx",
+             [*kv("past_key_values", L), *kv("recent", L, length="recent")],
+             kv("merged", L, length="total"),
+             lambda m, c: G.CacheMerge(), t_merge),
         Spec("decoder_model_merged", "decoder_model_merged.onnx",
              [("input_ids", "int64", ids_shape), *enc,
               ("encoder_hidden_states", "float32", ["batch", "enc_seq", "text_hidden"]),

@@ -25,6 +25,23 @@ def _attend(q, k, v, bias):
     return o.reshape(o.shape[0], o.shape[1], -1)
 
 
+def _attend_tiers(q, old, new, bias):
+    """Attention over keys/values held in two tiers, `old` and `new` ([B, H, n, hd] pairs), as if
+    they were one cache, without joining them: scores per tier, one softmax over both, then each
+    tier's weighted values summed. The long old tier is only read, never copied."""
+    (ko, vo), (kn, vn) = old, new
+    scale = q.shape[-1] ** -0.5
+    w = torch.cat([torch.matmul(q, ko.transpose(2, 3)), torch.matmul(q, kn.transpose(2, 3))], -1)
+    w = w * scale
+    if bias is not None:
+        w = w + bias
+    w = torch.softmax(w, dim=-1)
+    n_old = ko.shape[2]
+    o = torch.matmul(w[..., :n_old], vo) + torch.matmul(w[..., n_old:], vn)
+    o = o.transpose(1, 2)
+    return o.reshape(o.shape[0], o.shape[1], -1)
+
+
 class DecoderCore(nn.Module):
     """MusicGen's LM over explicit tensors: x += SA(ln(x)); x += XA(ln(x), cond); x += FF(ln(x))."""
 
@@ -53,19 +70,26 @@ class DecoderCore(nn.Module):
             kv.append((_heads(a.k_proj(cond), self.n_heads), _heads(a.v_proj(cond), self.n_heads)))
         return kv
 
-    def forward(self, input_ids, enc_mask, cross, past=None, causal=True, last_only=True):
-        """input_ids [B*nq, S]; enc_mask [B, L]; cross/past: per-layer (k, v) [B, H, *, hd].
-        Returns logits [B, nq, S', V] (S' = 1 when last_only) and the new self-attention K/V."""
+    def forward(self, input_ids, enc_mask, cross, past=None, causal=True, last_only=True,
+                recent=None):
+        """input_ids [B*nq, S]; enc_mask [B, L]; cross/past/recent: per-layer (k, v) [B, H, *, hd].
+        Returns logits [B, nq, S', V] (S' = 1 when last_only) and the new self-attention K/V:
+        past + new, or with `recent` (the cache in two tiers: past, then recent) recent + new."""
         s = input_ids.shape[-1]
         codes = input_ids.reshape(-1, self.nq, s)
         h = sum(self.embed[q](codes[:, q]) for q in range(self.nq))
         start = past[0][0].shape[2] if past is not None else 0  # tokens already seen
+        if recent is not None:  # the long tier's first position is a masked placeholder
+            start = start - 1 + recent[0][0].shape[2]
         h = h + self.positions[start:start + s]
         self_bias = None
         if causal:
             i = torch.arange(s, device=h.device)[:, None] + start
             j = torch.arange(start + s, device=h.device)[None, :]
             self_bias = torch.where(j <= i, 0.0, torch.finfo(h.dtype).min).to(h.dtype)
+            if recent is not None:
+                lead = torch.full((s, 1), torch.finfo(h.dtype).min, dtype=h.dtype)
+                self_bias = torch.cat([lead, self_bias], -1)
         min_val = torch.finfo(h.dtype).min
         cross_bias = ((1.0 - enc_mask.to(h.dtype)) * min_val)[:, None, None, :]
         present = []
@@ -73,10 +97,16 @@ class DecoderCore(nn.Module):
             sa = layer.self_attn
             x = layer.self_attn_layer_norm(h)
             k, v = _heads(sa.k_proj(x), self.n_heads), _heads(sa.v_proj(x), self.n_heads)
-            if past is not None:
-                k, v = torch.cat([past[n][0], k], 2), torch.cat([past[n][1], v], 2)
-            present.append((k, v))
-            h = h + sa.out_proj(_attend(_heads(sa.q_proj(x), self.n_heads), k, v, self_bias))
+            q = _heads(sa.q_proj(x), self.n_heads)
+            if recent is not None:
+                k, v = torch.cat([recent[n][0], k], 2), torch.cat([recent[n][1], v], 2)
+                present.append((k, v))
+                h = h + sa.out_proj(_attend_tiers(q, past[n], (k, v), self_bias))
+            else:
+                if past is not None:
+                    k, v = torch.cat([past[n][0], k], 2), torch.cat([past[n][1], v], 2)
+                present.append((k, v))
+                h = h + sa.out_proj(_attend(q, k, v, self_bias))
             xa = layer.encoder_attn
             x = layer.encoder_attn_layer_norm(h)
             ck, cv = cross[n]
@@ -112,7 +142,16 @@ class CrossKV(nn.Module):
 
 class Step(nn.Module):
     """decoder_step: `seq` new columns per codebook on top of the carried cache, causal, logits of
-    the last column only. With an empty cache it is the prompt's prefill; with one column, a step."""
+    the last column only. With an empty cache it is the prompt's prefill; with one column, a step.
+
+    The cache comes in two tiers: `past_key_values` (long, only read) and `recent` (short); the
+    graph returns recent + new as `present`. Every few steps decoder_cache_merge appends recent
+    to past. A one-tier cache would be concatenated in the graph, copied out and copied back in
+    on every step, a cost that grows with the length of the music (docs/MUSICGEN.md).
+
+    The long tier starts with one placeholder position (zeros) that attention masks: so it is
+    never empty, since some runtimes (onnxruntime-web's WebGPU) cannot run a MatMul that reads
+    a zero-length tensor."""
 
     def __init__(self, core):
         super().__init__()
@@ -120,9 +159,19 @@ class Step(nn.Module):
         self.layers = len(core.layers)
 
     def forward(self, input_ids, encoder_attention_mask, *kv):
-        cross, past = _pairs(kv[:2 * self.layers]), _pairs(kv[2 * self.layers:])
-        logits, present = self.core(input_ids, encoder_attention_mask, cross, past)
+        n = 2 * self.layers
+        cross, past, recent = _pairs(kv[:n]), _pairs(kv[n:2 * n]), _pairs(kv[2 * n:])
+        logits, present = self.core(input_ids, encoder_attention_mask, cross, past, recent=recent)
         return (logits[:, :, 0], *_flat(present))
+
+
+class CacheMerge(nn.Module):
+    """decoder_cache_merge: (past_key_values.*, recent.*) -> merged.* = past + recent on the
+    position axis: the recent tier appended to the long one."""
+
+    def forward(self, *kv):
+        n = len(kv) // 2
+        return tuple(torch.cat([a, b], 2) for a, b in zip(kv[:n], kv[n:]))
 
 
 class MergedBranch(nn.Module):

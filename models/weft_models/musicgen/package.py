@@ -13,6 +13,10 @@ from .. import manifest as mf
 from .components import Dims, specs
 from .exporter import FIXED, WEIGHTS_FILE, export_components
 
+# Steps between two cache merges. A step copies the recent tier (up to this many positions) and
+# a merge copies the whole cache; 32 balances the two for caches of a few hundred positions.
+CACHE_MERGE_EVERY = 32
+
 log = logging.getLogger(__name__)
 
 
@@ -47,8 +51,15 @@ def manifest_for(name: str, dims: Dims, source: dict, reports: list[dict],
                       "input": f"cross.{{layer}}.{kv}", "count": L, "mode": "fixed",
                       "init_from": {"component": "decoder_cross_kv",
                                     "output": f"cross.{{layer}}.{kv}"}})
-        # Self-attention K/V: empty before the prompt's run, then grown by every run.
-        state.append({"component": "decoder_step", "input": f"past_key_values.{{layer}}.{kv}",
+        # Self-attention K/V in two tiers (graphs.Step): `recent`, grown by every decoder_step
+        # run, and `past_key_values`, grown by decoder_cache_merge, which appends recent to it
+        # and so leaves recent empty. Both are empty before the prompt's run; the long tier's
+        # empty holds one placeholder position that the graph masks (graphs.Step).
+        tiers = ["decoder_step", "decoder_cache_merge"]
+        state.append({"components": tiers, "input": f"past_key_values.{{layer}}.{kv}",
+                      "output": f"merged.{{layer}}.{kv}", "count": L, "axis": 2,
+                      "mode": "grow", "init": "empty", "empty_length": 1})
+        state.append({"components": tiers, "input": f"recent.{{layer}}.{kv}",
                       "output": f"present.{{layer}}.{kv}", "count": L, "axis": 2,
                       "mode": "grow", "init": "empty"})
     merged_state = [{"component": "decoder_model_merged",
@@ -68,6 +79,7 @@ def manifest_for(name: str, dims: Dims, source: dict, reports: list[dict],
             "type": "musicgen",
             "text_encoder": "text_encoder", "cross_kv": "decoder_cross_kv",
             "prefill": "decoder_step", "step": "decoder_step",
+            "cache_merge": "decoder_cache_merge", "cache_merge_every": CACHE_MERGE_EVERY,
             "audio_encoder": "encodec_encode", "audio_decoder": "encodec_decode",
             "io": {"text_ids": "input_ids", "text_mask": "attention_mask",
                    "text_states": "last_hidden_state",

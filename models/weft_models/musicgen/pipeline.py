@@ -1,11 +1,13 @@
 """The onnxruntime-driven greedy loop over the exported graphs (text_encoder -> decoder_cross_kv
--> one decoder_step run over the prompt on an empty cache -> one decoder_step run per column; encodec_encode for a continuation prompt,
+-> one decoder_step run over the prompt on an empty cache -> one decoder_step run per column,
+the cache merged by decoder_cache_merge as the runtime does it; encodec_encode for a continuation prompt,
 encodec_decode at the end), compared step by step with transformers' own `generate`.
 
 `fault` re-introduces one failure mode of the well-known broken export (REFERENCE.md) so tests
 can prove the comparison catches it."""
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -30,6 +32,11 @@ class Sessions:
     def __init__(self, pkg: str | Path):
         self.pkg = Path(pkg)
         self._s = {}
+
+    @property
+    def cache_merge_every(self) -> int:
+        g = json.loads((self.pkg / "weft.json").read_text())["generator"]
+        return int(g.get("cache_merge_every", 32))
 
     def __getitem__(self, name):
         if name not in self._s:
@@ -94,10 +101,23 @@ def generate(pkg, text_ids: np.ndarray, *, max_new_tokens: int, cfg: float = 3.0
     layers = sum(1 for k in cross if k.endswith(".key"))
     heads, head_dim = cross["cross.0.key"].shape[1], cross["cross.0.key"].shape[3]
     empty = np.zeros((2, heads, 0, head_dim), np.float32)
-    no_past = {f"past_key_values.{i}.{kv}": empty for i in range(layers) for kv in ("key", "value")}
+    lead = np.zeros((2, heads, 1, head_dim), np.float32)  # the long tier's masked placeholder
+
+    def tier(prefix, tensors=None):  # {prefix.i.kind: tensor}, empty where none given
+        nothing = lead if prefix == "past_key_values" else empty
+        return {f"{prefix}.{i}.{kv}": nothing if tensors is None else tensors[f"{i}.{kv}"]
+                for i in range(layers) for kv in ("key", "value")}
+
+    def outputs(out, prefix):  # {i.kind: tensor} of the outputs named prefix.i.kind
+        return {k[len(prefix) + 1:]: v for k, v in out.items() if k.startswith(prefix + ".")}
+
+    # The cache in the graph's two tiers, merged once recent holds `every` positions, as the
+    # runtime does it.
+    no_cache = {**tier("past_key_values"), **tier("recent")}
+    every = sess.cache_merge_every
     feeds = {"input_ids": np.tile(prefix, (2, 1)), "encoder_attention_mask": enc_mask, **cross}
-    out = sess.run("decoder_step", {**feeds, **no_past})
-    past = {k.replace("present", "past_key_values"): v for k, v in out.items() if k != "logits"}
+    out = sess.run("decoder_step", {**feeds, **no_cache})
+    past, recent = tier("past_key_values"), tier("recent", outputs(out, "present"))
     last = cfg_tokens(out["logits"])
     place(last, pos)
     while len(steps) < max_new_tokens:
@@ -107,11 +127,13 @@ def generate(pkg, text_ids: np.ndarray, *, max_new_tokens: int, cfg: float = 3.0
         feeds = {"input_ids": np.tile(tok[:, None], (2, 1)), "encoder_attention_mask": enc_mask,
                  **cross}
         if fault == "no_kv":  # no cache carried: positions restart at 0 every call
-            out = sess.run("decoder_step", {**feeds, **no_past})
+            out = sess.run("decoder_step", {**feeds, **no_cache})
         else:
-            out = sess.run("decoder_step", {**feeds, **past})
-            past = {k.replace("present", "past_key_values"): v for k, v in out.items()
-                    if k != "logits"}
+            if recent["recent.0.key"].shape[2] >= every:
+                merged = sess.run("decoder_cache_merge", {**past, **recent})
+                past, recent = tier("past_key_values", outputs(merged, "merged")), tier("recent")
+            out = sess.run("decoder_step", {**feeds, **past, **recent})
+            recent = tier("recent", outputs(out, "present"))
         place(cfg_tokens(out["logits"]), pos)
     codes = revert(seq, pad)
     audio = None

@@ -82,7 +82,7 @@ export async function benchMusicgenChromium({ precision, dir, model, text, frame
   const rate = (ms) => (ms ? +((r.steps * 1000) / ms).toFixed(3) : null);
   const peerMs = r.ms.transformers_js;
   console.log(JSON.stringify({
-    bench: 'musicgen', model, precision, runtime: 'chromium-wasm', threads: r.threads, cfg, steps: r.steps,
+    bench: 'musicgen', model, precision, frames, runtime: 'chromium-wasm', threads: r.threads, cfg, steps: r.steps,
     weft_steps_per_s: rate(r.ms.weft), transformers_js_steps_per_s: rate(peerMs),
     weft_over_transformers_js: peerMs ? +(peerMs / r.ms.weft).toFixed(4) : null,
     weft_time_to_first_audio_ms: +r.weft_time_to_first_audio_ms.toFixed(1), weft_streamed_total_ms: +r.weft_streamed_total_ms.toFixed(1), ttfa_frames: ttfaFrames,

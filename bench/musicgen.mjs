@@ -19,7 +19,9 @@ import { matchedSteps } from '../tools/parity/musicgen-weft.mjs';
 import { benchMusicgenChromium } from './musicgen-chromium.mjs';
 
 const TEXT = 'lo-fi beat with a warm bass line';
-const FRAMES = Number(process.env.WEFT_BENCH_FRAMES ?? 48);
+// 10 s of music: a typical request. The cache grows with every frame, so per-step costs that
+// scale with it only show on requests of realistic length.
+const FRAMES = Number(process.env.WEFT_BENCH_FRAMES ?? 500);
 // Time to first audio is taken on one longer streamed generation (default 5 s of audio): with the
 // default 50-frame window the first chunk needs ~63 steps, so a 48-frame run would only measure
 // its own end.
@@ -29,6 +31,7 @@ const THREADS = Number(process.env.WEFT_BENCH_THREADS ?? 1);
 const CFG = 3.0;
 // 'node' or 'chromium': only that side's lines (Node: onnxruntime-node and -web in Node).
 const ONLY = process.env.WEFT_BENCH_ONLY;
+const label = (dir) => (process.env.WEFT_BENCH_MUSICGEN ? path.basename(path.resolve(dir)) : 'musicgen-small-random');
 
 /** Exports the musicgen-small-sized random package (and its int8 copy) once; minutes of CPU. */
 function smallPackage(precision) {
@@ -93,7 +96,7 @@ async function nodeVsBare(precision, dir) {
     ]);
     const ttfa = await timeToFirstAudio(mg);
     console.log(JSON.stringify({
-      bench: 'musicgen', model: 'musicgen-small-random', precision, runtime: 'onnxruntime-node', threads: THREADS, cfg: CFG,
+      bench: 'musicgen', model: label(dir), precision, frames: FRAMES, runtime: 'onnxruntime-node', threads: THREADS, cfg: CFG,
       steps, weft_steps_per_s: +((steps * 1000) / ms.weft).toFixed(3), bare_steps_per_s: +((steps * 1000) / ms.bare).toFixed(3),
       weft_over_bare: +(ms.bare / ms.weft).toFixed(4), weft_total_ms: +ms.weft.toFixed(1), ...ttfa,
     }));
@@ -119,7 +122,7 @@ async function webVsTransformersJs(precision, dir) {
     const w = await weftGreedy(mg);
     const ms = await rounds([{ name: 'weft', run: () => weftGreedy(mg) }]);
     console.log(JSON.stringify({
-      bench: 'musicgen', model: 'musicgen-small-random', precision, runtime: 'onnxruntime-web-wasm (Node)', threads: THREADS, cfg: CFG,
+      bench: 'musicgen', model: label(dir), precision, frames: FRAMES, runtime: 'onnxruntime-web-wasm (Node)', threads: THREADS, cfg: CFG,
       steps: w.steps, weft_steps_per_s: +((w.steps * 1000) / ms.weft).toFixed(3), transformers_js_error: String(error.message).split('\n')[0].slice(0, 300),
     }));
     await mg.dispose();
@@ -145,7 +148,7 @@ async function webVsTransformersJs(precision, dir) {
     ]);
     const ttfa = await timeToFirstAudio(mg);
     console.log(JSON.stringify({
-      bench: 'musicgen', model: 'musicgen-small-random', precision, runtime: 'onnxruntime-web-wasm (Node)', threads: THREADS, cfg: CFG,
+      bench: 'musicgen', model: label(dir), precision, frames: FRAMES, runtime: 'onnxruntime-web-wasm (Node)', threads: THREADS, cfg: CFG,
       onnxruntime_web: { weft: ort.env.versions.web, transformers_js: peer.runtime?.web ?? String(peer.runtime) },
       steps, weft_steps_per_s: +((steps * 1000) / ms.weft).toFixed(3), transformers_js_steps_per_s: +((steps * 1000) / ms.peer).toFixed(3),
       weft_over_transformers_js: +(ms.peer / ms.weft).toFixed(4), weft_samples: weftSamples, transformers_js_samples: p.samples.length,
@@ -165,8 +168,7 @@ export async function benchMusicgen() {
       await webVsTransformersJs(precision, dir);
     }
     if (ONLY !== 'node') {
-      const model = process.env.WEFT_BENCH_MUSICGEN ? path.basename(path.resolve(dir)) : 'musicgen-small-random';
-      await benchMusicgenChromium({ precision, dir, model, text: TEXT, frames: FRAMES, ttfaFrames: TTFA_FRAMES, cfg: CFG, rounds: ROUNDS, threads: THREADS });
+      await benchMusicgenChromium({ precision, dir, model: label(dir), text: TEXT, frames: FRAMES, ttfaFrames: TTFA_FRAMES, cfg: CFG, rounds: ROUNDS, threads: THREADS });
     }
   }
 }

@@ -13,9 +13,12 @@ export async function musicgenMemoryRoutine(weft, { source, backend, prompt }) {
       const options = {
         text: (i + 3) % 2 ? 'calm piano' : 'upbeat electronic beat', maxNewFrames: 16, seed: i + 3,
         stream: { window: 6, context: 2, lookahead: 2, crossfade: 1 },
-        onAudio: () => { if (!locations.length) locations = model.stateLocations(); },
       };
-      if ((i + 3) % 3 === 2) await model.continue(prompt, 32000, options);
+      const continuation = (i + 3) % 3 === 2;
+      // Locations are read at the last chunk of the first continuation: its long prompt has been
+      // merged into the long cache tier by then, so every slot has been written by a run.
+      if (continuation && i < 0) options.onAudio = () => { locations = model.stateLocations(); };
+      if (continuation) await model.continue(prompt, 32000, options);
       else await model.generate(options);
       if (i < 0) continue;
       heaps.push(core.heapBytesInUse());

@@ -82,9 +82,7 @@ MusicgenGenerator::MusicgenGenerator(std::shared_ptr<const Model> model, const J
     slotEmpty_.push_back(slot.mode == "grow" && slot.init == "empty");
     EmptyFeed f;
     if (slotEmpty_.back()) {
-      const std::vector<Dim>& dims = m.component(slot.component)->findInput(slot.name)->shape;
-      for (std::size_t a = 0; a < dims.size(); ++a)
-        f.shape.push_back(static_cast<int>(a) == slot.axis ? slot.emptyLength : dims[a].fixed() ? dims[a].value : dims[a].name == "batch" ? rows : 1);
+      f.shape = slot.emptyShape(rows);
       std::int64_t n = 1;
       for (std::int64_t d : f.shape) n *= d;
       for (const EmptyFeed& e : emptyFeeds_)  // one buffer per size: all zeros
@@ -134,12 +132,12 @@ Plan MusicgenGenerator::withEmptyCache(Plan plan) const {
   return plan;
 }
 
-// After a run: the slots it wrote hold positions; the grow slots a merge read without writing
-// (the recent tier) now hold none.
-void MusicgenGenerator::markSlots(const Plan& plan) {
-  for (const PlanInput& in : plan.inputs)
-    if (in.source == Source::Slot && plan.component == mergePlan_.component && model().slots()[static_cast<std::size_t>(in.index)].mode == "grow")
-      slotEmpty_[static_cast<std::size_t>(in.index)] = 1;
+// After a run: the slots it wrote hold positions. A merge first empties every grow slot it
+// reads (the recent tier); the one it also writes (the long tier) is then filled again.
+void MusicgenGenerator::markSlots(const Plan& plan, bool drainsInputs) {
+  if (drainsInputs)
+    for (const PlanInput& in : plan.inputs)
+      if (in.source == Source::Slot && model().slots()[static_cast<std::size_t>(in.index)].mode == "grow") slotEmpty_[static_cast<std::size_t>(in.index)] = 1;
   for (const PlanOutput& out : plan.outputs)
     if (out.source == Source::Slot) slotEmpty_[static_cast<std::size_t>(out.index)] = 0;
 }
@@ -368,12 +366,12 @@ int MusicgenGenerator::onAccept() {
       phase_ = Phase::Prefill;
       return 0;
     case Run::Merge:
-      markSlots(mergePlan_);
+      markSlots(mergePlan_, true);
       recentLen_ = 0;
       return 0;
     case Run::Prefill:
     case Run::Step:
-      markSlots(stepPlan_);
+      markSlots(stepPlan_, false);
       recentLen_ += pendingSeq_;
       sampleColumn();
       if (next_ == patterns_[0].length()) phase_ = Phase::Final;

@@ -10,13 +10,16 @@ std::vector<StateSlot> buildStateSlots(const Manifest& m) {
   for (const StateEntry& e : m.state) {
     const TensorDesc& in = *m.component(e.component)->findInput(e.input);
     StateSlot s{e.component, e.components, e.input, e.output, in.dtype, {}, e.init, e.mode, e.axis,
-                e.emptyLength, e.initComponent, e.initOutput};
+                e.emptyLength, e.initComponent, e.initOutput, in.shape};
+    if (e.init == "empty") {
+      s.shape = s.emptyShape(1);
+      slots.push_back(std::move(s));
+      continue;
+    }
     for (std::size_t a = 0; a < in.shape.size(); ++a) {
       const Dim& d = in.shape[a];
       if (e.init == "from") {
         s.shape.push_back(d.fixed() ? d.value : -1);
-      } else if (e.init == "empty") {
-        s.shape.push_back(static_cast<int>(a) == e.axis ? e.emptyLength : (d.fixed() ? d.value : 1));
       } else if (d.fixed()) {
         s.shape.push_back(d.value);
       } else if (d.name == "batch") {
@@ -30,6 +33,13 @@ std::vector<StateSlot> buildStateSlots(const Manifest& m) {
     slots.push_back(std::move(s));
   }
   return slots;
+}
+
+std::vector<std::int64_t> StateSlot::emptyShape(std::int64_t batch) const {
+  std::vector<std::int64_t> out;
+  for (std::size_t a = 0; a < dims.size(); ++a)
+    out.push_back(static_cast<int>(a) == axis ? emptyLength : dims[a].fixed() ? dims[a].value : dims[a].name == "batch" ? batch : 1);
+  return out;
 }
 
 bool StateSlot::feeds(const std::string& c) const {

@@ -62,7 +62,7 @@ class MusicgenGenerator : public Generator {
 
   void buildPatterns(const std::int64_t* promptCodes);
   Plan withEmptyCache(Plan plan) const;
-  void markSlots(const Plan& plan);
+  void markSlots(const Plan& plan, bool drainsInputs);
   void fillIds(std::int64_t from, std::int64_t to);
   Plan decodePlan(std::int64_t lo, std::int64_t hi);
   void sampleColumn();

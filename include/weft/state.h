@@ -21,8 +21,12 @@ struct StateSlot {
   int axis = -1;
   std::int64_t emptyLength = 0;  // init "empty": zero positions it holds when empty (masked)
   std::string initComponent, initOutput;  // init "from": the output that writes it first
+  std::vector<Dim> dims;                  // the input's manifest shape
 
   bool feeds(const std::string& c) const;
+  // init "empty": the empty tensor's shape for `batch` rows: emptyLength along axis, `batch` on
+  // the dim named batch, every other symbolic dim 1.
+  std::vector<std::int64_t> emptyShape(std::int64_t batch) const;
   // Whether a run of `component` replaces this slot with its output `output`.
   bool writtenBy(const std::string& component, const std::string& output) const;
 };

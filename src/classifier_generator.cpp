@@ -81,7 +81,7 @@ ClassifierGenerator::ClassifierGenerator(std::shared_ptr<const Model> model, con
 }
 
 std::uint8_t* ClassifierGenerator::rgbaView(std::size_t bytes) {
-  try {
+  return guarded([&] {
     checkUsable("rgbaView");
     if (viewed_ || pushed_) throw Error("classifier: rgbaView() called twice (one image per generator)");
     const std::int64_t expected = width_ * height_ * 4;
@@ -91,21 +91,15 @@ std::uint8_t* ClassifierGenerator::rgbaView(std::size_t bytes) {
     rgba_.assign(bytes, 0);
     viewed_ = true;
     return rgba_.data();
-  } catch (...) {
-    abandon();
-    throw;
-  }
+  });
 }
 
 void ClassifierGenerator::pushRgba() {
-  try {
+  guarded([&] {
     checkUsable("pushRgba");
     if (!viewed_ || pushed_) throw Error("classifier: pushRgba() must follow rgbaView() once");
     pushed_ = true;
-  } catch (...) {
-    abandon();
-    throw;
-  }
+  });
 }
 
 std::optional<Plan> ClassifierGenerator::makePlan() {

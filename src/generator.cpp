@@ -10,24 +10,6 @@ namespace weft {
 
 Generator::Generator(std::shared_ptr<const Model> model) : model_(std::move(model)) {}
 
-// Runs f, adding its time to the core's stats; any exception finishes the generator and frees
-// what it holds before propagating, so a failed generator cannot be half-used.
-template <class F>
-auto Generator::guarded(F&& f) -> decltype(f()) {
-  const auto t0 = std::chrono::steady_clock::now();
-  struct Timer {
-    std::chrono::steady_clock::time_point t0;
-    double& acc;
-    ~Timer() { acc += std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count(); }
-  } timer{t0, coreMs_};
-  try {
-    return f();
-  } catch (...) {
-    abandon();
-    throw;
-  }
-}
-
 void Generator::abandon() {
   failed_ = true;
   pending_ = false;
@@ -67,7 +49,7 @@ std::string Generator::next() {
 }
 
 HostBuffer& Generator::hostChecked(int i, const char* what) {
-  if (failed_) throw Error(std::string(kind()) + " generator: " + what + " after the generator failed");
+  checkUsable(what);
   if (i < 0 || static_cast<std::size_t>(i) >= host_.size())
     throw Error(std::string(kind()) + " generator: host buffer " + std::to_string(i) + " is out of range (" +
                 std::to_string(host_.size()) + " buffers)");
@@ -88,7 +70,7 @@ HostBuffer& Generator::output(int i, std::size_t n) {
 
 int Generator::accept() {
   return guarded([&]() -> int {
-    if (failed_) throw Error(std::string(kind()) + " generator: accept() after the generator failed");
+    checkUsable("accept()");
     if (!pending_) throw Error(std::string(kind()) + " generator: accept() called without a plan from next()");
     pending_ = false;
     ++steps_;

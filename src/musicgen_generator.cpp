@@ -46,8 +46,8 @@ MusicgenGenerator::MusicgenGenerator(std::shared_ptr<const Model> model, const J
     if (opt_.promptRate != spec_.sampleRate) {
       if (opt_.promptRate > kResampleMaxRate)
         throw Error("options.prompt_sample_rate: " + std::to_string(opt_.promptRate) + " Hz is above the supported " + std::to_string(kResampleMaxRate) + " Hz");
-      const Resampler r(static_cast<int>(opt_.promptRate), static_cast<int>(spec_.sampleRate));
-      promptLen_ = static_cast<std::int64_t>(r.outputLength(static_cast<std::size_t>(opt_.promptSamples)));
+      resampler_.emplace(static_cast<int>(opt_.promptRate), static_cast<int>(spec_.sampleRate));
+      promptLen_ = static_cast<std::int64_t>(resampler_->outputLength(static_cast<std::size_t>(opt_.promptSamples)));
     }
     if (promptLen_ < spec_.minPromptSamples)
       throw Error("options.prompt_samples: the prompt is too short: " + samplesText(promptLen_, spec_.sampleRate) +
@@ -56,8 +56,7 @@ MusicgenGenerator::MusicgenGenerator(std::shared_ptr<const Model> model, const J
     expected_ = static_cast<std::size_t>(opt_.prompts * opt_.promptSamples * opt_.promptChannels);
   }
   frames_ = musicgenFrames(opt_, spec_, promptFrames_);
-  const std::int64_t maxDelay = *std::max_element(spec_.delays.begin(), spec_.delays.end());
-  stepsTotal_ = frames_ + maxDelay - promptFrames_;  // one logits row per column after the prefix
+  stepsTotal_ = frames_ + spec_.maxDelay - promptFrames_;  // one logits row per column after the prefix
 
   const std::string* text = g.role("text_ids");
   textIds_ = addHostBuffer(DType::Int64);
@@ -199,12 +198,10 @@ void MusicgenGenerator::preparePrompt() {
   const std::size_t S = static_cast<std::size_t>(opt_.promptSamples);
   const int C = static_cast<int>(opt_.promptChannels);
   for (std::int64_t p = 0; p < opt_.prompts; ++p) {
-    std::vector<float> mono = mixdown(pcm_.data() + static_cast<std::size_t>(p) * S * static_cast<std::size_t>(C), S, C);
-    if (opt_.promptRate != spec_.sampleRate)
-      mono = resample(mono.data(), mono.size(), static_cast<int>(opt_.promptRate), static_cast<int>(spec_.sampleRate));
-    if (static_cast<std::int64_t>(mono.size()) != promptLen_)
-      throw Error("prompt audio: resampling gave " + std::to_string(mono.size()) + " samples, expected " + std::to_string(promptLen_));
-    std::copy(mono.begin(), mono.end(), dst.as<float>() + p * promptLen_);
+    const std::vector<float> mono = mixdown(pcm_.data() + static_cast<std::size_t>(p) * S * static_cast<std::size_t>(C), S, C);
+    float* out = dst.as<float>() + p * promptLen_;  // promptLen_ samples: the resampler's output length
+    if (resampler_) resampler_->processStrided(mono.data(), S, 1, out, 1);
+    else std::copy(mono.begin(), mono.end(), out);
   }
   pcm_.clear();
   pcm_.shrink_to_fit();

@@ -4,6 +4,7 @@
 // plan-then-accept protocol, timing, and the rule that after any error the generator is finished
 // and holds nothing. Subclasses only decide what each plan contains and what a result means.
 #pragma once
+#include <chrono>
 #include <cstddef>
 #include <cstdint>
 #include <memory>
@@ -59,9 +60,24 @@ class Generator {
   virtual void addStats(nlohmann::ordered_json& stats) const { (void)stats; }
   virtual const char* kind() const = 0;
 
-  // What every failed call does (also for a subclass's own input calls): the generator is
-  // finished and drops everything it holds; the caller rethrows.
-  void abandon();
+  // Runs f (every call into the generator, also a subclass's own input calls), adding its time
+  // to the core's stats; any exception finishes the generator and frees what it holds before
+  // propagating, so a failed generator cannot be half-used.
+  template <class F>
+  auto guarded(F&& f) -> decltype(f()) {
+    const auto t0 = std::chrono::steady_clock::now();
+    struct Timer {
+      std::chrono::steady_clock::time_point t0;
+      double& acc;
+      ~Timer() { acc += std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count(); }
+    } timer{t0, coreMs_};
+    try {
+      return f();
+    } catch (...) {
+      abandon();
+      throw;
+    }
+  }
   void checkUsable(const char* what) const;  // throws after a failure
 
   // The plan skeleton for `component`: every manifest input is fed by a host buffer (named in
@@ -81,8 +97,7 @@ class Generator {
   int steps() const { return steps_; }
 
  private:
-  template <class F>
-  auto guarded(F&& f) -> decltype(f());
+  void abandon();  // the generator is finished and drops everything it holds
   HostBuffer& hostChecked(int i, const char* what);
 
   std::shared_ptr<const Model> model_;

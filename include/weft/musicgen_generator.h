@@ -23,6 +23,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "weft/audio/resample.h"
 #include "weft/generator.h"
 #include "weft/musicgen/delay_pattern.h"
 #include "weft/musicgen/options.h"
@@ -42,8 +43,6 @@ class MusicgenGenerator : public Generator {
   const std::vector<std::int32_t>& tokens() const override { return codes_; }
   const std::vector<float>& results() const override { return *shown_; }
 
-  std::int64_t frames() const { return frames_; }
-  std::int64_t decoderSteps() const { return stepsTotal_; }
 
  protected:
   std::optional<Plan> makePlan() override;
@@ -88,6 +87,7 @@ class MusicgenGenerator : public Generator {
   int textIds_ = -1, textMask_ = -1, hidden_ = -1, crossStates_ = -1, encMask_ = -1, promptAudio_ = -1,
       promptCodes_ = -1, ids_ = -1, logits_ = -1, codesIn_ = -1, audioOut_ = -1;
 
+  std::optional<Resampler> resampler_;  // prompt rate -> model rate, when they differ
   std::vector<float> pcm_;  // pushed prompt samples (interleaved), until finish()
   std::size_t reserved_ = 0, pushed_ = 0, expected_ = 0;
   bool inputDone_ = false;

@@ -5,6 +5,7 @@
 #include <cstring>
 #include <string>
 
+#include "weft/audio/mixdown.h"
 #include "weft/error.h"
 
 namespace weft {
@@ -257,11 +258,7 @@ std::vector<std::uint8_t> encodeWav(const float* x, std::size_t frames, int chan
   const std::uint32_t header = pcm ? 44 : 58;  // float: 18-byte fmt + fact chunk
   if (dataBytes + header > 0xFFFFFFFEull)
     throw Error("encodeWav: " + std::to_string(count) + " samples do not fit in a 4 GiB WAV file");
-  for (std::size_t i = 0; i < count; ++i) {
-    if (!std::isfinite(x[i]))
-      throw Error(std::string("encodeWav: sample ") + std::to_string(i) + " (frame " + std::to_string(i / channels) +
-                  ", channel " + std::to_string(i % channels) + ") is " + (std::isnan(x[i]) ? "NaN" : "infinite"));
-  }
+  requireFinite(x, frames, channels, "encodeWav");
   std::vector<std::uint8_t> o;
   o.reserve(header + dataBytes + 1);
   const std::uint32_t blockAlign = bytesPerSample * static_cast<std::uint32_t>(channels);

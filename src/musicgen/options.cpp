@@ -65,7 +65,7 @@ std::int64_t positive(const Json& o, const char* k, std::int64_t min) {
   return v;
 }
 
-void parseText(MusicgenOptions& o, const Json& options, const MusicgenSpec& spec, std::int64_t textVocab) {
+void parseText(MusicgenOptions& o, const Json& options, std::int64_t textVocab) {
   const Json& ids = options.at("text_ids");
   ju::expectArray(ids, "", "options.text_ids");
   if (ids.empty()) throw Error("options.text_ids: must hold at least one description (omit it for unconditional generation)");
@@ -103,7 +103,6 @@ void parseText(MusicgenOptions& o, const Json& options, const MusicgenSpec& spec
     }
   }
   o.batch = static_cast<std::int64_t>(ids.size());
-  (void)spec;
 }
 
 }  // namespace
@@ -141,6 +140,7 @@ MusicgenSpec musicgenSpec(const Manifest& m) {
     s.delays.push_back(ju::asInt(d[q], kM, ju::index("generator.delay", q)));
     if (s.delays.back() < 0) ju::fail(kM, ju::index("generator.delay", q), "must be >= 0");
   }
+  s.maxDelay = *std::max_element(s.delays.begin(), s.delays.end());
   if (g.contains("min_prompt_samples")) s.minPromptSamples = ju::asInt(g["min_prompt_samples"], kM, "generator.min_prompt_samples");
   if (s.minPromptSamples < 1) ju::fail(kM, "generator.min_prompt_samples", "must be >= 1");
   s.canContinue = m.generator.componentFor("audio_encoder") != nullptr;
@@ -207,7 +207,7 @@ MusicgenOptions parseMusicgenOptions(const Json& options, const Manifest& m, con
   const std::int64_t textVocab = m.dim("text_vocab").value_or(0);
   if (options.contains("text_ids")) {
     if (options.contains("batch")) throw Error("options.batch: give either text_ids (one row per description) or batch (unconditional), not both");
-    parseText(o, options, spec, textVocab);
+    parseText(o, options, textVocab);
   } else if (options.contains("text_mask")) {
     throw Error("options.text_mask: given without options.text_ids");
   } else if (options.contains("batch")) {
@@ -272,8 +272,7 @@ std::int64_t musicgenFrames(const MusicgenOptions& o, const MusicgenSpec& spec, 
     what = std::string(o.maxNewFrames > 0 ? "options.max_new_frames: " : "weft.json: generation.max_new_tokens: ") +
            std::to_string(T - promptFrames) + " new frames after a prompt of " + std::to_string(promptFrames);
   }
-  const std::int64_t maxDelay = *std::max_element(spec.delays.begin(), spec.delays.end());
-  const std::int64_t maxFrames = spec.maxPositions - maxDelay;  // positions fed: T + max delay
+  const std::int64_t maxFrames = spec.maxPositions - spec.maxDelay;  // positions fed: T + max delay
   if (T > maxFrames)
     throw Error(what + " (" + std::to_string(T) + " frames in total) is beyond the model's positional limit: dims.max_positions " +
                 std::to_string(spec.maxPositions) + " allows at most " + std::to_string(maxFrames) + " frames (" +

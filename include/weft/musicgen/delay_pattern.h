@@ -20,9 +20,7 @@ class DelayPattern {
                const std::int64_t* prompt, std::int64_t promptFrames);
 
   int codebooks() const { return static_cast<int>(delays_.size()); }
-  std::int64_t frames() const { return frames_; }
   std::int64_t length() const { return length_; }        // S = T + max delay + 1
-  std::int64_t maxDelay() const { return maxDelay_; }
   // The first column holding a free cell: the prefill covers [0, firstFree()), and the first
   // prediction lands there.
   std::int64_t firstFree() const { return firstFree_; }

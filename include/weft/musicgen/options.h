@@ -30,6 +30,7 @@ struct MusicgenSpec {
   std::int64_t codebooks = 4, vocab = 2048, special = 2048, hop = 640, sampleRate = 32000;
   std::int64_t frameRate = 50, maxPositions = 0, textHidden = 0, minPromptSamples = 1;
   std::vector<std::int64_t> delays;
+  std::int64_t maxDelay = 0;  // the largest of delays
   bool canContinue = false;  // the package has an audio encoder
   // With a cache_merge component: decoder runs between two merges of the recent cache tier
   // into the long one (0: the cache is one tier).

@@ -32,7 +32,6 @@ class StreamDecoder {
   std::int64_t accept(std::int64_t lo, std::int64_t hi, const float* audio, std::size_t count);
 
   const std::vector<float>& chunk() const { return chunk_; }
-  std::int64_t emittedFrames() const { return emitted_; }
   bool finished() const { return emitted_ >= frames_; }
   void release();
 

@@ -8,19 +8,20 @@ import { readFileSync } from 'node:fs';
 
 const SPECIAL_FREE = -1;
 
-/** Opens the four sessions the loop needs. */
+/** Opens the five sessions the loop needs, and reads the sizes it needs from weft.json. */
 export async function openBareSessions(ort, dir, sessionOptions = {}) {
   const names = ['text_encoder', 'decoder_cross_kv', 'decoder_step', 'decoder_cache_merge', 'encodec_decode'];
   const sessions = {};
   for (const name of names) {
     sessions[name] = await ort.InferenceSession.create(`${dir}/${name}.onnx`, { graphOptimizationLevel: 'all', ...sessionOptions });
   }
-  sessions.mergeEvery = JSON.parse(readFileSync(`${dir}/weft.json`, 'utf8')).generator.cache_merge_every;
+  const { generator, dims } = JSON.parse(readFileSync(`${dir}/weft.json`, 'utf8'));
+  sessions.sizes = { mergeEvery: generator.cache_merge_every, codebooks: dims.codebooks, special: generator.special_token };
   return sessions;
 }
 
 export async function releaseBareSessions(sessions) {
-  for (const s of Object.values(sessions)) await s.release?.();
+  for (const [name, s] of Object.entries(sessions)) if (name !== 'sizes') await s.release();
 }
 
 const int64 = (ort, values, dims) => new ort.Tensor('int64', BigInt64Array.from(values, BigInt), dims);
@@ -29,7 +30,8 @@ const int64 = (ort, values, dims) => new ort.Tensor('int64', BigInt64Array.from(
  * Greedy CFG generation of `steps` decoder steps for one description (`textIds`), text only.
  * Returns { tokens: [steps][codebooks] (raw picks), codes: [codebooks][frames], audio, decoderMs } (decoderMs covers prefill + steps).
  */
-export async function bareMusicgenLoop(ort, sessions, { textIds, steps, guidance = 3.0, codebooks = 4, special = 2048 }) {
+export async function bareMusicgenLoop(ort, sessions, { textIds, steps, guidance = 3.0 }) {
+  const { codebooks, special, mergeEvery } = sessions.sizes;
   const L = textIds.length;
   const enc = await sessions.text_encoder.run({
     input_ids: int64(ort, textIds, [1, L]), attention_mask: int64(ort, new Array(L).fill(1), [1, L]),
@@ -104,7 +106,7 @@ export async function bareMusicgenLoop(ort, sessions, { textIds, steps, guidance
   disposeAll(recent);
   recent = renamed(out, 'present', 'recent');
   while (tokens.length < steps) {
-    if (recentLength >= sessions.mergeEvery) {
+    if (recentLength >= mergeEvery) {
       const merged = renamed(await sessions.decoder_cache_merge.run({ ...past, ...recent }), 'merged', 'past_key_values');
       disposeAll(past);
       disposeAll(recent);

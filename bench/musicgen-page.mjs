@@ -5,7 +5,7 @@
 //
 // `only` runs one side per page when both cannot share one wasm heap: the Weft page returns its
 // steps and codes, the transformers.js page is handed them (`reference`) and checks against them.
-import { matchedSteps } from '/tools/parity/musicgen-weft.mjs';
+import { matchedSteps, peerComparedSteps } from '/tools/parity/musicgen-weft.mjs';
 import { peerGenerateAudio, peerGreedyCodes } from '/tools/peers/transformers-js-musicgen-calls.mjs';
 
 const ORT_DIST = '/node_modules/onnxruntime-web/dist/';
@@ -32,7 +32,7 @@ async function loadPeer(T, id) {
 
 /** Throws unless the codes agree on all steps but the last nq - 2 (see tools/parity/musicgen-peer.mjs). */
 function checkCodes(weftCodes, peerCodes, steps, label) {
-  const compared = steps - (weftCodes.length - 2);
+  const compared = peerComparedSteps(weftCodes, steps);
   const matched = matchedSteps(weftCodes, peerCodes, 0, compared);
   if (matched !== compared) throw new Error(`musicgen page bench (${label}): Weft and transformers.js disagree on greedy codes at decoder step ${matched} of ${compared} compared`);
   return compared;

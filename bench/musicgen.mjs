@@ -15,7 +15,7 @@ import { load } from '../web/weft.js';
 import { MODELS, ROOT } from '../tools/paths.mjs';
 import { bareMusicgenLoop, openBareSessions, releaseBareSessions } from './musicgen-bare.mjs';
 import { loadPeer, peerGenerateAudio, peerGreedyCodes, peerTextIds } from '../tools/peers/transformers-js-musicgen.mjs';
-import { matchedSteps } from '../tools/parity/musicgen-weft.mjs';
+import { matchedSteps, peerComparedSteps } from '../tools/parity/musicgen-weft.mjs';
 import { benchMusicgenChromium } from './musicgen-chromium.mjs';
 
 const TEXT = 'lo-fi beat with a warm bass line';
@@ -137,7 +137,7 @@ async function webVsTransformersJs(precision, dir) {
     // transformers.js pads only the start of its delay pattern: the last nq - 2 steps may differ
     // (tools/parity/musicgen-peer.mjs), so they are left out of this check.
     const peerCodes = await peerGreedyCodes(peer, TEXT, { maxNewTokens: steps, guidanceScale: CFG });
-    const compared = steps - (w.codes.length - 2);
+    const compared = peerComparedSteps(w.codes, steps);
     // fp32: the same codes. int8: Weft's step graph and the merged graph are quantized apart (and
     // dynamic activation quantization amplifies summation-order noise), so a near tie may flip
     // over a long run; how many steps agree is reported.

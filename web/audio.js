@@ -5,6 +5,14 @@
 // Every function returns arrays the caller owns (never views of WASM memory).
 import { loadCore } from './core-loader.js';
 
+/** Writes planar channels (equal lengths) into `out` frame-major; returns `out`. */
+export function interleaveInto(out, planes) {
+  const C = planes.length;
+  if (C === 1) out.set(planes[0]);
+  else planes.forEach((c, ch) => { for (let f = 0; f < c.length; f++) out[f * C + ch] = c[f]; });
+  return out;
+}
+
 /** Interleaved Float32Array + channel count from interleaved samples or an array of planar channels. */
 function interleavedOf(samples, channels, what) {
   if (Array.isArray(samples) && samples.length > 0 && typeof samples[0] !== 'number') {
@@ -19,11 +27,7 @@ function interleavedOf(samples, channels, what) {
     if (channels !== undefined && channels !== planes.length) {
       throw new Error(`weft: ${what}: ${planes.length} channel arrays given but channels is ${channels}`);
     }
-    const out = new Float32Array(frames * planes.length);
-    planes.forEach((c, ch) => {
-      for (let f = 0; f < frames; f++) out[f * planes.length + ch] = c[f];
-    });
-    return { data: out, channels: planes.length };
+    return { data: interleaveInto(new Float32Array(frames * planes.length), planes), channels: planes.length };
   }
   if (samples instanceof Float32Array) return { data: samples, channels: channels ?? 1 };
   if (ArrayBuffer.isView(samples) || Array.isArray(samples)) return { data: Float32Array.from(samples), channels: channels ?? 1 };

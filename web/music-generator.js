@@ -3,6 +3,7 @@
 // steps, decode windows); this file turns the JS call into core options, pushes the prompt audio
 // and hands streamed chunks to onAudio.
 
+import { interleaveInto } from './audio.js';
 import { coreOptions, runSteps } from './step-loop.js';
 
 const OPTION_NAMES = {
@@ -138,18 +139,9 @@ export class MusicGenerator {
 
 /** Interleaves the channels straight into the core's input view. */
 function pushPrompt(generator, channels) {
-  const C = channels.length;
-  const n = channels[0].length;
-  const view = generator.pushView(n * C);
-  if (C === 1) {
-    view.set(channels[0]);
-  } else {
-    for (let c = 0; c < C; c += 1) {
-      const src = channels[c];
-      for (let i = 0; i < n; i += 1) view[i * C + c] = src[i];
-    }
-  }
-  generator.push(n * C);
+  const n = channels[0].length * channels.length;
+  interleaveInto(generator.pushView(n), channels);
+  generator.push(n);
   generator.finish();
 }
 

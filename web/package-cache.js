@@ -30,9 +30,8 @@ export async function openPackageCache(option = true) {
       const response = await cache.match(url);
       return response ? new Uint8Array(await response.arrayBuffer()) : null;
     },
-    async put(url, bytes, sha256 = null) {
+    async put(url, bytes) {
       const headers = { 'Content-Type': 'application/octet-stream', 'Content-Length': String(bytes.byteLength) };
-      if (sha256) headers['X-Weft-Sha256'] = sha256;
       try {
         await cache.put(url, new Response(bytes, { headers }));
       } catch (error) {

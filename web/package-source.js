@@ -59,7 +59,6 @@ export async function openPackage(source, { signal, fetchImpl = globalThis.fetch
   return {
     location: reader.location,
     manifestText,
-    cache: store?.name ?? null,
     async read(fileName, { bytes = null, sha256 = null, verify = true } = {}) {
       signal?.throwIfAborted();
       const progress = (loaded, total, cached = false) =>
@@ -92,7 +91,7 @@ export async function openPackage(source, { signal, fetchImpl = globalThis.fetch
         throw error;
       }
       await check(fileName, data, { bytes, sha256, verify: true });
-      await store.put(url, data, sha256);
+      await store.put(url, data);
       return data;
     },
   };

@@ -85,5 +85,4 @@ async function call({ id, target, method, args }) {
 self.onmessage = ({ data }) => {
   if (data.op === 'call') call(data);
   else if (data.op === 'abort') running.get(data.id)?.abort(new DOMException('The operation was aborted.', 'AbortError'));
-  else if (data.op === 'release') release(data.target);
 };

@@ -8,7 +8,7 @@
 import * as weft from '../../web/weft.js';
 import { FIXTURES, MODELS, readJson } from '../paths.mjs';
 import { loadPeer, peerGreedyCodes } from '../peers/transformers-js-musicgen.mjs';
-import { matchedSteps } from './musicgen-weft.mjs';
+import { matchedSteps, peerComparedSteps } from './musicgen-weft.mjs';
 
 export async function musicgenPeerParity() {
   const refs = readJson(`${FIXTURES}/musicgen_weft_refs.json`);
@@ -20,10 +20,9 @@ export async function musicgenPeerParity() {
   const peer = await loadPeer(source, { device: 'cpu' });
   try {
     const w = await mg.generate({ text, maxNewFrames: frames, cfg, doSample: false, returnCodes: true });
-    const Q = w.codes.length;
     const theirs = await peerGreedyCodes(peer, text, { maxNewTokens: w.steps, guidanceScale: cfg });
-    const excluded = Q - 2;
-    const steps = w.steps - excluded;
+    const steps = peerComparedSteps(w.codes, w.steps);
+    const excluded = w.steps - steps;
     return { pipeline: 'text', peer: 'transformers.js', runtime: 'onnxruntime-node', cfg, steps,
       matched: matchedSteps(w.codes, theirs, 0, steps), end_steps_excluded: excluded };
   } finally {

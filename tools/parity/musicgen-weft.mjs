@@ -14,7 +14,7 @@ export async function runMusicgenGreedy(weft, { source, refs, prompt, loadOption
       const frames = want[0].length;
       const promptFrames = pipeline === 'continuation' ? ref.prompt_codes[0].length : 0;
       const options = { text: ref.text, maxNewFrames: frames - promptFrames, cfg: refs.guidance_scale, doSample: false, returnCodes: true };
-      const r = pipeline === 'text' ? await model.generate(options) : await model.continue(prompt, 32000, options);
+      const r = pipeline === 'text' ? await model.generate(options) : await model.continue(prompt, model.sampleRate, options);
       lines.push({ pipeline, cfg: refs.guidance_scale, steps: r.steps, matched: matchedSteps(r.codes, want, promptFrames), backend: model.backend });
     }
     return lines;
@@ -28,6 +28,12 @@ export async function runMusicgenGreedy(weft, { source, refs, prompt, loadOption
  * c - 1 - q of codebook q; the step matches when each of those frames that exists is equal.
  * Counted up to the first mismatch, so a divergence is not hidden by later agreement.
  */
+/**
+ * The steps of a Weft run comparable with transformers.js' own generate: it pads only the start
+ * of the delay pattern, so the last nq - 2 steps (which read its missing end pads) are left out.
+ */
+export const peerComparedSteps = (codes, steps) => steps - (codes.length - 2);
+
 export function matchedSteps(got, want, promptFrames, steps = want[0].length + want.length - 1 - promptFrames) {
   const Q = want.length;
   const T = want[0].length;

@@ -22,11 +22,10 @@ export async function nodeLoadOptions(runtime) {
 }
 
 /**
- * Evaluates `task` ({module, exportName, args}) inside a page in Chromium: by default the test
- * harness page; `page` picks another (one with its own import map).
+ * Evaluates `task` ({module, exportName, args}) inside the test harness page in Chromium.
  */
-export function inChromium(task, { page: pagePath = '/tests/browser/harness.html' } = {}) {
-  return withPage(pagePath, (page, _url, errors) => evaluateInPage(page, task, errors));
+export function inChromium(task) {
+  return withPage('/tests/browser/harness.html', (page, _url, errors) => evaluateInPage(page, task, errors));
 }
 
 /** Runs `task` in an open page (one of withPage's); `errors` is withPage's list of page errors. */

@@ -279,7 +279,7 @@ def build_resample(d: Path, rng) -> list:
     return cases
 
 
-def build_mix_and_pipeline(d: Path, wavs: list) -> tuple[dict, dict]:
+def build_mix_and_pipeline(d: Path) -> tuple[dict, dict]:
     import soundfile as sf
     import torch
     F = torchaudio_functional()
@@ -303,7 +303,7 @@ def build(tmp: Path) -> None:
     rng = np.random.default_rng(SEED)
     wavs, bad = build_wavs(d, rng)
     resample = build_resample(d, rng)
-    mixdown, pipeline = build_mix_and_pipeline(d, wavs)
+    mixdown, pipeline = build_mix_and_pipeline(d)
     cases = {"wav": wavs, "bad": bad, "resample": resample, "mixdown": mixdown, "pipeline": pipeline,
              "versions": {"torch": torch.__version__, "torchaudio": sys.modules["torchaudio"].__version__,
                           "soundfile": sf.__version__, "libsndfile": sf.__libsndfile_version__}}

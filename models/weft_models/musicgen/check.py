@@ -8,7 +8,7 @@ import numpy as np
 
 from ..validate import OutputResult, band, compare, worst_band
 from . import reference as R
-from .components import Dims
+from .components import Dims, empty_cache
 from .pipeline import Sessions
 
 
@@ -103,9 +103,8 @@ def _check_decoder(model, sess, dims, rng, names):
             f = {"encoder_hidden_states": enc, "encoder_attention_mask": mask}
             res["decoder_cross_kv"] += _grade(tag, sess.run("decoder_cross_kv", f), cross_f)
         if "decoder_step" in res:
-            empty = np.zeros((b, dims.heads, 0, dims.head_dim), np.float32)
+            lead, empty = empty_cache(b, dims.heads, dims.head_dim)
             none = [(empty, empty)] * dims.layers
-            lead = np.zeros((b, dims.heads, 1, dims.head_dim), np.float32)
 
             def step(tag_, ids_, past, recent, kept):
                 """decoder_step on the cache in tiers; present = the last `kept` positions. The

@@ -60,6 +60,13 @@ def merged_kv(prefix: str, layers: int, past: str, enc: str):
     return out
 
 
+def empty_cache(rows: int, heads: int, head_dim: int):
+    """decoder_step's cache before any run, as (long tier, recent tier): the long tier holds only
+    its masked placeholder position, the recent tier nothing (graphs.Step)."""
+    return (np.zeros((rows, heads, 1, head_dim), np.float32),
+            np.zeros((rows, heads, 0, head_dim), np.float32))
+
+
 def _ids(rng, rows, n, hi):
     return rng.integers(0, hi, (rows, n)).astype(np.int64)
 

@@ -7,13 +7,14 @@ encodec_decode at the end), compared step by step with transformers' own `genera
 can prove the comparison catches it."""
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
+from ..manifest import read_manifest
 from ..validate import ort_session
+from .components import empty_cache
 from .pattern import FREE, first_free, pattern_mask, revert
 
 FAULTS = ("no_cross_attention", "off_by_one", "double_delay", "no_kv",
@@ -35,8 +36,7 @@ class Sessions:
 
     @property
     def cache_merge_every(self) -> int:
-        g = json.loads((self.pkg / "weft.json").read_text())["generator"]
-        return int(g.get("cache_merge_every", 32))
+        return int(read_manifest(self.pkg)["generator"]["cache_merge_every"])
 
     def __getitem__(self, name):
         if name not in self._s:
@@ -100,8 +100,7 @@ def generate(pkg, text_ids: np.ndarray, *, max_new_tokens: int, cfg: float = 3.0
     prefix = seq[:, :pos]
     layers = sum(1 for k in cross if k.endswith(".key"))
     heads, head_dim = cross["cross.0.key"].shape[1], cross["cross.0.key"].shape[3]
-    empty = np.zeros((2, heads, 0, head_dim), np.float32)
-    lead = np.zeros((2, heads, 1, head_dim), np.float32)  # the long tier's masked placeholder
+    lead, empty = empty_cache(2, heads, head_dim)
 
     def tier(prefix, tensors=None):  # {prefix.i.kind: tensor}, empty where none given
         nothing = lead if prefix == "past_key_values" else empty

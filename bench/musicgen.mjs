@@ -22,9 +22,9 @@ const TEXT = 'lo-fi beat with a warm bass line';
 // 10 s of music: a typical request. The cache grows with every frame, so per-step costs that
 // scale with it only show on requests of realistic length.
 const FRAMES = Number(process.env.WEFT_BENCH_FRAMES ?? 500);
-// Time to first audio is taken on one longer streamed generation (default 5 s of audio): with the
-// default 50-frame window the first chunk needs ~63 steps, so a 48-frame run would only measure
-// its own end.
+// Time to first audio is taken on its own streamed generation (default 5 s of audio), so it does
+// not depend on WEFT_BENCH_FRAMES: with the default 50-frame window the first chunk needs ~63
+// steps, and a short run would only measure its own end.
 const TTFA_FRAMES = Number(process.env.WEFT_BENCH_TTFA_FRAMES ?? 250);
 const ROUNDS = Number(process.env.WEFT_BENCH_ROUNDS ?? 3);
 const THREADS = Number(process.env.WEFT_BENCH_THREADS ?? 1);

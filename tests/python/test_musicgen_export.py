@@ -99,8 +99,19 @@ def test_manifest_layout(mg_pkg):
 def test_decoder_weights_stored_once(mg_pkg):
     sizes = sum((mg_pkg / f).stat().st_size for f in ("decoder_step.onnx", "decoder_cross_kv.onnx"))
     assert sizes < 1_000_000  # graphs only; the weights live in decoder_weights.bin
-    merged = (mg_pkg / "decoder_model_merged.onnx").stat().st_size
+    merged = (mg_pkg / "decoder_model_merged.onnx_data").stat().st_size
     assert (mg_pkg / "decoder_weights.bin").stat().st_size <= merged
+
+
+def test_merged_weights_where_transformers_js_looks(mg_pkg):
+    # transformers.js fetches `<file>_data` for each graph its config lists; an inline graph of
+    # musicgen-small size does not fit onnxruntime-web's heap.
+    cfg = json.loads((mg_pkg / "config.json").read_text())
+    assert cfg["transformers.js_config"]["use_external_data_format"] == {"decoder_model_merged.onnx": 1}
+    assert (mg_pkg / "decoder_model_merged.onnx").stat().st_size < 1_000_000
+    ext = json.loads((mg_pkg / "weft.json").read_text())["components"]["decoder_model_merged"]["external_data"]
+    assert [e["file"] for e in ext] == ["decoder_model_merged.onnx_data"]
+    assert ext[0]["bytes"] == (mg_pkg / "decoder_model_merged.onnx_data").stat().st_size
 
 
 def test_merged_layout_matches_transformers_js(mg_pkg, mg_model):

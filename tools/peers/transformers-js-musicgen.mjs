@@ -53,6 +53,23 @@ function wasmDir(ort) {
   throw new Error(`transformers.js peer: cannot find the wasm files of onnxruntime-web ${want}`);
 }
 
+/**
+ * onnxruntime-web as handed to transformers.js in Node. There transformers.js gives a graph's
+ * external data to the runtime only as file contents it fetched itself, and in Node it fetches
+ * none: it expects onnxruntime-node, which finds `<model>_data` beside the model on its own.
+ * onnxruntime-web does not, so a graph path with that file beside it gets it named here.
+ */
+function withExternalDataFromDisk(web) {
+  const create = (model, options = {}) => {
+    const data = typeof model === 'string' ? `${model}_data` : null;
+    if (data && !options.externalData && existsSync(data)) {
+      options = { ...options, externalData: [{ path: path.basename(data), data }] };
+    }
+    return web.InferenceSession.create(model, options);
+  };
+  return { ...web, InferenceSession: { ...web.InferenceSession, create } };
+}
+
 async function loadTransformers(device, { ort, threads } = {}) {
   if (!DEVICES.includes(device)) {
     throw new Error(`transformers.js peer: device must be one of ${DEVICES.join(', ')}, got ${JSON.stringify(device)}`);
@@ -75,7 +92,7 @@ async function loadTransformers(device, { ort, threads } = {}) {
     web.env.wasm.wasmPaths = pathToFileURL(wasmDir(web)).href + '/';
     if (threads) web.env.wasm.numThreads = threads;
     if (ORT_SYMBOL in globalThis) throw new Error('transformers.js peer: globalThis[Symbol.for("onnxruntime")] is already set');
-    globalThis[ORT_SYMBOL] = web;
+    globalThis[ORT_SYMBOL] = withExternalDataFromDisk(web);
     try {
       return await import(`${transformersEntry()}?runtime=${key}`);
     } finally {

@@ -41,7 +41,8 @@ class Spec:
     outputs: list[tuple[str, str, list]]
     make: Callable                          # (model, core) -> nn.Module
     trace: Callable                         # (dims, rng) -> dict name -> np.ndarray
-    shared_weights: bool = False
+    shared_weights: bool = False   # large initializers in the package's one shared weights file
+    own_weights: bool = False      # large initializers in `<file>_data`, transformers.js' name
     extra: dict = field(default_factory=dict)
 
 
@@ -160,5 +161,5 @@ def specs(d: Dims) -> list[Spec]:
               ("use_cache_branch", "bool", [1])],
              [("logits", "float32", ["batch_x_codebooks", "seq", "vocab"]),
               *merged_kv("present", L, "total", "enc_seq")],
-             None, t_merged),  # self-contained: transformers.js loads it as is
+             None, t_merged, own_weights=True),  # transformers.js loads it as is
     ]

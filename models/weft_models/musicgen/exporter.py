@@ -22,6 +22,19 @@ log = logging.getLogger(__name__)
 WEIGHTS_FILE = "decoder_weights.bin"
 
 
+def own_weights_file(file: str) -> str:
+    """The external data file of a graph that keeps its weights to itself. transformers.js looks
+    for exactly this name; an inline graph over ~1.5 GB does not fit onnxruntime-web's 4 GB heap
+    (the model bytes and the initializers made from them are both held while the session loads)."""
+    return f"{file}_data"
+
+
+def weights_file(spec: Spec) -> str | None:
+    if spec.shared_weights:
+        return WEIGHTS_FILE
+    return own_weights_file(spec.file) if spec.own_weights else None
+
+
 FIXED = {"heads", "head_dim", "codebooks", "vocab", "text_hidden", "hidden"}  # manifest dims
 
 
@@ -110,6 +123,12 @@ def export_components(model, out: str | Path, *, opset: int = 18,
                                    if a})
             if spec.shared_weights:
                 store.externalize(proto)
+            elif spec.own_weights:
+                own = SharedWeights(out / own_weights_file(spec.file))
+                try:
+                    own.externalize(proto)
+                finally:
+                    own.close()
             path = out / spec.file
             onnx.save(proto, str(path))
             try:

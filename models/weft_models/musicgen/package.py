@@ -11,7 +11,7 @@ from pathlib import Path
 
 from .. import manifest as mf
 from .components import Dims, specs
-from .exporter import FIXED, WEIGHTS_FILE, export_components
+from .exporter import FIXED, export_components, weights_file
 
 # Steps between two cache merges. A step copies the recent tier (up to this many positions) and
 # a merge copies the whole cache; 32 balances the two for caches of a few hundred positions.
@@ -40,8 +40,8 @@ def manifest_for(name: str, dims: Dims, source: dict, reports: list[dict],
         io = lambda lst: [{"name": n, "dtype": dt, "shape": sh} for n, dt, sh in lst]  # noqa
         comps[s.name] = {"file": s.file, "sha256": "", "bytes": 0, "inputs": io(s.inputs),
                          "outputs": io(s.outputs)}
-        if s.shared_weights:
-            comps[s.name]["external_data"] = [{"file": WEIGHTS_FILE, "sha256": "", "bytes": 0}]
+        if weights_file(s):
+            comps[s.name]["external_data"] = [{"file": weights_file(s), "sha256": "", "bytes": 0}]
     L = "layers"
     state = []
     for kv in ("key", "value"):
@@ -119,6 +119,9 @@ def fill_external_data(m: dict, out: Path) -> dict:
 def write_hf_configs(model, out: Path) -> None:
     cfg = model.config.to_dict()
     cfg["architectures"] = ["MusicgenForConditionalGeneration"]
+    # transformers.js reads this to fetch the external data files of the graphs it loads.
+    cfg["transformers.js_config"] = {"use_external_data_format": {
+        s.file: 1 for s in specs(Dims.of(model)) if s.own_weights}}
     (out / "config.json").write_text(json.dumps(cfg, indent=2, default=str) + "\n")
     g = {"decoder_start_token_id": model.config.decoder.vocab_size,
          "pad_token_id": model.config.decoder.vocab_size,

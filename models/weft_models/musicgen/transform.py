@@ -10,7 +10,6 @@ from pathlib import Path
 import onnx
 
 from .. import manifest as mf
-from .exporter import WEIGHTS_FILE
 from .onnx_tools import SharedWeights
 
 log = logging.getLogger(__name__)
@@ -53,23 +52,29 @@ def transform_package(src: str | Path, dst: str | Path, mode: str, *, validate: 
         raise ValueError(f"{dst}: write the {mode} package to another folder")
     dst.mkdir(parents=True, exist_ok=True)
     (dst / "weft.json").unlink(missing_ok=True)
+    # Each external data file is written anew, holding the converted weights of the graphs that
+    # name it (the shared decoder weights, a graph's own `<file>_data`).
+    rewritten = {e["file"] for c in m["components"].values() for e in c.get("external_data", [])}
     for f in src.iterdir():
-        if f.is_file() and f.suffix != ".onnx" and f.name not in ("weft.json", WEIGHTS_FILE):
+        if f.is_file() and f.suffix != ".onnx" and f.name != "weft.json" and f.name not in rewritten:
             shutil.copyfile(f, dst / f.name)
     tmp = dst / ".tmp"
     tmp.mkdir(exist_ok=True)
-    store = SharedWeights(dst / WEIGHTS_FILE)
+    stores: dict[str, SharedWeights] = {}
     try:
         for name, comp in m["components"].items():
             proto = onnx.load(str(src / comp["file"]))  # external data loaded too
             proto = _convert(proto, mode, src, tmp)
-            if comp.get("external_data"):
-                store.externalize(proto)
+            for ext in comp.get("external_data", []):
+                if ext["file"] not in stores:
+                    stores[ext["file"]] = SharedWeights(dst / ext["file"])
+                stores[ext["file"]].externalize(proto)
             onnx.save(proto, str(dst / comp["file"]))
             if progress:
                 progress(name)
     finally:
-        store.close()
+        for store in stores.values():
+            store.close()
         shutil.rmtree(tmp, ignore_errors=True)
     model = model_from_source(m["source"])
     reports = []

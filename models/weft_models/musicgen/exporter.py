@@ -16,23 +16,20 @@ import onnx
 
 from ..export import ExportError, MIN_OPSET, check_symbolic
 from .components import Dims, Spec, specs
-from .onnx_tools import SharedWeights, export_module, merge_if, name_dims
+from .onnx_tools import WeightFiles, export_module, merge_if, name_dims
 
 log = logging.getLogger(__name__)
 WEIGHTS_FILE = "decoder_weights.bin"
 
 
-def own_weights_file(file: str) -> str:
-    """The external data file of a graph that keeps its weights to itself. transformers.js looks
-    for exactly this name; an inline graph over ~1.5 GB does not fit onnxruntime-web's 4 GB heap
-    (the model bytes and the initializers made from them are both held while the session loads)."""
-    return f"{file}_data"
-
-
 def weights_file(spec: Spec) -> str | None:
+    """The external data file of a graph's large initializers: the shared one, or `<file>_data`
+    for a graph that keeps its weights to itself (the name transformers.js looks for; inline, a
+    graph over ~1.5 GB does not fit onnxruntime-web's 4 GB heap, which holds the model bytes and
+    the initializers made from them together while the session loads). None: inline."""
     if spec.shared_weights:
         return WEIGHTS_FILE
-    return own_weights_file(spec.file) if spec.own_weights else None
+    return f"{spec.file}_data" if spec.own_weights else None
 
 
 FIXED = {"heads", "head_dim", "codebooks", "vocab", "text_hidden", "hidden"}  # manifest dims
@@ -109,7 +106,7 @@ def export_components(model, out: str | Path, *, opset: int = 18,
     todo = [s for s in all_specs if not only or s.name in only]
     if any(s.shared_weights for s in todo):  # the shared weights file is rewritten: all of them
         todo = [s for s in all_specs if s in todo or s.shared_weights]
-    store = SharedWeights(out / WEIGHTS_FILE) if any(s.shared_weights for s in todo) else None
+    files = WeightFiles(out)
     times = {}
     try:
         for spec in todo:
@@ -121,14 +118,8 @@ def export_components(model, out: str | Path, *, opset: int = 18,
                     proto = _export_one(spec, spec.make(model, core).eval(), dims, opset)
             check_symbolic(proto, {n: a for n, a in _axes([*spec.inputs, *spec.outputs]).items()
                                    if a})
-            if spec.shared_weights:
-                store.externalize(proto)
-            elif spec.own_weights:
-                own = SharedWeights(out / own_weights_file(spec.file))
-                try:
-                    own.externalize(proto)
-                finally:
-                    own.close()
+            if weights_file(spec):
+                files.externalize(proto, weights_file(spec))
             path = out / spec.file
             onnx.save(proto, str(path))
             try:
@@ -140,6 +131,5 @@ def export_components(model, out: str | Path, *, opset: int = 18,
             if progress:
                 progress(spec.name)
     finally:
-        if store:
-            store.close()
+        files.close()
     return times

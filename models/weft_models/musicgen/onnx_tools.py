@@ -159,9 +159,27 @@ class SharedWeights:
                                  ("length", str(n))):
                     e = t.external_data.add()
                     e.key, e.value = key, val
+        self._f.flush()  # complete on disk before the graph naming it is saved and checked
 
     def close(self) -> None:
         self._f.close()
+
+
+class WeightFiles:
+    """The external data files of a package folder, each a SharedWeights opened on first use."""
+
+    def __init__(self, folder: Path):
+        self.folder = Path(folder)
+        self.files: dict[str, SharedWeights] = {}
+
+    def externalize(self, proto: onnx.ModelProto, name: str) -> None:
+        if name not in self.files:
+            self.files[name] = SharedWeights(self.folder / name)
+        self.files[name].externalize(proto)
+
+    def close(self) -> None:
+        for f in self.files.values():
+            f.close()
 
 
 def _graphs(g: onnx.GraphProto):

@@ -10,7 +10,7 @@ from pathlib import Path
 import onnx
 
 from .. import manifest as mf
-from .onnx_tools import SharedWeights
+from .onnx_tools import WeightFiles
 
 log = logging.getLogger(__name__)
 MODES = ("sanitize", "int8", "fp16")
@@ -60,21 +60,18 @@ def transform_package(src: str | Path, dst: str | Path, mode: str, *, validate: 
             shutil.copyfile(f, dst / f.name)
     tmp = dst / ".tmp"
     tmp.mkdir(exist_ok=True)
-    stores: dict[str, SharedWeights] = {}
+    files = WeightFiles(dst)
     try:
         for name, comp in m["components"].items():
             proto = onnx.load(str(src / comp["file"]))  # external data loaded too
             proto = _convert(proto, mode, src, tmp)
             for ext in comp.get("external_data", []):
-                if ext["file"] not in stores:
-                    stores[ext["file"]] = SharedWeights(dst / ext["file"])
-                stores[ext["file"]].externalize(proto)
+                files.externalize(proto, ext["file"])
             onnx.save(proto, str(dst / comp["file"]))
             if progress:
                 progress(name)
     finally:
-        for store in stores.values():
-            store.close()
+        files.close()
         shutil.rmtree(tmp, ignore_errors=True)
     model = model_from_source(m["source"])
     reports = []

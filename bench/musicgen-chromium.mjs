@@ -78,7 +78,7 @@ export async function benchMusicgenChromium({ precision, dir, model, text, frame
   const mode = process.env.WEFT_BENCH_SAME_PAGE ?? 'auto';
   if (!SAME_PAGE_MODES.includes(mode)) throw new Error(`WEFT_BENCH_SAME_PAGE must be one of ${SAME_PAGE_MODES.join(', ')}, got ${JSON.stringify(mode)}`);
   const label = `${precision}, chromium-wasm`;
-  const r = await measure({ pkg: servedPath(dir), text, frames, ttfaFrames, cfg, rounds, threads, label }, mode);
+  const r = await measure({ pkg: servedPath(dir), precision, text, frames, ttfaFrames, cfg, rounds, threads, label }, mode);
   const rate = (ms) => (ms ? +((r.steps * 1000) / ms).toFixed(3) : null);
   const peerMs = r.ms.transformers_js;
   console.log(JSON.stringify({
@@ -88,7 +88,7 @@ export async function benchMusicgenChromium({ precision, dir, model, text, frame
     weft_time_to_first_audio_ms: +r.weft_time_to_first_audio_ms.toFixed(1), weft_streamed_total_ms: +r.weft_streamed_total_ms.toFixed(1), ttfa_frames: ttfaFrames,
     transformers_js_time_to_first_audio_ms: peerMs ? +peerMs.toFixed(1) : null, // its generate does not stream
     ...(r.transformers_js_error ? { transformers_js_error: r.transformers_js_error } : {}),
-    weft_samples: r.weft_samples, transformers_js_samples: r.transformers_js_samples, compared_steps: r.compared_steps,
+    weft_samples: r.weft_samples, transformers_js_samples: r.transformers_js_samples, greedy_steps_agreeing: r.greedy_steps_agreeing,
     same_page: r.same_page, ...(r.same_page_failure ? { same_page_failure: r.same_page_failure } : {}), onnxruntime_web: r.ort, rounds,
   }));
 }

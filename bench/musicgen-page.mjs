@@ -30,23 +30,28 @@ async function loadPeer(T, id) {
   return { T, tokenizer, model };
 }
 
-/** Throws unless the codes agree on all steps but the last nq - 2 (see tools/parity/musicgen-peer.mjs). */
-function checkCodes(weftCodes, peerCodes, steps, label) {
+/**
+ * How many of the compared steps (all but the last nq - 2, see tools/parity/musicgen-peer.mjs)
+ * agree. With `exact` (fp32) anything less throws; int8 reports it, as the Node line does: Weft's
+ * step graph and the merged graph quantize their activations over different tensors, so a near
+ * tie may flip.
+ */
+function checkCodes(weftCodes, peerCodes, steps, label, exact) {
   const compared = peerComparedSteps(weftCodes, steps);
   const matched = matchedSteps(weftCodes, peerCodes, 0, compared);
-  if (matched !== compared) throw new Error(`musicgen page bench (${label}): Weft and transformers.js disagree on greedy codes at decoder step ${matched} of ${compared} compared`);
-  return compared;
+  if (exact && matched !== compared) throw new Error(`musicgen page bench (${label}): Weft and transformers.js disagree on greedy codes at decoder step ${matched} of ${compared} compared`);
+  return { compared, matched };
 }
 
 const elapsed = async (fn) => { const t = performance.now(); await fn(); return performance.now() - t; };
 
 /**
- * args: {pkg: served package folder, text, frames, cfg, rounds, threads, label,
+ * args: {pkg: served package folder, precision ('fp32'|'int8'), text, frames, cfg, rounds, threads, label,
  *        only?: 'weft'|'transformers.js', reference?: {steps, codes} (with only 'transformers.js')}
  * Returns mean ms per generation for each side run here, Weft's steps, codes and streamed time to
  * first audio, and the steps compared.
  */
-export async function benchMusicgenPage(weft, { pkg, text, frames, ttfaFrames = frames, cfg, rounds, threads, label, only, reference }) {
+export async function benchMusicgenPage(weft, { pkg, precision, text, frames, ttfaFrames = frames, cfg, rounds, threads, label, only, reference }) {
   const ort = await import('onnxruntime-web');
   ort.env.wasm.numThreads = threads; // before the first session: it fixes the wasm thread pool
   const withWeft = only !== 'transformers.js';
@@ -72,7 +77,9 @@ export async function benchMusicgenPage(weft, { pkg, text, frames, ttfaFrames = 
     if (withPeer) {
       const ids = Array.from(peer.tokenizer(text).input_ids.data, Number);
       if (mg && ids.join() !== Array.from(mg.tokenizer.encode(text)).join()) throw new Error(`musicgen page bench (${label}): text ids differ (Weft ${Array.from(mg.tokenizer.encode(text))} vs transformers.js ${ids})`);
-      out.compared_steps = checkCodes(weftCodes, await peerGreedyCodes(peer, text, { maxNewTokens: steps, guidanceScale: cfg }), steps, label);
+      const peerCodes = await peerGreedyCodes(peer, text, { maxNewTokens: steps, guidanceScale: cfg });
+      const { compared, matched } = checkCodes(weftCodes, peerCodes, steps, label, precision === 'fp32');
+      out.greedy_steps_agreeing = `${matched}/${compared}`;
       out.transformers_js_samples = (await peerGenerateAudio(peer, text, { maxNewTokens: steps, guidanceScale: cfg })).samples.length; // warm-up
     }
     const contestants = [

@@ -14,7 +14,7 @@ import path from 'node:path';
 import { load } from '../web/weft.js';
 import { MODELS, ROOT } from '../tools/paths.mjs';
 import { bareMusicgenLoop, openBareSessions, releaseBareSessions } from './musicgen-bare.mjs';
-import { loadPeer, peerGenerateAudio, peerGreedyCodes, peerTextIds } from '../tools/peers/transformers-js-musicgen.mjs';
+import { loadPeer, peerGenerateAudio, peerGreedyCodes, peerTextIds, secondOrtWeb } from '../tools/peers/transformers-js-musicgen.mjs';
 import { matchedSteps, peerComparedSteps } from '../tools/parity/musicgen-weft.mjs';
 import { benchMusicgenChromium } from './musicgen-chromium.mjs';
 
@@ -112,11 +112,13 @@ async function webVsTransformersJs(precision, dir) {
   const mg = await weftOn(dir, ort, 'wasm');
   // Both on the project's onnxruntime-web module where the two fit in its one wasm32 heap; the
   // fp32 small weights twice (Weft's and the merged graph's) do not, so there transformers.js gets
-  // the onnxruntime-web copy it pins itself (its own heap; same wasm backend, same threads).
-  const sharedOrt = precision !== 'fp32';
+  // a second instance of the same onnxruntime-web build (its own heap; same threads). Not the copy
+  // transformers.js pins: a different build would time its kernels, not its loop.
+  const peerOrt = precision === 'fp32' ? await secondOrtWeb() : ort;
+  peerOrt.env.wasm.numThreads = THREADS;
   let peer;
   try {
-    peer = await loadPeer(dir, { device: 'wasm', dtype: precision === 'int8' ? 'q8' : 'fp32', ...(sharedOrt ? { ort } : {}), threads: THREADS });
+    peer = await loadPeer(dir, { device: 'wasm', dtype: precision === 'int8' ? 'q8' : 'fp32', ort: peerOrt, threads: THREADS });
   } catch (error) {
     // e.g. fp32 musicgen-small: the merged graph does not fit beside Weft's sessions in one wasm32 heap
     const w = await weftGreedy(mg);
@@ -153,7 +155,7 @@ async function webVsTransformersJs(precision, dir) {
     const ttfa = await timeToFirstAudio(mg);
     console.log(JSON.stringify({
       bench: 'musicgen', model: label(dir), precision, frames: FRAMES, runtime: 'onnxruntime-web-wasm (Node)', threads: THREADS, cfg: CFG,
-      onnxruntime_web: { weft: ort.env.versions.web, transformers_js: peer.runtime?.web ?? String(peer.runtime) },
+      onnxruntime_web: { weft: ort.env.versions.web, transformers_js: peer.runtime?.web ?? String(peer.runtime), same_instance: peerOrt === ort },
       steps, weft_steps_per_s: +((steps * 1000) / ms.weft).toFixed(3), transformers_js_steps_per_s: +((steps * 1000) / ms.peer).toFixed(3),
       weft_over_transformers_js: +(ms.peer / ms.weft).toFixed(4), greedy_steps_agreeing: `${agreed}/${compared}`, weft_samples: weftSamples, transformers_js_samples: p.samples.length,
       ...ttfa, transformers_js_time_to_first_audio_ms: +ms.peer.toFixed(1), // no streaming: its whole generate

@@ -26,6 +26,8 @@ const REQUIRED_FILES = ['weft.json', 'config.json', 'generation_config.json', 't
   'text_encoder.onnx', 'decoder_model_merged.onnx', 'encodec_decode.onnx'];
 
 const instances = new Map(); // runtime key -> {ort, module: Promise<transformers.js namespace>}
+const runtimeIds = new WeakMap(); // onnxruntime-web instance -> its number in `instances` keys
+let runtimeCount = 0;
 
 function transformersEntry() {
   return import.meta.resolve('@huggingface/transformers'); // the Node ESM build
@@ -57,17 +59,31 @@ function wasmDir(ort) {
  * onnxruntime-web as handed to transformers.js in Node. There transformers.js gives a graph's
  * external data to the runtime only as file contents it fetched itself, and in Node it fetches
  * none: it expects onnxruntime-node, which finds `<model>_data` beside the model on its own.
- * onnxruntime-web does not, so a graph path with that file beside it gets it named here.
+ * onnxruntime-web does not, so a graph path with that file beside it gets it named here. Both are
+ * handed over as bytes: a self-contained onnxruntime-web bundle (secondOrtWeb) reads no paths.
  */
 function withExternalDataFromDisk(web) {
   const create = (model, options = {}) => {
-    const data = typeof model === 'string' ? `${model}_data` : null;
-    if (data && !options.externalData && existsSync(data)) {
-      options = { ...options, externalData: [{ path: path.basename(data), data }] };
+    if (typeof model !== 'string') return web.InferenceSession.create(model, options);
+    const data = `${model}_data`;
+    if (!options.externalData && existsSync(data)) {
+      options = { ...options, externalData: [{ path: path.basename(data), data: readFileSync(data) }] };
     }
-    return web.InferenceSession.create(model, options);
+    return web.InferenceSession.create(readFileSync(model), options);
   };
   return { ...web, InferenceSession: { ...web.InferenceSession, create } };
+}
+
+/**
+ * Another instance of the project's onnxruntime-web: the same build (its self-contained bundle,
+ * given the same wasm binary) imported under a URL of its own, so it has its own wasm heap. For a
+ * peer that cannot share the host's heap but must run on the same onnxruntime-web build.
+ */
+export async function secondOrtWeb(tag = 'peer') {
+  const dist = path.dirname(createRequire(import.meta.url).resolve('onnxruntime-web'));
+  const web = await import(`${pathToFileURL(path.join(dist, 'ort.wasm.bundle.min.mjs')).href}?instance=${tag}`);
+  web.env.wasm.wasmBinary = readFileSync(path.join(dist, 'ort-wasm-simd-threaded.wasm'));
+  return web;
 }
 
 async function loadTransformers(device, { ort, threads } = {}) {
@@ -76,14 +92,9 @@ async function loadTransformers(device, { ort, threads } = {}) {
   }
   // One module instance per (device, runtime): transformers.js may run on the host's
   // onnxruntime-web and on the copy it pins, side by side (two wasm heaps).
-  const key = device === 'cpu' ? 'onnxruntime-node' : ort ? `onnxruntime-web-host-${ort.env.versions.web}` : 'onnxruntime-web-pinned';
-  if (instances.has(key)) {
-    const known = instances.get(key);
-    if (device === 'wasm' && ort && ort !== known.ort) {
-      throw new Error('transformers.js peer: this process already runs transformers.js on another onnxruntime-web of the same version');
-    }
-    return known.module;
-  }
+  if (ort && !runtimeIds.has(ort)) runtimeIds.set(ort, (runtimeCount += 1));
+  const key = device === 'cpu' ? 'onnxruntime-node' : ort ? `onnxruntime-web-host-${runtimeIds.get(ort)}` : 'onnxruntime-web-pinned';
+  if (instances.has(key)) return instances.get(key).module;
   const entry = { ort };
   entry.module = (async () => {
     if (device === 'cpu') return import(`${transformersEntry()}?runtime=onnxruntime-node`);

@@ -5,7 +5,7 @@
 //
 // `only` runs one side per page when both cannot share one wasm heap: the Weft page returns its
 // steps and codes, the transformers.js page is handed them (`reference`) and checks against them.
-import { matchedSteps, peerComparedSteps } from '/tools/parity/musicgen-weft.mjs';
+import { peerAgreement } from '/tools/parity/musicgen-weft.mjs';
 import { peerGenerateAudio, peerGreedyCodes } from '/tools/peers/transformers-js-musicgen-calls.mjs';
 
 const ORT_DIST = '/node_modules/onnxruntime-web/dist/';
@@ -30,26 +30,13 @@ async function loadPeer(T, id) {
   return { T, tokenizer, model };
 }
 
-/**
- * How many of the compared steps (all but the last nq - 2, see tools/parity/musicgen-peer.mjs)
- * agree. With `exact` (fp32) anything less throws; int8 reports it, as the Node line does: Weft's
- * step graph and the merged graph quantize their activations over different tensors, so a near
- * tie may flip.
- */
-function checkCodes(weftCodes, peerCodes, steps, label, exact) {
-  const compared = peerComparedSteps(weftCodes, steps);
-  const matched = matchedSteps(weftCodes, peerCodes, 0, compared);
-  if (exact && matched !== compared) throw new Error(`musicgen page bench (${label}): Weft and transformers.js disagree on greedy codes at decoder step ${matched} of ${compared} compared`);
-  return { compared, matched };
-}
-
 const elapsed = async (fn) => { const t = performance.now(); await fn(); return performance.now() - t; };
 
 /**
  * args: {pkg: served package folder, precision ('fp32'|'int8'), text, frames, cfg, rounds, threads, label,
  *        only?: 'weft'|'transformers.js', reference?: {steps, codes} (with only 'transformers.js')}
  * Returns mean ms per generation for each side run here, Weft's steps, codes and streamed time to
- * first audio, and the steps compared.
+ * first audio, and how many of the compared greedy steps agree with transformers.js.
  */
 export async function benchMusicgenPage(weft, { pkg, precision, text, frames, ttfaFrames = frames, cfg, rounds, threads, label, only, reference }) {
   const ort = await import('onnxruntime-web');
@@ -77,8 +64,11 @@ export async function benchMusicgenPage(weft, { pkg, precision, text, frames, tt
     if (withPeer) {
       const ids = Array.from(peer.tokenizer(text).input_ids.data, Number);
       if (mg && ids.join() !== Array.from(mg.tokenizer.encode(text)).join()) throw new Error(`musicgen page bench (${label}): text ids differ (Weft ${Array.from(mg.tokenizer.encode(text))} vs transformers.js ${ids})`);
+      // fp32 must agree; int8 reports it, as the Node line does: Weft's step graph and the merged
+      // graph quantize their activations over different tensors, so a near tie may flip.
       const peerCodes = await peerGreedyCodes(peer, text, { maxNewTokens: steps, guidanceScale: cfg });
-      const { compared, matched } = checkCodes(weftCodes, peerCodes, steps, label, precision === 'fp32');
+      const { compared, matched } = peerAgreement(weftCodes, peerCodes, steps);
+      if (precision === 'fp32' && matched !== compared) throw new Error(`musicgen page bench (${label}): Weft and transformers.js disagree on greedy codes at decoder step ${matched} of ${compared} compared`);
       out.greedy_steps_agreeing = `${matched}/${compared}`;
       out.transformers_js_samples = (await peerGenerateAudio(peer, text, { maxNewTokens: steps, guidanceScale: cfg })).samples.length; // warm-up
     }

@@ -15,7 +15,7 @@ import { load } from '../web/weft.js';
 import { MODELS, ROOT } from '../tools/paths.mjs';
 import { bareMusicgenLoop, openBareSessions, releaseBareSessions } from './musicgen-bare.mjs';
 import { loadPeer, peerGenerateAudio, peerGreedyCodes, peerTextIds, secondOrtWeb } from '../tools/peers/transformers-js-musicgen.mjs';
-import { matchedSteps, peerComparedSteps } from '../tools/parity/musicgen-weft.mjs';
+import { peerAgreement } from '../tools/parity/musicgen-weft.mjs';
 import { benchMusicgenChromium } from './musicgen-chromium.mjs';
 
 const TEXT = 'lo-fi beat with a warm bass line';
@@ -115,12 +115,11 @@ async function webVsTransformersJs(precision, dir) {
   // a second instance of the same onnxruntime-web build (its own heap; same threads). Not the copy
   // transformers.js pins: a different build would time its kernels, not its loop.
   const peerOrt = precision === 'fp32' ? await secondOrtWeb() : ort;
-  peerOrt.env.wasm.numThreads = THREADS;
   let peer;
   try {
     peer = await loadPeer(dir, { device: 'wasm', dtype: precision === 'int8' ? 'q8' : 'fp32', ort: peerOrt, threads: THREADS });
   } catch (error) {
-    // e.g. fp32 musicgen-small: the merged graph does not fit beside Weft's sessions in one wasm32 heap
+    // transformers.js could not load the package (e.g. out of wasm heap): Weft's side is still reported
     const w = await weftGreedy(mg);
     const ms = await rounds([{ name: 'weft', run: () => weftGreedy(mg) }]);
     console.log(JSON.stringify({
@@ -136,14 +135,10 @@ async function webVsTransformersJs(precision, dir) {
     if (ids.join() !== peerIds.join()) throw new Error(`musicgen bench: text ids differ (Weft ${ids} vs transformers.js ${peerIds})`);
     const w = await weftGreedy(mg);
     const steps = w.steps;
-    // transformers.js pads only the start of its delay pattern: the last nq - 2 steps may differ
-    // (tools/parity/musicgen-peer.mjs), so they are left out of this check.
+    // fp32: the same codes. int8: Weft's step graph and the merged graph quantize their
+    // activations over different tensors, so a near tie may flip; how many steps agree is reported.
     const peerCodes = await peerGreedyCodes(peer, TEXT, { maxNewTokens: steps, guidanceScale: CFG });
-    const compared = peerComparedSteps(w.codes, steps);
-    // fp32: the same codes. int8: Weft's step graph and the merged graph are quantized apart (and
-    // dynamic activation quantization amplifies summation-order noise), so a near tie may flip
-    // over a long run; how many steps agree is reported.
-    const agreed = matchedSteps(w.codes, peerCodes, 0, compared);
+    const { compared, matched: agreed } = peerAgreement(w.codes, peerCodes, steps);
     if (precision === 'fp32' && agreed !== compared) throw new Error(`musicgen bench (${precision}, wasm): Weft and transformers.js disagree on greedy codes`);
     const peerRun = () => peerGenerateAudio(peer, TEXT, { maxNewTokens: steps, guidanceScale: CFG });
     const p = await peerRun();

@@ -8,7 +8,7 @@
 import * as weft from '../../web/weft.js';
 import { FIXTURES, MODELS, readJson } from '../paths.mjs';
 import { loadPeer, peerGreedyCodes } from '../peers/transformers-js-musicgen.mjs';
-import { matchedSteps, peerComparedSteps } from './musicgen-weft.mjs';
+import { peerAgreement } from './musicgen-weft.mjs';
 
 export async function musicgenPeerParity() {
   const refs = readJson(`${FIXTURES}/musicgen_weft_refs.json`);
@@ -21,10 +21,9 @@ export async function musicgenPeerParity() {
   try {
     const w = await mg.generate({ text, maxNewFrames: frames, cfg, doSample: false, returnCodes: true });
     const theirs = await peerGreedyCodes(peer, text, { maxNewTokens: w.steps, guidanceScale: cfg });
-    const steps = peerComparedSteps(w.codes, w.steps);
-    const excluded = w.steps - steps;
-    return { pipeline: 'text', peer: 'transformers.js', runtime: 'onnxruntime-node', cfg, steps,
-      matched: matchedSteps(w.codes, theirs, 0, steps), end_steps_excluded: excluded };
+    const { compared, matched } = peerAgreement(w.codes, theirs, w.steps);
+    return { pipeline: 'text', peer: 'transformers.js', runtime: 'onnxruntime-node', cfg, steps: compared,
+      matched, end_steps_excluded: w.steps - compared };
   } finally {
     await mg.dispose();
     await peer.model.dispose?.();

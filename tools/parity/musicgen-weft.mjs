@@ -28,12 +28,6 @@ export async function runMusicgenGreedy(weft, { source, refs, prompt, loadOption
  * c - 1 - q of codebook q; the step matches when each of those frames that exists is equal.
  * Counted up to the first mismatch, so a divergence is not hidden by later agreement.
  */
-/**
- * The steps of a Weft run comparable with transformers.js' own generate: it pads only the start
- * of the delay pattern, so the last nq - 2 steps (which read its missing end pads) are left out.
- */
-export const peerComparedSteps = (codes, steps) => steps - (codes.length - 2);
-
 export function matchedSteps(got, want, promptFrames, steps = want[0].length + want.length - 1 - promptFrames) {
   const Q = want.length;
   const T = want[0].length;
@@ -44,4 +38,14 @@ export function matchedSteps(got, want, promptFrames, steps = want[0].length + w
     }
   }
   return steps;
+}
+
+/**
+ * Weft's codes of a `steps`-step text run against transformers.js' own generate of as many steps:
+ * {compared, matched}. transformers.js pads only the start of the delay pattern, so the last
+ * nq - 2 steps (which read its missing end pads) are left out of `compared`.
+ */
+export function peerAgreement(weftCodes, peerCodes, steps) {
+  const compared = steps - (weftCodes.length - 2);
+  return { compared, matched: matchedSteps(weftCodes, peerCodes, 0, compared) };
 }

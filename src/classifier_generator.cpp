@@ -12,16 +12,18 @@
 namespace weft {
 namespace ju = json_util;
 
-ClassifierSpec classifierSpec(const Manifest& m) {
+namespace {
+
+// Parses and checks generator.* of a classifier manifest (labels count, input size) at load.
+std::shared_ptr<const GeneratorSpecBase> parseClassifierSpec(const Manifest& m) {
   const char* kP = "weft.json: ";
   const Json& g = m.generator.raw;
-  const Component& c = *m.component(m.generator.component);
-  ClassifierSpec s;
+  const Component& c = *m.component(*m.generator.componentFor("component"));
+  auto sp = std::make_shared<ClassifierSpec>();
+  ClassifierSpec& s = *sp;
   s.image = ImageSpec::parse(ju::require(g, "preprocess", kP, "generator"), "generator.preprocess");
   const TensorDesc& in = *c.findInput(*m.generator.role("pixel_values"));
   const TensorDesc& out = *c.findOutput(*m.generator.role("logits"));
-  if (in.dtype != DType::Float32 || out.dtype != DType::Float32)
-    ju::fail(kP, "generator.io", "a classifier needs float32 '" + in.name + "' and '" + out.name + "'");
   // The graph input is [batch, 3, H, W]; fixed H and W must equal the preprocessed size.
   const auto size = s.image.outputSize(s.image.crop[0] ? s.image.crop[0] : 1, s.image.crop[1] ? s.image.crop[1] : 1);
   if (in.shape.size() != 4 || !in.shape[1].fixed() || in.shape[1].value != 3)
@@ -50,31 +52,26 @@ ClassifierSpec classifierSpec(const Manifest& m) {
   } else {
     for (std::int64_t i = 0; i < s.classes; ++i) s.labels.push_back("class " + std::to_string(i));
   }
-  return s;
+  return sp;
 }
 
+}  // namespace
+
 ClassifierGenerator::ClassifierGenerator(std::shared_ptr<const Model> model, const Json& options)
-    : Generator(std::move(model)) {
-  ju::expectObject(options, "", "options");
-  spec_ = classifierSpec(this->model().manifest());
+    : Generator(std::move(model)), spec_(this->model().spec<ClassifierSpec>()) {
   topK_ = spec_.topK;
-  for (auto it = options.begin(); it != options.end(); ++it) {
-    const std::string p = "options." + it.key();
-    if (it.key() == "width") width_ = ju::asInt(it.value(), "", p);
-    else if (it.key() == "height") height_ = ju::asInt(it.value(), "", p);
-    else if (it.key() == "top_k") topK_ = ju::asInt(it.value(), "", p);
-    else throw Error(p + ": unknown option (a classifier takes width, height, top_k)");
-  }
+  if (auto v = options.find("width"); v != options.end()) width_ = ju::asInt(*v, "", "options.width");
+  if (auto v = options.find("height"); v != options.end()) height_ = ju::asInt(*v, "", "options.height");
+  if (auto v = options.find("top_k"); v != options.end()) topK_ = ju::asInt(*v, "", "options.top_k");
   if (!options.contains("width") || !options.contains("height"))
     throw Error("classifier: options need the image's width and height");
   if (topK_ < 1) throw Error("options.top_k: must be >= 1, got " + std::to_string(topK_));
   spec_.image.checkInput(width_, height_);  // before anyone allocates the pixels
-  const Manifest& m = this->model().manifest();
-  const Component& c = *m.component(m.generator.component);
+  const GeneratorSpec& g = this->model().manifest().generator;
   pixelsHost_ = addHostBuffer(DType::Float32);
   logitsHost_ = addHostBuffer(DType::Float32);
-  plan_ = planTemplate(c.name, {{*m.generator.role("pixel_values"), pixelsHost_}},
-                       {HostOutput{*m.generator.role("logits"), logitsHost_, -1}});
+  plan_ = planTemplate(*g.componentFor("component"), {{*g.role("pixel_values"), pixelsHost_}},
+                       {HostOutput{*g.role("logits"), logitsHost_, -1}});
   const auto size = spec_.image.outputSize(height_, width_);
   for (PlanInput& p : plan_.inputs)
     if (p.source == Source::Host) p.shape = {1, 3, size[0], size[1]};
@@ -164,6 +161,21 @@ void ClassifierGenerator::addStats(Json& s) const {
   s["postprocess"] = spec_.sigmoid ? "sigmoid" : "softmax";
   s["preprocess_ms"] = preprocessMs_;
   s["top"] = std::move(top);
+}
+
+const GeneratorType& classifierGeneratorType() {
+  static const GeneratorType t{
+      "classifier",
+      {{"component", true}},
+      {{"pixel_values", true, true, {"component"}, DType::Float32}, {"logits", false, true, {"component"}, DType::Float32}},
+      {"preprocess", "postprocess", "labels", "top_k"},
+      {{"width", OptionKind::Integer, "the image's width in pixels (required)", nullptr, 1, {}, false, ""},
+       {"height", OptionKind::Integer, "the image's height in pixels (required)", nullptr, 1, {}, false, ""},
+       {"top_k", OptionKind::Integer, "how many labels to report (default: generator.top_k)", nullptr, 1, {}, false, ""}},
+      parseClassifierSpec,
+      [](std::shared_ptr<const Model> m, const Json& o) -> std::unique_ptr<Generator> { return std::make_unique<ClassifierGenerator>(std::move(m), o); },
+  };
+  return t;
 }
 
 }  // namespace weft

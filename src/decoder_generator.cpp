@@ -32,41 +32,24 @@ void applyOptions(DecoderOptions& o, const Json& obj, const std::string& prefix,
     ju::fail(prefix, ju::key(path, "max_new_tokens"), "must be >= 1 but got " + std::to_string(o.max_new_tokens));
 }
 
-const char* const kOptionKeys[] = {"prompt", "max_new_tokens", "do_sample", "temperature", "top_k", "top_p",
-                                   "min_p", "repetition_penalty", "seed", "eos_token_id"};
-
 }  // namespace
 
-DecoderOptions decoderDefaults(const Manifest& m) {
-  DecoderOptions o;  // built-in: 64 new tokens, greedy
-  applyOptions(o, m.generation, "weft.json: ", "generation");
-  return o;
-}
-
-Json decoderOptionsJson(const DecoderOptions& o) {
+void DecoderSpec::describe(Json&, Json& generation) const {
+  const DecoderOptions& o = defaults;  // the effective defaults, without the prompt
   Json eos = o.eos.empty() ? Json(nullptr) : (o.eos.size() == 1 ? Json(o.eos[0]) : Json(o.eos));
-  return Json{{"max_new_tokens", o.max_new_tokens}, {"do_sample", o.sampling.do_sample},
-              {"temperature", o.sampling.temperature}, {"top_k", o.sampling.top_k},
-              {"top_p", o.sampling.top_p}, {"min_p", o.sampling.min_p},
-              {"repetition_penalty", o.sampling.repetition_penalty}, {"seed", o.seed}, {"eos_token_id", eos}};
+  generation = Json{{"max_new_tokens", o.max_new_tokens}, {"do_sample", o.sampling.do_sample},
+                    {"temperature", o.sampling.temperature}, {"top_k", o.sampling.top_k},
+                    {"top_p", o.sampling.top_p}, {"min_p", o.sampling.min_p},
+                    {"repetition_penalty", o.sampling.repetition_penalty}, {"seed", o.seed}, {"eos_token_id", eos}};
 }
 
 DecoderGenerator::DecoderGenerator(std::shared_ptr<const Model> model, const Json& options)
     : Generator(std::move(model)) {
   const Manifest& m = this->model().manifest();
   const GeneratorSpec& g = m.generator;
-  const Component& c = *m.component(g.component);
-  const TensorDesc& logits = *c.findOutput(*g.role("logits"));
-  vocab_ = logits.shape.back().value;
-
-  ju::expectObject(options, "", "options");
-  for (auto it = options.begin(); it != options.end(); ++it) {
-    const auto* k = std::find(std::begin(kOptionKeys), std::end(kOptionKeys), it.key());
-    if (k == std::end(kOptionKeys))
-      throw Error("options." + it.key() + ": unknown option (options: prompt, max_new_tokens, do_sample, temperature, "
-                  "top_k, top_p, min_p, repetition_penalty, seed, eos_token_id)");
-  }
-  opt_ = decoderDefaults(m);
+  const DecoderSpec& spec = this->model().spec<DecoderSpec>();
+  vocab_ = spec.vocab;
+  opt_ = spec.defaults;
   applyOptions(opt_, options, "", "options");
   const Json& prompt = ju::require(options, "prompt", "", "options");
   ju::expectArray(prompt, "", "options.prompt");
@@ -96,14 +79,8 @@ DecoderGenerator::DecoderGenerator(std::shared_ptr<const Model> model, const Jso
     posHost_ = addHostBuffer(DType::Int64);
     hostIn.emplace_back(*r, posHost_);
   }
-  for (auto& h : hostIn)
-    if (c.findInput(h.first)->dtype != DType::Int64)
-      throw Error("component '" + c.name + "': input '" + h.first + "' must be int64 for a decoder generator but is " +
-                  dtypeName(c.findInput(h.first)->dtype));
-  if (logits.dtype != DType::Float32)
-    throw Error("component '" + c.name + "': output '" + logits.name + "' must be float32 but is " + dtypeName(logits.dtype));
   logitsHost_ = addHostBuffer(DType::Float32);
-  plan_ = planTemplate(c.name, hostIn, {HostOutput{logits.name, logitsHost_, vocab_}});
+  plan_ = planTemplate(*g.componentFor("component"), hostIn, {HostOutput{*g.role("logits"), logitsHost_, vocab_}});
   rng_ = SplitMix64(opt_.seed);
   context_ = opt_.prompt;
 }
@@ -170,6 +147,50 @@ void DecoderGenerator::release() {
 void DecoderGenerator::addStats(Json& s) const {
   s["prompt_tokens"] = opt_.prompt.size();
   s["new_tokens"] = generated_.size();
+}
+
+namespace {
+
+std::shared_ptr<const GeneratorSpecBase> parseDecoderSpec(const Manifest& m) {
+  const Component& c = *m.component(*m.generator.componentFor("component"));
+  const TensorDesc& logits = *c.findOutput(*m.generator.role("logits"));
+  if (logits.shape.empty() || !logits.shape.back().fixed())
+    ju::fail("weft.json: ", "generator.io.logits", "the last dim of output '" + logits.name + "' (the vocabulary) must be fixed but its shape is " + shapeString(logits.shape));
+  auto s = std::make_shared<DecoderSpec>();
+  s->vocab = logits.shape.back().value;
+  applyOptions(s->defaults, m.generation, "weft.json: ", "generation");  // built-in: 64 new tokens, greedy
+  return s;
+}
+
+std::vector<OptionSpec> decoderOptions() {
+  const DecoderOptions d;
+  std::vector<OptionSpec> o = {
+      {"prompt", OptionKind::Integers, "the prompt's token ids (required)", nullptr, {}, {}, false, ""},
+      {"max_new_tokens", OptionKind::Integer, "tokens to generate after the prompt", d.max_new_tokens, 1, {}, false, ""},
+  };
+  for (OptionSpec& s : samplingOptionSpecs(d.sampling, {"do_sample", "temperature", "top_k", "top_p", "min_p", "repetition_penalty"}))
+    o.push_back(std::move(s));
+  o.push_back({"seed", OptionKind::Seed, "the sampler's seed (a number, or a decimal string for all 64 bits)", 0, {}, {}, false, ""});
+  o.push_back({"eos_token_id", OptionKind::IntegerOrIntegers, "token id(s) that end generation", nullptr, {}, {}, false, ""});
+  return o;
+}
+
+}  // namespace
+
+const GeneratorType& decoderGeneratorType() {
+  static const GeneratorType t{
+      "decoder",
+      {{"component", true}},
+      {{"input_ids", true, true, {"component"}, DType::Int64},
+       {"attention_mask", true, false, {"component"}, DType::Int64},
+       {"position_ids", true, false, {"component"}, DType::Int64},
+       {"logits", false, true, {"component"}, DType::Float32}},
+      {},
+      decoderOptions(),
+      parseDecoderSpec,
+      [](std::shared_ptr<const Model> m, const Json& o) -> std::unique_ptr<Generator> { return std::make_unique<DecoderGenerator>(std::move(m), o); },
+  };
+  return t;
 }
 
 }  // namespace weft

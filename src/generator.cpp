@@ -12,8 +12,8 @@ Generator::Generator(std::shared_ptr<const Model> model) : model_(std::move(mode
 
 void Generator::abandon() {
   failed_ = true;
-  pending_ = false;
-  for (HostBuffer& b : host_) b.clear();
+  planOut_ = false;
+  host_.clearAll();
   release();
 }
 
@@ -21,7 +21,7 @@ void Generator::checkUsable(const char* what) const {
   if (failed_) throw Error(std::string(kind()) + " generator: " + what + " after the generator failed");
 }
 
-std::string Generator::slotsJson() const { return weft::slotsJson(model_->slots()); }
+std::string Generator::slotsJson() const { return weft::slotsJson(model_->slots(), batchRows()); }
 
 std::string Generator::constantsJson() const {
   Json a = Json::array();
@@ -40,10 +40,10 @@ const HostBuffer& Generator::constant(int i) const {
 std::string Generator::next() {
   return guarded([&]() -> std::string {
     if (done()) return "";
-    if (pending_) throw Error(std::string(kind()) + " generator: next() called again before accept() of the previous plan");
+    if (planOut_) throw Error(std::string(kind()) + " generator: next() called again before accept() of the previous plan");
     std::optional<Plan> p = makePlan();
     if (!p) return "";
-    pending_ = true;
+    planOut_ = true;
     return planToJson(*p);
   });
 }
@@ -53,7 +53,7 @@ HostBuffer& Generator::hostChecked(int i, const char* what) {
   if (i < 0 || static_cast<std::size_t>(i) >= host_.size())
     throw Error(std::string(kind()) + " generator: host buffer " + std::to_string(i) + " is out of range (" +
                 std::to_string(host_.size()) + " buffers)");
-  return host_[static_cast<std::size_t>(i)];
+  return host_[i];
 }
 
 HostBuffer& Generator::input(int i) {
@@ -71,8 +71,8 @@ HostBuffer& Generator::output(int i, std::size_t n) {
 int Generator::accept() {
   return guarded([&]() -> int {
     checkUsable("accept()");
-    if (!pending_) throw Error(std::string(kind()) + " generator: accept() called without a plan from next()");
-    pending_ = false;
+    if (!planOut_) throw Error(std::string(kind()) + " generator: accept() called without a plan from next()");
+    planOut_ = false;
     ++steps_;
     return onAccept();
   });
@@ -111,11 +111,6 @@ std::string Generator::statsJson() const {
   return s.dump();
 }
 
-int Generator::addHostBuffer(DType t) {
-  host_.emplace_back(t);
-  return static_cast<int>(host_.size() - 1);
-}
-
 Plan Generator::planTemplate(const std::string& component,
                              const std::vector<std::pair<std::string, int>>& hostInputs,
                              const std::vector<HostOutput>& hostOutputs) const {
@@ -132,7 +127,7 @@ Plan Generator::planTemplate(const std::string& component,
     for (auto& h : hostInputs)
       if (h.first == t.name) { in.source = Source::Host; in.index = h.second; fed = true; }
     for (std::size_t s = 0; !fed && s < slots.size(); ++s)
-      if (slots[s].feeds(component) && slots[s].name == t.name) { in.source = Source::Slot; in.index = static_cast<int>(s); fed = true; }
+      if (slots[s].feeds(component) && slots[s].input == t.name) { in.source = Source::Slot; in.index = static_cast<int>(s); fed = true; }
     for (std::size_t k = 0; !fed && k < m.constants.size(); ++k)
       if (m.constants[k].component == component && m.constants[k].input == t.name) { in.source = Source::Const; in.index = static_cast<int>(k); fed = true; }
     if (!fed)

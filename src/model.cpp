@@ -1,23 +1,14 @@
 #include "weft/model.h"
 
 #include "json_util.h"
-#include "weft/classifier_generator.h"
-#include "weft/decoder_generator.h"
-#include "weft/musicgen_generator.h"
 #include "weft/error.h"
+#include "weft/generator_registry.h"
 #include "weft/session_check.h"
-#include "weft/stream_generator.h"
 
 namespace weft {
 
 std::shared_ptr<Model> Model::fromJson(const std::string& text) {
-  std::shared_ptr<Model> m(new Model(Manifest::parse(text)));
-  m->slots_ = buildStateSlots(m->manifest_);
-  // Bad defaults in the manifest should fail at load, not at the first generation.
-  if (m->manifest_.generator.type == "decoder") decoderDefaults(m->manifest_);
-  if (m->manifest_.generator.type == "classifier") classifierSpec(m->manifest_);
-  if (m->manifest_.generator.type == "musicgen") musicgenDefaults(m->manifest_, musicgenSpec(m->manifest_));
-  return m;
+  return std::shared_ptr<Model>(new Model(Manifest::parse(text)));
 }
 
 // {"file", "sha256"|null, "bytes"|null}. The toolkit writes "" and 0 as placeholders before
@@ -30,11 +21,9 @@ static Json fileRefJson(const FileRef& r) {
 
 // Whether the generator runs this component (a package may carry others, e.g. for other runtimes).
 bool Model::uses(const std::string& component) const {
-  const GeneratorSpec& g = manifest_.generator;
-  if (g.component == component) return true;
-  for (auto& r : g.components)
+  for (auto& r : manifest_.generator.components)
     if (r.second == component) return true;
-  for (const StateSlot& s : slots_)
+  for (const StateSlot& s : slots())
     if (s.feeds(component) || s.initComponent == component) return true;
   for (const ConstantEntry& c : manifest_.constants)
     if (c.component == component) return true;
@@ -48,7 +37,7 @@ std::string Model::componentsJson() const {
     for (const TensorDesc& t : c.inputs) ins.push_back(t.name);
     for (const TensorDesc& t : c.outputs) {
       outs.push_back(t.name);
-      for (const StateSlot& s : slots_)
+      for (const StateSlot& s : slots())
         if (s.writtenBy(c.name, t.name)) {
           stateOuts.push_back(t.name);
           break;
@@ -73,17 +62,11 @@ std::string Model::infoJson() const {
   for (auto& d : manifest_.dims) dims[d.first] = d.second;
   Json gen = manifest_.generator.raw;
   Json generation = manifest_.generation;
-  if (manifest_.generator.type == "stream") {
-    gen["chunk"] = manifest_.generator.chunk;
-    gen["sample_rate"] = manifest_.generator.sample_rate ? Json(manifest_.generator.sample_rate) : Json(nullptr);
-  } else if (manifest_.generator.type == "decoder") {
-    generation = decoderOptionsJson(decoderDefaults(manifest_));  // the effective defaults
-  } else if (manifest_.generator.type == "musicgen") {
-    generation = musicgenDefaultsJson(musicgenDefaults(manifest_, musicgenSpec(manifest_)));
-  }
+  manifest_.generator.typed->describe(gen, generation);
   return Json{{"name", manifest_.name}, {"format", manifest_.format}, {"dims", dims},
               {"generator", gen}, {"generation", generation},
-              {"tokenizer", manifest_.tokenizer ? fileRefJson(*manifest_.tokenizer) : Json(nullptr)}}
+              {"tokenizer", manifest_.tokenizer ? fileRefJson(*manifest_.tokenizer) : Json(nullptr)},
+              {"options", generatorTypeJson(generatorType())["options"]}}
       .dump();
 }
 
@@ -93,11 +76,8 @@ void Model::validateComponent(const std::string& component, const std::string& i
 
 std::unique_ptr<Generator> Model::createGenerator(const std::string& options_json) const {
   const Json options = options_json.empty() ? Json::object() : json_util::parse(options_json, "generator options");
-  std::shared_ptr<const Model> self = shared_from_this();
-  if (manifest_.generator.type == "decoder") return std::make_unique<DecoderGenerator>(self, options);
-  if (manifest_.generator.type == "classifier") return std::make_unique<ClassifierGenerator>(self, options);
-  if (manifest_.generator.type == "musicgen") return std::make_unique<MusicgenGenerator>(self, options);
-  return std::make_unique<StreamGenerator>(self, options);
+  checkOptions(generatorType(), options);
+  return generatorType().create(shared_from_this(), options);
 }
 
 }  // namespace weft

@@ -35,6 +35,26 @@ SamplingParams parseSamplingParams(const Json& obj, SamplingParams p, const std:
   return p;
 }
 
+std::vector<OptionSpec> samplingOptionSpecs(const SamplingParams& d, const std::vector<std::string>& names) {
+  const std::vector<OptionSpec> all = {
+      {"do_sample", OptionKind::Boolean, "sample (true) or pick the most likely token (false)", d.do_sample, {}, {}, false, ""},
+      {"temperature", OptionKind::Number, "divides the logits before sampling", d.temperature, 0, {}, false, ""},
+      {"top_k", OptionKind::Integer, "keep the k most likely tokens (0: all)", d.top_k, 0, {}, false, ""},
+      {"top_p", OptionKind::Number, "nucleus sampling: keep the smallest set with this much probability", d.top_p, 0, 1, true, ""},
+      {"min_p", OptionKind::Number, "drop tokens below min_p times the top probability", d.min_p, 0, 1, false, ""},
+      {"repetition_penalty", OptionKind::Number, "penalise tokens already in the context (1: off)", d.repetition_penalty, 0, {}, true, ""},
+  };
+  std::vector<OptionSpec> out;
+  for (const std::string& n : names)
+    for (const OptionSpec& o : all)
+      if (o.name == n) out.push_back(o);
+  return out;
+}
+
+void guideLogits(const float* cond, const float* null, float g, std::size_t n, float* out) {
+  for (std::size_t i = 0; i < n; ++i) out[i] = null[i] + (cond[i] - null[i]) * g;
+}
+
 void validateSamplingParams(const SamplingParams& p, const std::string& prefix,
                             const std::string& path) {
   auto bad = [&](const char* field, const std::string& msg) { ju::fail(prefix, ju::key(path, field), msg); };

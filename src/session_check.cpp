@@ -85,7 +85,7 @@ void compare(const std::string& where, const char* kind, const TensorDesc& want,
 bool fedByManifest(const Manifest& m, const std::string& comp, const std::string& input) {
   for (auto& h : m.generator.hostInputs)
     if (h.first == comp && h.second == input) return true;
-  for (const StateEntry& s : m.state)
+  for (const StateSlot& s : m.state)
     if (s.feeds(comp) && s.input == input) return true;
   for (const ConstantEntry& c : m.constants)
     if (c.component == comp && c.input == input) return true;

@@ -5,41 +5,13 @@
 
 namespace weft {
 
-std::vector<StateSlot> buildStateSlots(const Manifest& m) {
-  std::vector<StateSlot> slots;
-  for (const StateEntry& e : m.state) {
-    const TensorDesc& in = *m.component(e.component)->findInput(e.input);
-    StateSlot s{e.component, e.components, e.input, e.output, in.dtype, {}, e.init, e.mode, e.axis,
-                e.emptyLength, e.initComponent, e.initOutput, in.shape};
-    if (e.init == "empty") {
-      s.shape = s.emptyShape(1);
-      slots.push_back(std::move(s));
-      continue;
-    }
-    for (std::size_t a = 0; a < in.shape.size(); ++a) {
-      const Dim& d = in.shape[a];
-      if (e.init == "from") {
-        s.shape.push_back(d.fixed() ? d.value : -1);
-      } else if (d.fixed()) {
-        s.shape.push_back(d.value);
-      } else if (d.name == "batch") {
-        s.shape.push_back(1);
-      } else {
-        throw Error("weft.json: " + e.path + ": init \"zeros\" needs every dim of input '" + e.input +
-                    "' " + shapeString(in.shape) + " to resolve, but '" + d.name +
-                    "' is not in dims (only batch may stay symbolic; it is 1)");
-      }
-    }
-    slots.push_back(std::move(s));
+const char* slotInitName(SlotInit i) {
+  switch (i) {
+    case SlotInit::Empty: return "empty";
+    case SlotInit::Zeros: return "zeros";
+    case SlotInit::From: return "from";
   }
-  return slots;
-}
-
-std::vector<std::int64_t> StateSlot::emptyShape(std::int64_t batch) const {
-  std::vector<std::int64_t> out;
-  for (std::size_t a = 0; a < dims.size(); ++a)
-    out.push_back(static_cast<int>(a) == axis ? emptyLength : dims[a].fixed() ? dims[a].value : dims[a].name == "batch" ? batch : 1);
-  return out;
+  return "?";
 }
 
 bool StateSlot::feeds(const std::string& c) const {
@@ -52,11 +24,36 @@ bool StateSlot::writtenBy(const std::string& c, const std::string& out) const {
   return (!output.empty() && output == out && feeds(c)) || (initComponent == c && initOutput == out);
 }
 
-std::string slotsJson(const std::vector<StateSlot>& slots) {
+std::vector<std::int64_t> StateSlot::emptyShape(std::int64_t batch) const {
+  std::vector<std::int64_t> out;
+  for (std::size_t a = 0; a < dims.size(); ++a) {
+    const Dim& d = dims[a];
+    out.push_back(static_cast<int>(a) == axis ? emptyLength : d.fixed() ? d.value : d.name == "batch" ? batch : 1);
+  }
+  return out;
+}
+
+std::vector<std::int64_t> StateSlot::initialShape(std::int64_t batch) const {
+  if (init == SlotInit::Empty) return emptyShape(batch);
+  std::vector<std::int64_t> out;
+  for (const Dim& d : dims)
+    out.push_back(d.fixed() ? d.value : init == SlotInit::From ? -1 : batch);  // Zeros: only batch is symbolic
+  return out;
+}
+
+void checkResolvable(const StateSlot& s) {
+  if (s.init != SlotInit::Zeros) return;
+  for (const Dim& d : s.dims)
+    if (!d.fixed() && d.name != "batch")
+      throw Error("weft.json: " + s.path + ": init \"zeros\" needs every dim of input '" + s.input + "' " + shapeString(s.dims) +
+                  " to resolve, but '" + d.name + "' is not in dims (only batch may stay symbolic; it is 1)");
+}
+
+std::string slotsJson(const std::vector<StateSlot>& slots, std::int64_t batch) {
   Json a = Json::array();
   for (const StateSlot& s : slots) {
-    Json e = {{"name", s.name}, {"dtype", dtypeName(s.dtype)}, {"shape", s.shape}, {"init", s.init}};
-    if (s.init == "from") e["from"] = {{"component", s.initComponent}, {"output", s.initOutput}};
+    Json e = {{"name", s.input}, {"dtype", dtypeName(s.dtype)}, {"shape", s.initialShape(batch)}, {"init", slotInitName(s.init)}};
+    if (s.init == SlotInit::From) e["from"] = {{"component", s.initComponent}, {"output", s.initOutput}};
     a.push_back(std::move(e));
   }
   return a.dump();

@@ -3,11 +3,15 @@
 // run in the core; this file only moves the RGBA bytes in and the answer out.
 
 import { openImage } from './image-input.js';
-import { coreOptions, runSteps } from './step-loop.js';
+import { runSteps } from './step-loop.js';
+import { Task, coreOptions } from './task.js';
 
-export class ImageClassifier {
+export class ImageClassifier extends Task {
+  static generatorType = 'classifier';
+  static jsOptions = ['signal'];
+
   constructor(model) {
-    this.model = model;
+    super(model);
     const g = model.info.generator;
     this.labels = g.labels ?? null;
     this.preprocess = g.preprocess;
@@ -20,15 +24,15 @@ export class ImageClassifier {
   }
 
   /** → { top, logits: Float32Array, stats: {width, height, preprocessMs, coreMs, runMs, totalMs} } */
-  async classifyDetailed(image, { topK, width, height, signal } = {}) {
+  async classifyDetailed(image, options = {}) {
+    const { width, height, signal } = options;
     const model = this.model;
     model.assertUsable();
     const started = performance.now();
     const source = await openImage(image, { width, height });
     try {
       // The core checks the size (empty, over max_pixels) before a single pixel is read.
-      const generator = model.createGenerator(coreOptions({ width: source.width, height: source.height, topK },
-        { width: 'width', height: 'height', topK: 'top_k' }));
+      const generator = model.createGenerator(coreOptions(this, options, { width: source.width, height: source.height }));
       try {
         const pixels = await source.read();
         generator.rgbaView(pixels.length).set(pixels); // the core checks width * height * 4

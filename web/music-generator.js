@@ -4,32 +4,17 @@
 // and hands streamed chunks to onAudio.
 
 import { interleaveInto } from './audio.js';
-import { coreOptions, runSteps } from './step-loop.js';
+import { runSteps } from './step-loop.js';
+import { Task, coreOptions } from './task.js';
 
-const OPTION_NAMES = {
-  seconds: 'seconds',
-  maxNewFrames: 'max_new_frames',
-  cfg: 'guidance_scale',
-  doSample: 'do_sample',
-  temperature: 'temperature',
-  topK: 'top_k',
-  topP: 'top_p',
-  seed: 'seed',
-  batch: 'batch',
-  returnCodes: 'return_codes',
-  stream: 'stream',
-  textIds: 'text_ids',
-  textMask: 'text_mask',
-  textPadId: 'text_pad_id',
-  promptSamples: 'prompt_samples',
-  promptChannels: 'prompt_channels',
-  promptSampleRate: 'prompt_sample_rate',
-  prompts: 'prompts',
-};
+export class MusicGenerator extends Task {
+  static generatorType = 'musicgen';
+  static jsOptions = ['text', 'texts', 'signal', 'onAudio'];
+  /** continue() sets these from its audio argument. */
+  static derivedOptions = ['promptSamples', 'promptChannels', 'promptSampleRate', 'prompts'];
 
-export class MusicGenerator {
   constructor(model) {
-    this.model = model;
+    super(model);
     this.sampleRate = model.info.dims.sampling_rate;
   }
 
@@ -86,11 +71,11 @@ export class MusicGenerator {
     signal?.throwIfAborted();
     const text = this.#text(options);
     const stream = options.stream ?? (onAudio ? true : undefined);
-    const core = {
-      ...options, ...text, stream,
+    const derived = {
+      ...text, stream,
       ...(prompt ? { promptSamples: prompt.channels[0].length, promptChannels: prompt.channels.length, promptSampleRate: prompt.sampleRate, prompts: 1 } : {}),
     };
-    const generator = model.createGenerator(coreOptions(core, OPTION_NAMES));
+    const generator = model.createGenerator(coreOptions(this, options, derived));
     const started = performance.now();
     try {
       const plan = JSON.parse(generator.statsJson());

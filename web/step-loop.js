@@ -63,12 +63,3 @@ function yieldToEventLoop() {
     channel.port2.postMessage(0);
   });
 }
-
-/** Converts camelCase option names to the core's snake_case JSON, dropping undefined values. */
-export function coreOptions(options, names) {
-  const out = {};
-  for (const [camel, snake] of Object.entries(names)) {
-    if (options[camel] !== undefined) out[snake] = options[camel];
-  }
-  return JSON.stringify(out, (_, v) => (typeof v === 'bigint' ? String(v) : v));
-}

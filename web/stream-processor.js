@@ -2,10 +2,14 @@
 // stateful graph (e.g. a voice activity detector), one result per chunk.
 
 import { closeRunner, drain, openRunner, runSteps } from './step-loop.js';
+import { Task } from './task.js';
 
-export class StreamProcessor {
+export class StreamProcessor extends Task {
+  static generatorType = 'stream';
+  static jsOptions = ['sampleRate', 'signal', 'onResult'];
+
   constructor(model) {
-    this.model = model;
+    super(model);
     this.sampleRate = model.info.generator.sample_rate ?? null;
     this.chunkSize = model.info.generator.chunk ?? null;
   }

@@ -1,24 +1,11 @@
 // The task for manifests whose generator type is "decoder": token-by-token generation.
 
-import { coreOptions, runSteps } from './step-loop.js';
+import { runSteps } from './step-loop.js';
+import { Task, coreOptions } from './task.js';
 
-const OPTION_NAMES = {
-  prompt: 'prompt',
-  maxNewTokens: 'max_new_tokens',
-  doSample: 'do_sample',
-  temperature: 'temperature',
-  topK: 'top_k',
-  topP: 'top_p',
-  minP: 'min_p',
-  repetitionPenalty: 'repetition_penalty',
-  seed: 'seed',
-  eosTokenId: 'eos_token_id',
-};
-
-export class TextGenerator {
-  constructor(model) {
-    this.model = model;
-  }
+export class TextGenerator extends Task {
+  static generatorType = 'decoder';
+  static jsOptions = ['text', 'signal', 'onToken'];
 
   /** The prompt as ids: given directly, or `text` through the package's tokenizer. */
   promptIds({ prompt, text }) {
@@ -38,7 +25,7 @@ export class TextGenerator {
     const model = this.model;
     model.assertUsable();
     const prompt = this.promptIds(options);
-    const generator = model.createGenerator(coreOptions({ ...options, prompt }, OPTION_NAMES));
+    const generator = model.createGenerator(coreOptions(this, options, { prompt }));
     const started = performance.now();
     try {
       let emitted = 0;

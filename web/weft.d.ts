@@ -31,12 +31,30 @@ export interface LoadOptions {
   fetch?: typeof fetch;
 }
 
+/** One option of a generator type, as the core's options schema reports it. */
+export interface OptionInfo {
+  /** The core's (manifest `generation`) name, snake_case. */
+  name: string;
+  /** The name a task's options object uses. */
+  js: string;
+  kind: string;
+  doc: string;
+  default: unknown;
+  min?: number;
+  max?: number;
+  min_exclusive?: boolean;
+}
+
 export interface ModelInfo {
   name: string;
   format: string;
   dims: Record<string, number>;
-  generator: { type: string; component: string; [key: string]: unknown };
+  generator: { type: string; [key: string]: unknown };
+  /** The effective defaults of a request (built-in ones overridden by the manifest). */
   generation: Record<string, unknown>;
+  tokenizer: { file: string; sha256: string | null; bytes: number | null } | null;
+  /** The options a request of this generator type takes. */
+  options: OptionInfo[];
 }
 
 interface Task {
@@ -143,6 +161,13 @@ export interface MusicOptions {
   /** A description, or several (one output each); none: unconditional. */
   text?: string;
   texts?: string[];
+  /** Token ids per description instead of text (e.g. from your own tokenizer); ragged rows are right-padded with textPadId. */
+  textIds?: number[][];
+  /** 0/1 per token of textIds (then every row has the padded length). */
+  textMask?: number[][];
+  textPadId?: number;
+  /** Outputs of an unconditional request (no text). */
+  batch?: number;
   /** Total duration in seconds, the prompt included (audiocraft's meaning). */
   seconds?: number;
   /** Frames (50 per second) to add after the prompt, instead of seconds. */

@@ -15,10 +15,9 @@ export { decodeWav, deinterleave, encodeWav, resample, toMono } from './audio.js
 export { loadInWorker, transfer } from './worker-client.js';
 export { cachedPackages, clearCache } from './package-cache.js';
 
-/** Generator type (manifest `generator.type`) → the task class exposing it. Data, not branches. */
-const TASKS = { decoder: TextGenerator, stream: StreamProcessor };
-TASKS.classifier = ImageClassifier;
-TASKS.musicgen = MusicGenerator;
+/** The task classes; each names the generator type (manifest `generator.type`) it serves. */
+const TASKS = [TextGenerator, StreamProcessor, ImageClassifier, MusicGenerator];
+const taskFor = new Map(TASKS.map((Task) => [Task.generatorType, Task]));
 
 /**
  * Loads a model package (a folder with weft.json) from a URL or, in Node, a path.
@@ -71,7 +70,11 @@ export async function load(source, options = {}) {
     await model.dispose();
     throw error;
   }
-  const Task = TASKS[model.info.generator.type];
+  const Task = taskFor.get(model.info.generator.type);
+  if (!Task) {
+    await model.dispose();
+    throw new Error(`weft: ${pkg.location}/weft.json: this version of the JS layer has no task for generator type '${model.info.generator.type}'`);
+  }
   model.task = new Task(model);
   return model.task;
 }
@@ -121,16 +124,4 @@ class WeftModel {
     this.tokenizer?.dispose();
     this.manifest.delete();
   }
-}
-
-for (const Task of Object.values(TASKS)) {
-  Object.defineProperties(Task.prototype, {
-    name: { get() { return this.model.name; } },
-    backend: { get() { return this.model.backend; } },
-    info: { get() { return this.model.info; } },
-    tokenizer: { get() { return this.model.tokenizer; } },
-    liveTensors: { value() { return this.model.liveTensors(); } },
-    stateLocations: { value() { return this.model.stateLocations(); } },
-    dispose: { value() { return this.model.dispose(); } },
-  });
 }

@@ -1,10 +1,10 @@
-// Image classifier generator: one RGBA image in, one run of the classifier component, then
-// softmax or sigmoid and top-k with the manifest's labels (docs/ARCHITECTURE.md, "classifier").
+// Image classifier generator (type "classifier"): one RGBA image in, one run of the classifier
+// component, then softmax or sigmoid and top-k with the manifest's labels.
 //
 // Manifest: generator {"type": "classifier", "component", "io": {"pixel_values", "logits"},
 //   "preprocess": {resize, crop, mean, std, interpolation, max_pixels} (see image.h),
 //   "postprocess": "softmax" | "sigmoid" (multi-label), "labels": [...], "top_k": 5}.
-// Options JSON: {"width", "height" (required), "top_k"}. The size is checked (zero-sized,
+// Options: {"width", "height" (required), "top_k"}. The size is checked (zero-sized,
 // over max_pixels) here, before JS extracts or copies any pixel.
 // Input: the image's RGBA bytes, typed as bytes end to end: rgbaView(width * height * 4) returns
 // the buffer the caller fills (row-major RGBA, as ImageData.data), pushRgba() commits it. The
@@ -19,13 +19,14 @@
 #include <nlohmann/json.hpp>
 
 #include "weft/generator.h"
+#include "weft/generator_type.h"
 #include "weft/image.h"
 
 namespace weft {
 
 struct Manifest;
 
-struct ClassifierSpec {
+struct ClassifierSpec : GeneratorSpecBase {
   ImageSpec image;
   bool sigmoid = false;
   std::int64_t classes = 0;
@@ -33,9 +34,7 @@ struct ClassifierSpec {
   std::vector<std::string> labels;  // one per class
 };
 
-// Parses and checks generator.* of a classifier manifest (labels count, input size); used at
-// load so a bad manifest fails there.
-ClassifierSpec classifierSpec(const Manifest& m);
+const GeneratorType& classifierGeneratorType();
 
 class ClassifierGenerator : public Generator {
  public:
@@ -54,7 +53,7 @@ class ClassifierGenerator : public Generator {
   const char* kind() const override { return "classifier"; }
 
  private:
-  ClassifierSpec spec_;
+  const ClassifierSpec& spec_;
   Plan plan_;
   int pixelsHost_ = -1, logitsHost_ = -1;
   std::int64_t width_ = 0, height_ = 0, topK_ = 5;

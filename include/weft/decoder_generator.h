@@ -1,9 +1,8 @@
-// Autoregressive decoder: one prefill run over the whole prompt, then one run per new token, with
-// KV caches carried in state slots. Options JSON (merged over the manifest's `generation`, then
-// the built-in defaults):
-//   {"prompt":[ids], "max_new_tokens":64, "do_sample":false, "temperature":1.0, "top_k":0,
-//    "top_p":1.0, "min_p":0.0, "repetition_penalty":1.0, "seed":0 (number or decimal string),
-//    "eos_token_id": int | [ints] | null}
+// Autoregressive decoder (generator type "decoder"): one prefill run over the whole prompt, then
+// one run per new token, with KV caches carried in state slots. Options (their schema is
+// decoderGeneratorType().options; merged over the manifest's `generation`, then the built-in
+// defaults): prompt ids, max_new_tokens, sampling (do_sample, temperature, top_k, top_p, min_p,
+// repetition_penalty), seed (number or decimal string), eos_token_id (int | [ints] | null).
 // tokens() are the generated ids (not the prompt), including the EOS token when one stops it
 // (as Hugging Face's generate does).
 #pragma once
@@ -14,6 +13,7 @@
 #include <nlohmann/json.hpp>
 
 #include "weft/generator.h"
+#include "weft/generator_type.h"
 #include "weft/sampling.h"
 
 namespace weft {
@@ -26,9 +26,15 @@ struct DecoderOptions {
   std::vector<std::int64_t> eos;
 };
 
-// Built-in defaults overridden by the manifest's `generation` (errors name "weft.json: generation.x").
-DecoderOptions decoderDefaults(const Manifest& m);
-nlohmann::ordered_json decoderOptionsJson(const DecoderOptions& o);  // without the prompt
+// What a decoder manifest fixes: the vocabulary (the logits' last dim) and the request defaults,
+// built-in ones overridden by the manifest's `generation` (errors name "weft.json: generation.x").
+struct DecoderSpec : GeneratorSpecBase {
+  std::int64_t vocab = 0;
+  DecoderOptions defaults;
+  void describe(nlohmann::ordered_json& generator, nlohmann::ordered_json& generation) const override;
+};
+
+const GeneratorType& decoderGeneratorType();
 
 class DecoderGenerator : public Generator {
  public:
@@ -48,13 +54,13 @@ class DecoderGenerator : public Generator {
  private:
   DecoderOptions opt_;
   std::int64_t vocab_ = 0;
+  bool finished_ = false;
   Plan plan_;  // template; host input shapes are filled per step
   int idsHost_ = -1, maskHost_ = -1, posHost_ = -1, logitsHost_ = -1;
   std::int64_t total_ = 0;  // positions fed so far
   std::vector<std::int32_t> generated_, context_;
   SplitMix64 rng_;
   SamplingScratch scratch_;
-  bool finished_ = false;
 };
 
 }  // namespace weft

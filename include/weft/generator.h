@@ -1,5 +1,6 @@
-// The step machine every generator implements (docs/ARCHITECTURE.md §2): JS asks next() for a plan,
-// runs it, copies the outputs the plan asked for into host buffers, and calls accept().
+// The step machine every generator implements (docs/ARCHITECTURE.md, "The step machine"): JS asks
+// next() for a plan, runs it, copies the outputs the plan asked for into host buffers, and calls
+// accept().
 // This base class owns the bookkeeping shared by all generators: host buffers, the
 // plan-then-accept protocol, timing, and the rule that after any error the generator is finished
 // and holds nothing. Subclasses only decide what each plan contains and what a result means.
@@ -30,7 +31,7 @@ class Generator {
   Generator(const Generator&) = delete;
   Generator& operator=(const Generator&) = delete;
 
-  std::string slotsJson() const;
+  std::string slotsJson() const;  // initial state shapes for this generator's batch
   std::string constantsJson() const;  // [{"component","name","dtype","shape"}]
   const HostBuffer& constant(int i) const;
 
@@ -59,6 +60,8 @@ class Generator {
   virtual void release() {}  // drop everything a subclass holds (after an error)
   virtual void addStats(nlohmann::ordered_json& stats) const { (void)stats; }
   virtual const char* kind() const = 0;
+  // Rows the state slots hold (their initial shapes' batch dim): 1 unless a subclass batches.
+  virtual std::int64_t batchRows() const { return 1; }
 
   // Runs f (every call into the generator, also a subclass's own input calls), adding its time
   // to the core's stats; any exception finishes the generator and frees what it holds before
@@ -91,8 +94,9 @@ class Generator {
   Plan planTemplate(const std::string& component,
                     const std::vector<std::pair<std::string, int>>& hostInputs,
                     const std::vector<HostOutput>& hostOutputs) const;
-  int addHostBuffer(DType t);  // returns its index
-  HostBuffer& host(int i) { return host_[static_cast<std::size_t>(i)]; }
+  int addHostBuffer(DType t) { return host_.add(t); }  // returns its index
+  HostBuffer& host(int i) { return host_[i]; }
+  HostBuffers& hostBuffers() { return host_; }
   const Model& model() const { return *model_; }
   int steps() const { return steps_; }
 
@@ -101,8 +105,8 @@ class Generator {
   HostBuffer& hostChecked(int i, const char* what);
 
   std::shared_ptr<const Model> model_;
-  std::vector<HostBuffer> host_;
-  bool pending_ = false;  // a plan was handed out and not yet accepted
+  HostBuffers host_;
+  bool planOut_ = false;  // a plan was handed out and not yet accepted
   bool failed_ = false;
   int steps_ = 0;
   double coreMs_ = 0.0;

@@ -40,4 +40,22 @@ class HostBuffer {
   std::vector<std::uint64_t> words_;
 };
 
+// A generator's host buffers, addressed by index from plans (the JS side asks for views by index).
+class HostBuffers {
+ public:
+  int add(DType t) {
+    buffers_.emplace_back(t);
+    return static_cast<int>(buffers_.size() - 1);
+  }
+  HostBuffer& operator[](int i) { return buffers_[static_cast<std::size_t>(i)]; }
+  const HostBuffer& operator[](int i) const { return buffers_[static_cast<std::size_t>(i)]; }
+  std::size_t size() const { return buffers_.size(); }
+  void clearAll() {
+    for (HostBuffer& b : buffers_) b.clear();
+  }
+
+ private:
+  std::vector<HostBuffer> buffers_;
+};
+
 }  // namespace weft

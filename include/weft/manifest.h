@@ -1,8 +1,10 @@
-// The model package manifest (weft.json, format "weft/1"), parsed and validated at load.
-// Templates ("{layer}" with a count) are expanded here, once; dims named in `dims` are resolved to
-// fixed values; every error names the JSON path of the bad field (see docs/ARCHITECTURE.md §1).
+// The model package manifest (weft.json, format "weft/1"; every key: docs/MANIFEST.md), parsed
+// and validated at load. Templates ("{layer}" with a count) are expanded here, once; dims named in
+// `dims` are resolved to fixed values; the generator object is checked against its type's entry in
+// the registry and parsed into the type's spec; every error names the JSON path of the bad field.
 #pragma once
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <utility>
@@ -10,7 +12,9 @@
 
 #include <nlohmann/json.hpp>
 
+#include "weft/generator_type.h"
 #include "weft/host_buffer.h"
+#include "weft/state.h"
 #include "weft/tensor.h"
 
 namespace weft {
@@ -31,22 +35,6 @@ struct Component : FileRef {
   const TensorDesc* findOutput(const std::string& n) const;
 };
 
-struct StateEntry {  // one expanded state pair
-  std::string component;                // the first component the slot feeds
-  std::vector<std::string> components;  // every component it feeds (`component` or `components`)
-  std::string input;
-  std::string output;  // the output that replaces the slot after each run; "" = never replaced
-  std::string init;    // "empty" | "zeros" | "from" (`init_from`: another component writes it first)
-  std::string mode;    // "grow" | "fixed"
-  int axis = -1;       // growth / empty axis; -1 when not given
-  // init "empty": positions an empty slot holds along `axis` (zeros the graph masks; 0 = none)
-  std::int64_t emptyLength = 0;
-  std::string initComponent, initOutput;  // init "from": the run whose output starts the slot
-  std::string path;    // JSON path of the entry, for later error messages
-
-  bool feeds(const std::string& c) const;
-};
-
 struct ConstantEntry {
   std::string component, input;
   DType dtype = DType::Float32;
@@ -54,27 +42,28 @@ struct ConstantEntry {
   HostBuffer values;  // typed storage in `dtype`
 };
 
+// The manifest's `generator` object, checked against its type's registry entry.
 struct GeneratorSpec {
-  std::string type;       // "decoder" | "stream" | "classifier" | "musicgen"
-  std::string component;  // musicgen: the step component
-  std::vector<std::pair<std::string, std::string>> io;  // role -> graph tensor name
-  // Multi-component generators (musicgen): component role -> component name.
-  std::vector<std::pair<std::string, std::string>> components;
+  std::string type;
+  const GeneratorType* definition = nullptr;  // the registry entry of `type`
+  std::vector<std::pair<std::string, std::string>> components;  // component role -> component name
+  std::vector<std::pair<std::string, std::string>> io;          // io role -> graph tensor name
   // (component, input) pairs the generator feeds from host buffers (for load-time checks).
   std::vector<std::pair<std::string, std::string>> hostInputs;
-  std::int64_t chunk = 0;        // stream: samples per run
-  std::int64_t sample_rate = 0;  // stream: 0 when not given
-  nlohmann::ordered_json raw;    // the generator object as written
+  nlohmann::ordered_json raw;  // the generator object as written
+  std::shared_ptr<const GeneratorSpecBase> typed;  // the type's parsed spec
 
   const std::string* role(const std::string& r) const;  // nullptr when the graph lacks it
   const std::string* componentFor(const std::string& role) const;  // nullptr when absent
+  template <class T>
+  const T& as() const { return static_cast<const T&>(*typed); }  // T: the type's spec
 };
 
 struct Manifest {
   std::string format, name;
   std::vector<std::pair<std::string, std::int64_t>> dims;
   std::vector<Component> components;
-  std::vector<StateEntry> state;
+  std::vector<StateSlot> state;
   std::vector<ConstantEntry> constants;
   GeneratorSpec generator;
   nlohmann::ordered_json generation = nlohmann::ordered_json::object();

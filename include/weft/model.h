@@ -1,5 +1,6 @@
-// A loaded model package: the validated manifest plus its resolved state slots. This is what JS
-// holds (Model.fromJson); generators keep a shared reference so they outlive nothing they need.
+// A loaded model package: the validated manifest, with its state slots and its generator type's
+// parsed spec. This is what JS holds (Model.fromJson); generators keep a shared reference so they
+// outlive nothing they need.
 #pragma once
 #include <memory>
 #include <string>
@@ -11,30 +12,32 @@
 
 namespace weft {
 
-
 class Model : public std::enable_shared_from_this<Model> {
  public:
-  // Parses and validates weft.json text (including the generator's defaults).
+  // Parses and validates weft.json text (including the generator's spec and defaults).
   static std::shared_ptr<Model> fromJson(const std::string& manifest_json);
 
   const Manifest& manifest() const { return manifest_; }
-  const std::vector<StateSlot>& slots() const { return slots_; }
+  const std::vector<StateSlot>& slots() const { return manifest_.state; }
+  const GeneratorType& generatorType() const { return *manifest_.generator.definition; }
+  template <class T>
+  const T& spec() const { return manifest_.generator.as<T>(); }
 
   // [{"name","file","sha256"|null,"bytes"|null,"inputs","outputs","state_outputs",
   //   "external_data":[{"file","sha256","bytes"}],"used"}] — `used`: the generator runs it.
   std::string componentsJson() const;
   bool uses(const std::string& component) const;
-  // {"name","format","dims","generator","generation"}
+  // {"name","format","dims","generator","generation","tokenizer","options"}: `generation` holds
+  // the effective defaults, `options` the type's options schema (generator_registry.h).
   std::string infoJson() const;
   // Compares the component with a session's real inputs/outputs (see session_check.h).
   void validateComponent(const std::string& component, const std::string& io_json) const;
-  // A fresh generator of the manifest's type; options as in decoder_generator.h.
+  // A fresh generator of the manifest's type; options as the type's schema describes them.
   std::unique_ptr<Generator> createGenerator(const std::string& options_json) const;
 
  private:
   explicit Model(Manifest m) : manifest_(std::move(m)) {}
   Manifest manifest_;
-  std::vector<StateSlot> slots_;
 };
 
 }  // namespace weft

@@ -11,6 +11,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "weft/generator_type.h"
 #include "weft/rng.h"
 
 namespace weft {
@@ -31,6 +32,14 @@ struct SamplingParams {
 // Errors read "<prefix><path>.<field>: ...".
 SamplingParams parseSamplingParams(const nlohmann::ordered_json& obj, SamplingParams base,
                                    const std::string& prefix, const std::string& path);
+// The options-schema entries of the named sampling fields (do_sample, temperature, top_k, top_p,
+// min_p, repetition_penalty), with `defaults` as their built-in defaults.
+std::vector<OptionSpec> samplingOptionSpecs(const SamplingParams& defaults, const std::vector<std::string>& names);
+
+// logits of the guided row for classifier-free guidance: null + (cond - null) * g in float32, as
+// transformers' ClassifierFreeGuidanceLogitsProcessor computes it (so greedy picks are identical).
+void guideLogits(const float* cond, const float* null, float g, std::size_t n, float* out);
+
 // Throws weft::Error naming the first invalid field.
 void validateSamplingParams(const SamplingParams& p, const std::string& prefix,
                             const std::string& path);

@@ -1,44 +1,56 @@
-// State slots: one per expanded state entry of the manifest. A slot is a tensor JS keeps between
-// runs (as an ORT tensor, possibly on the GPU); the core only knows its initial dtype and shape.
+// State slots: one per expanded entry of the manifest's `state` list. A slot is a tensor JS keeps
+// between runs (as an ORT tensor, possibly on the GPU); the core knows how it starts, which
+// components read and write it, and whether it grows along an axis (docs/MANIFEST.md, "state").
 #pragma once
 #include <cstdint>
 #include <string>
 #include <vector>
 
-#include "weft/manifest.h"
+#include "weft/tensor.h"
 
 namespace weft {
 
-struct StateSlot {
-  std::string component;                // the first component the slot feeds
-  std::vector<std::string> components;  // every component it feeds
-  std::string name;    // the component input the slot feeds
-  std::string output;  // the component output that replaces it after each run ("" = none)
-  DType dtype = DType::Float32;
-  std::vector<std::int64_t> shape;  // concrete initial shape (init "from": symbolic dims are -1)
-  std::string init;                 // "empty" | "zeros" | "from"
-  std::string mode;                 // "grow" | "fixed"
-  int axis = -1;
-  std::int64_t emptyLength = 0;  // init "empty": zero positions it holds when empty (masked)
-  std::string initComponent, initOutput;  // init "from": the output that writes it first
-  std::vector<Dim> dims;                  // the input's manifest shape
-
-  bool feeds(const std::string& c) const;
-  // init "empty": the empty tensor's shape for `batch` rows: emptyLength along axis, `batch` on
-  // the dim named batch, every other symbolic dim 1.
-  std::vector<std::int64_t> emptyShape(std::int64_t batch) const;
-  // Whether a run of `component` replaces this slot with its output `output`.
-  bool writtenBy(const std::string& component, const std::string& output) const;
+enum class SlotInit {
+  Empty,  // `axis` holds empty_length zero positions (masked by the graph); other dims as below
+  Zeros,  // every dim resolves from dims; only `batch` stays symbolic
+  From,   // no tensor until another component's run writes it (`init_from`)
+};
+enum class SlotMode {
+  Grow,   // each run's output replaces the slot with one that is longer along `axis`
+  Fixed,  // the output has the input's shape
 };
 
-// Resolves every slot's initial shape (docs/ARCHITECTURE.md §1):
-//  - init "empty": 0 along `axis`, every other symbolic dim 1;
-//  - init "zeros": every dim must resolve, except `batch`, which is 1;
-//  - init "from": no tensor until the `init_from` component's run writes it (JS holds null).
-// Throws weft::Error naming the state entry when a shape cannot be resolved.
-std::vector<StateSlot> buildStateSlots(const Manifest& m);
+const char* slotInitName(SlotInit i);  // "empty" | "zeros" | "from"
 
-// [{"name","dtype","shape","init"[,"from":{"component","output"}]}] — slot index = array index.
-std::string slotsJson(const std::vector<StateSlot>& slots);
+struct StateSlot {
+  std::vector<std::string> components;  // every component it feeds; the first names it in errors
+  std::string input;   // the component input the slot feeds
+  std::string output;  // the output that replaces it after each run ("" = never replaced)
+  DType dtype = DType::Float32;
+  std::vector<Dim> dims;  // the input's manifest shape
+  SlotInit init = SlotInit::Zeros;
+  SlotMode mode = SlotMode::Fixed;
+  int axis = -1;                 // growth / empty axis; -1 when not given
+  std::int64_t emptyLength = 0;  // init Empty: zero positions it holds when empty
+  std::string initComponent, initOutput;  // init From: the run whose output starts it
+  std::string path;  // JSON path of the manifest entry, for messages
+
+  bool feeds(const std::string& component) const;
+  // Whether a run of `component` replaces this slot with its output `out`.
+  bool writtenBy(const std::string& component, const std::string& out) const;
+  // The tensor a generator of `batch` rows starts from: init Empty: empty_length along the axis;
+  // Zeros: every dim resolved; From: symbolic dims -1 (JS holds nothing until the first write).
+  // The dim named "batch" is `batch`, any other symbolic dim 1.
+  std::vector<std::int64_t> initialShape(std::int64_t batch) const;
+  // The empty tensor's shape for `batch` rows (init Empty; also after a merge drained the slot).
+  std::vector<std::int64_t> emptyShape(std::int64_t batch) const;
+};
+
+// Throws weft::Error naming the entry when an init Zeros slot has a dim that cannot resolve.
+void checkResolvable(const StateSlot& s);
+
+// [{"name","dtype","shape","init"[,"from":{"component","output"}]}], shapes for `batch` rows;
+// slot index = array index.
+std::string slotsJson(const std::vector<StateSlot>& slots, std::int64_t batch = 1);
 
 }  // namespace weft

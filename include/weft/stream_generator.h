@@ -1,8 +1,7 @@
-// Streaming generator (e.g. Silero VAD): pushed samples are cut into fixed-size chunks, each run
-// through a stateful component; each run's whole `result` output is appended to results().
-// Input protocol: view = pushView(n) -> write up to n samples -> push(k <= n); finish() flushes a
-// last partial chunk, zero-padded. next() returns "" while no full chunk is ready.
-// Options JSON: {} (none yet; unknown keys are an error).
+// Streaming generator (type "stream", e.g. Silero VAD): pushed samples are cut into fixed-size
+// chunks, each run through a stateful component; each run's whole `result` output is appended to
+// results(). Input: the shared sample protocol (sample_intake.h); finish() flushes a last partial
+// chunk, zero-padded. next() returns "" while no full chunk is ready. Options: none.
 #pragma once
 #include <cstdint>
 #include <memory>
@@ -11,8 +10,20 @@
 #include <nlohmann/json.hpp>
 
 #include "weft/generator.h"
+#include "weft/generator_type.h"
+#include "weft/sample_intake.h"
 
 namespace weft {
+
+// generator.chunk (else the last dim of the samples input, else dims.chunk) and sample_rate.
+struct StreamSpec : GeneratorSpecBase {
+  std::int64_t chunk = 0;
+  std::int64_t sampleRate = 0;  // 0 when not given
+  std::vector<std::int64_t> chunkShape;  // the samples input holding one chunk (symbolic dims 1)
+  void describe(nlohmann::ordered_json& generator, nlohmann::ordered_json& generation) const override;
+};
+
+const GeneratorType& streamGeneratorType();
 
 class StreamGenerator : public Generator {
  public:
@@ -23,10 +34,10 @@ class StreamGenerator : public Generator {
  protected:
   std::optional<Plan> makePlan() override;
   int onAccept() override;
-  bool isDone() const override { return inputDone_ && head_ == tail_ && !running_; }
-  float* onPushView(std::size_t n) override;
-  void onPush(std::size_t n) override;
-  void onFinish() override { inputDone_ = true; }
+  bool isDone() const override { return intake_.finished() && intake_.available() == 0 && !chunkRunning_; }
+  float* onPushView(std::size_t n) override { return intake_.view(n); }
+  void onPush(std::size_t n) override { intake_.push(n); }
+  void onFinish() override { intake_.finish(); }
   void release() override;
   void addStats(nlohmann::ordered_json& stats) const override;
   const char* kind() const override { return "stream"; }
@@ -35,13 +46,10 @@ class StreamGenerator : public Generator {
   std::int64_t chunk_ = 0;
   Plan plan_;
   int samplesHost_ = -1, resultHost_ = -1;
-  // Pending samples live in pending_[head_, tail_); pushView reserves [tail_, tail_ + reserved_).
-  std::vector<float> pending_;
-  std::size_t head_ = 0, tail_ = 0, reserved_ = 0;
+  SampleIntake intake_;
   std::vector<float> results_;
-  std::int64_t pushed_ = 0, padded_ = 0;
-  bool inputDone_ = false;
-  bool running_ = false;  // a chunk was planned and its result not yet accepted
+  std::int64_t padded_ = 0;
+  bool chunkRunning_ = false;  // a chunk was planned and its result not yet accepted
 };
 
 }  // namespace weft

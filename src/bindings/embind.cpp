@@ -17,6 +17,7 @@
 #include "weft/classifier_generator.h"
 #include "weft/decoder_generator.h"
 #include "weft/error.h"
+#include "weft/generator_registry.h"
 #include "weft/model.h"
 #include "weft/sampling.h"
 #include "weft/version.h"
@@ -167,6 +168,7 @@ class JsSampler {
 };
 
 std::string versionString() { return weft::version(); }
+std::string typesJson() { return guard([] { return weft::generatorTypesJson(); }); }
 double heapBytesInUse() { return static_cast<double>(mallinfo().uordblks); }
 
 }  // namespace
@@ -175,6 +177,7 @@ EMSCRIPTEN_BINDINGS(weft_core) {
   using namespace emscripten;
   function("version", &versionString);
   function("heapBytesInUse", &heapBytesInUse);
+  function("generatorTypesJson", &typesJson);
 
   class_<JsModel>("Model")
       .class_function("fromJson", &JsModel::fromJson)

@@ -27,11 +27,6 @@ std::string secondsText(double s) {
   return b;
 }
 
-const char* const kOptionKeys[] = {"text_ids", "text_mask", "text_pad_id", "batch", "seconds", "max_new_frames",
-                                   "guidance_scale", "do_sample", "temperature", "top_k", "top_p", "seed",
-                                   "return_codes", "stream", "prompt_samples", "prompt_channels",
-                                   "prompt_sample_rate", "prompts"};
-
 // Sampling and guidance fields shared by the manifest's `generation` and the options.
 // audiocraft's top_p: 0 turns it off, and when it is on it replaces top-k.
 void applySampling(MusicgenOptions& o, const Json& obj, const std::string& prefix, const std::string& path) {
@@ -117,21 +112,9 @@ SamplingParams MusicgenOptions::effectiveSampling() const {
   return p;
 }
 
-MusicgenSpec musicgenSpec(const Manifest& m) {
-  MusicgenSpec s;
-  const Json& g = m.generator.raw;
-  s.codebooks = needDim(m, "codebooks");
-  s.vocab = needDim(m, "vocab");
-  s.hop = needDim(m, "hop");
-  s.sampleRate = needDim(m, "sampling_rate");
-  s.frameRate = needDim(m, "frame_rate");
-  s.maxPositions = needDim(m, "max_positions");
-  s.textHidden = needDim(m, "text_hidden");
-  s.special = g.contains("special_token") ? ju::asInt(g["special_token"], kM, "generator.special_token") : s.vocab;
-  if (s.special < s.vocab)
-    ju::fail(kM, "generator.special_token", "must be >= dims.vocab (" + std::to_string(s.vocab) + ") so no code can equal it, but got " + std::to_string(s.special));
-  if (g.contains("codebooks") && ju::asInt(g["codebooks"], kM, "generator.codebooks") != s.codebooks)
-    ju::fail(kM, "generator.codebooks", "differs from dims.codebooks (" + std::to_string(s.codebooks) + ")");
+namespace {
+
+void parseDelays(MusicgenSpec& s, const Json& g) {
   const Json& d = ju::require(g, "delay", kM, "generator");
   ju::expectArray(d, kM, "generator.delay");
   if (static_cast<std::int64_t>(d.size()) != s.codebooks)
@@ -140,7 +123,17 @@ MusicgenSpec musicgenSpec(const Manifest& m) {
     s.delays.push_back(ju::asInt(d[q], kM, ju::index("generator.delay", q)));
     if (s.delays.back() < 0) ju::fail(kM, ju::index("generator.delay", q), "must be >= 0");
   }
-  s.maxDelay = *std::max_element(s.delays.begin(), s.delays.end());
+  s.maxDelay = s.delays.empty() ? 0 : *std::max_element(s.delays.begin(), s.delays.end());
+}
+
+void parseGeneratorKeys(MusicgenSpec& s, const Manifest& m) {
+  const Json& g = m.generator.raw;
+  s.special = g.contains("special_token") ? ju::asInt(g["special_token"], kM, "generator.special_token") : s.vocab;
+  if (s.special < s.vocab)
+    ju::fail(kM, "generator.special_token", "must be >= dims.vocab (" + std::to_string(s.vocab) + ") so no code can equal it, but got " + std::to_string(s.special));
+  if (g.contains("codebooks") && ju::asInt(g["codebooks"], kM, "generator.codebooks") != s.codebooks)
+    ju::fail(kM, "generator.codebooks", "differs from dims.codebooks (" + std::to_string(s.codebooks) + ")");
+  parseDelays(s, g);
   if (g.contains("min_prompt_samples")) s.minPromptSamples = ju::asInt(g["min_prompt_samples"], kM, "generator.min_prompt_samples");
   if (s.minPromptSamples < 1) ju::fail(kM, "generator.min_prompt_samples", "must be >= 1");
   s.canContinue = m.generator.componentFor("audio_encoder") != nullptr;
@@ -148,29 +141,30 @@ MusicgenSpec musicgenSpec(const Manifest& m) {
     s.cacheMergeEvery = ju::asInt(ju::require(g, "cache_merge_every", kM, "generator"), kM, "generator.cache_merge_every");
     if (s.cacheMergeEvery < 1) ju::fail(kM, "generator.cache_merge_every", "must be >= 1 but got " + std::to_string(s.cacheMergeEvery));
   }
-  // The host data the generator writes and reads has fixed dtypes.
-  struct Want { const char* component; const char* role; bool input; DType dtype; };
-  const Want wants[] = {{"text_encoder", "text_ids", true, DType::Int64}, {"text_encoder", "text_mask", true, DType::Int64},
-                        {"text_encoder", "text_states", false, DType::Float32}, {"cross_kv", "encoder_hidden_states", true, DType::Float32},
-                        {"cross_kv", "encoder_attention_mask", true, DType::Int64}, {"prefill", "input_ids", true, DType::Int64},
-                        {"step", "input_ids", true, DType::Int64}, {"prefill", "logits", false, DType::Float32},
-                        {"step", "logits", false, DType::Float32}, {"audio_encoder", "audio_in", true, DType::Float32},
-                        {"audio_encoder", "codes_out", false, DType::Int64}, {"audio_decoder", "codes_in", true, DType::Int64},
-                        {"audio_decoder", "audio_out", false, DType::Float32}};
-  for (const Want& w : wants) {
-    const std::string* cn = m.generator.componentFor(w.component);
-    if (!cn) continue;
-    const Component& c = *m.component(*cn);
-    const std::string& t = *m.generator.role(w.role);
-    const TensorDesc* d = w.input ? c.findInput(t) : c.findOutput(t);
-    if (d->dtype != w.dtype)
-      ju::fail(kM, ju::key("generator.io", w.role), std::string(w.input ? "input" : "output") + " '" + t + "' of component '" + c.name +
-                                                       "' must be " + dtypeName(w.dtype) + " but is " + dtypeName(d->dtype));
-  }
+}
+
+MusicgenOptions musicgenDefaults(const Manifest& m, const MusicgenSpec& spec);
+
+}  // namespace
+
+std::shared_ptr<const GeneratorSpecBase> parseMusicgenSpec(const Manifest& m) {
+  auto sp = std::make_shared<MusicgenSpec>();
+  MusicgenSpec& s = *sp;
+  s.codebooks = needDim(m, "codebooks");
+  s.vocab = needDim(m, "vocab");
+  s.hop = needDim(m, "hop");
+  s.sampleRate = needDim(m, "sampling_rate");
+  s.frameRate = needDim(m, "frame_rate");
+  s.maxPositions = needDim(m, "max_positions");
+  s.textHidden = needDim(m, "text_hidden");
+  parseGeneratorKeys(s, m);
   if (s.sampleRate != s.frameRate * s.hop)
     ju::fail(kM, "dims.frame_rate", std::to_string(s.frameRate) + " frames/s x hop " + std::to_string(s.hop) + " != sampling_rate " + std::to_string(s.sampleRate));
-  return s;
+  s.defaults = musicgenDefaults(m, s);
+  return sp;
 }
+
+namespace {
 
 MusicgenOptions musicgenDefaults(const Manifest& m, const MusicgenSpec& spec) {
   MusicgenOptions o;
@@ -187,32 +181,56 @@ MusicgenOptions musicgenDefaults(const Manifest& m, const MusicgenSpec& spec) {
   return o;
 }
 
-Json musicgenDefaultsJson(const MusicgenOptions& o) {
-  return Json{{"max_new_tokens", o.defaultFrames}, {"do_sample", o.sampling.do_sample},
+}  // namespace
+
+void MusicgenSpec::describe(Json&, Json& generation) const {
+  const MusicgenOptions& o = defaults;
+  generation = Json{{"max_new_tokens", o.defaultFrames}, {"do_sample", o.sampling.do_sample},
               {"temperature", o.sampling.temperature}, {"top_k", o.sampling.top_k},
               {"top_p", o.topP}, {"guidance_scale", o.guidance},
               {"seed", o.seed}, {"duration_includes_prompt", true}};
 }
 
-MusicgenOptions parseMusicgenOptions(const Json& options, const Manifest& m, const MusicgenSpec& spec) {
-  ju::expectObject(options, "", "options");
-  for (auto it = options.begin(); it != options.end(); ++it)
-    if (std::find(std::begin(kOptionKeys), std::end(kOptionKeys), it.key()) == std::end(kOptionKeys)) {
-      std::string all;
-      for (const char* k : kOptionKeys) all += (all.empty() ? "" : ", ") + std::string(k);
-      throw Error("options." + it.key() + ": unknown option (options: " + all + ")");
-    }
-  MusicgenOptions o = musicgenDefaults(m, spec);
-  applySampling(o, options, "", "options");
-  const std::int64_t textVocab = m.dim("text_vocab").value_or(0);
-  if (options.contains("text_ids")) {
-    if (options.contains("batch")) throw Error("options.batch: give either text_ids (one row per description) or batch (unconditional), not both");
-    parseText(o, options, textVocab);
-  } else if (options.contains("text_mask")) {
-    throw Error("options.text_mask: given without options.text_ids");
-  } else if (options.contains("batch")) {
-    o.batch = positive(options, "batch", 1);
+namespace {
+
+void parseStream(MusicgenOptions& o, const Json& v, const MusicgenSpec& spec) {
+  if (v.is_boolean()) {
+    o.stream = v.get<bool>();
+    return;
   }
+  if (v.is_null()) return;
+  ju::expectObject(v, "", "options.stream");
+  o.stream = true;
+  for (auto it = v.begin(); it != v.end(); ++it) {
+    const std::string p = ju::key("options.stream", it.key());
+    std::int64_t* dst = it.key() == "window" ? &o.windows.window : it.key() == "context" ? &o.windows.context
+                      : it.key() == "lookahead" ? &o.windows.lookahead : it.key() == "crossfade" ? &o.windows.crossfade : nullptr;
+    if (!dst) throw Error(p + ": unknown field (stream: window, context, lookahead, crossfade, in frames)");
+    *dst = ju::asInt(it.value(), "", p);
+  }
+  o.windows.crossfade = std::min(o.windows.crossfade, o.windows.lookahead);
+  if (v.contains("crossfade") && v.at("crossfade").get<std::int64_t>() > o.windows.lookahead)
+    throw Error("options.stream.crossfade: must be <= lookahead (" + std::to_string(o.windows.lookahead) + " frames)");
+  StreamDecoder check(o.windows, 1, spec.hop, 1);  // validates the sizes
+}
+
+void parsePrompt(MusicgenOptions& o, const Json& options, const MusicgenSpec& spec) {
+  const bool prompted = options.contains("prompt_samples");
+  for (const char* k : {"prompt_channels", "prompt_sample_rate", "prompts"})
+    if (!prompted && options.contains(k)) throw Error(std::string("options.") + k + ": given without options.prompt_samples");
+  if (!prompted) return;
+  if (!spec.canContinue) throw Error("options.prompt_samples: this package has no audio encoder (generator.audio_encoder), so it cannot continue audio");
+  o.promptSamples = ju::asInt(options["prompt_samples"], "", "options.prompt_samples");
+  if (o.promptSamples <= 0) throw Error("options.prompt_samples: the prompt audio is empty (0 samples)");
+  if (options.contains("prompt_channels")) o.promptChannels = positive(options, "prompt_channels", 1);
+  if (options.contains("prompt_sample_rate")) o.promptRate = positive(options, "prompt_sample_rate", 1);
+  o.prompts = options.contains("prompts") ? positive(options, "prompts", 1) : 1;
+  if (o.prompts != 1 && o.prompts != o.batch)
+    throw Error("options.prompts: " + std::to_string(o.prompts) + " prompts for " + std::to_string(o.batch) +
+                " descriptions (give one prompt, shared by all, or one per description)");
+}
+
+void parseDuration(MusicgenOptions& o, const Json& options) {
   if (options.contains("seconds") && options.contains("max_new_frames"))
     throw Error("options: give either seconds (the total duration, prompt included) or max_new_frames, not both");
   if (auto v = options.find("seconds"); v != options.end()) {
@@ -221,40 +239,55 @@ MusicgenOptions parseMusicgenOptions(const Json& options, const Manifest& m, con
       throw Error("options.seconds: the duration must be a finite number of seconds > 0 but got " + ju::num(o.seconds));
   }
   if (options.contains("max_new_frames")) o.maxNewFrames = positive(options, "max_new_frames", 1);
+}
+
+}  // namespace
+
+MusicgenOptions parseMusicgenOptions(const Json& options, const Manifest& m, const MusicgenSpec& spec) {
+  ju::expectObject(options, "", "options");
+  MusicgenOptions o = spec.defaults;
+  applySampling(o, options, "", "options");
+  if (options.contains("text_ids")) {
+    if (options.contains("batch")) throw Error("options.batch: give either text_ids (one row per description) or batch (unconditional), not both");
+    parseText(o, options, m.dim("text_vocab").value_or(0));
+  } else if (options.contains("text_mask")) {
+    throw Error("options.text_mask: given without options.text_ids");
+  } else if (options.contains("batch")) {
+    o.batch = positive(options, "batch", 1);
+  }
+  parseDuration(o, options);
   if (auto v = options.find("return_codes"); v != options.end()) o.returnCodes = ju::asBool(*v, "", "options.return_codes");
-  if (auto v = options.find("stream"); v != options.end()) {
-    if (v->is_boolean()) {
-      o.stream = v->get<bool>();
-    } else if (!v->is_null()) {
-      ju::expectObject(*v, "", "options.stream");
-      o.stream = true;
-      for (auto it = v->begin(); it != v->end(); ++it) {
-        const std::string p = ju::key("options.stream", it.key());
-        std::int64_t* dst = it.key() == "window" ? &o.windows.window : it.key() == "context" ? &o.windows.context
-                          : it.key() == "lookahead" ? &o.windows.lookahead : it.key() == "crossfade" ? &o.windows.crossfade : nullptr;
-        if (!dst) throw Error(p + ": unknown field (stream: window, context, lookahead, crossfade, in frames)");
-        *dst = ju::asInt(it.value(), "", p);
-      }
-      o.windows.crossfade = std::min(o.windows.crossfade, o.windows.lookahead);
-      if (v->contains("crossfade") && v->at("crossfade").get<std::int64_t>() > o.windows.lookahead)
-        throw Error("options.stream.crossfade: must be <= lookahead (" + std::to_string(o.windows.lookahead) + " frames)");
-      StreamDecoder check(o.windows, 1, spec.hop, 1);  // validates the sizes
-    }
-  }
-  const bool prompted = options.contains("prompt_samples");
-  for (const char* k : {"prompt_channels", "prompt_sample_rate", "prompts"})
-    if (!prompted && options.contains(k)) throw Error(std::string("options.") + k + ": given without options.prompt_samples");
-  if (prompted) {
-    if (!spec.canContinue) throw Error("options.prompt_samples: this package has no audio encoder (generator.audio_encoder), so it cannot continue audio");
-    o.promptSamples = ju::asInt(options["prompt_samples"], "", "options.prompt_samples");
-    if (o.promptSamples <= 0) throw Error("options.prompt_samples: the prompt audio is empty (0 samples)");
-    if (options.contains("prompt_channels")) o.promptChannels = positive(options, "prompt_channels", 1);
-    if (options.contains("prompt_sample_rate")) o.promptRate = positive(options, "prompt_sample_rate", 1);
-    o.prompts = options.contains("prompts") ? positive(options, "prompts", 1) : 1;
-    if (o.prompts != 1 && o.prompts != o.batch)
-      throw Error("options.prompts: " + std::to_string(o.prompts) + " prompts for " + std::to_string(o.batch) +
-                  " descriptions (give one prompt, shared by all, or one per description)");
-  }
+  if (auto v = options.find("stream"); v != options.end()) parseStream(o, *v, spec);
+  parsePrompt(o, options, spec);
+  return o;
+}
+
+std::vector<OptionSpec> musicgenOptionSpecs() {
+  MusicgenOptions d;
+  d.sampling.do_sample = true;
+  d.sampling.top_k = 250;
+  const OptionKind I = OptionKind::Integer;
+  std::vector<OptionSpec> o = {
+      {"text_ids", OptionKind::IntegerRows, "one row of text token ids per description (none: unconditional)", nullptr, {}, {}, false, ""},
+      {"text_mask", OptionKind::IntegerRows, "0/1 per text token; without it ragged rows are right-padded", nullptr, {}, {}, false, ""},
+      {"text_pad_id", I, "the id ragged rows are padded with", 0, {}, {}, false, ""},
+      {"batch", I, "outputs of an unconditional request", 1, 1, {}, false, ""},
+      {"seconds", OptionKind::Number, "total duration, the prompt included", nullptr, 0, {}, true, ""},
+      {"max_new_frames", I, "frames to add after the prompt (instead of seconds)", nullptr, 1, {}, false, ""},
+      {"guidance_scale", OptionKind::Number, "classifier-free guidance (1: off)", d.guidance, 1, {}, false, "cfg"},
+  };
+  for (OptionSpec& s : samplingOptionSpecs(d.sampling, {"do_sample", "temperature", "top_k"})) o.push_back(std::move(s));
+  const std::vector<OptionSpec> rest = {
+      {"top_p", OptionKind::Number, "nucleus sampling; 0 turns it off, otherwise it replaces top_k", d.topP, 0, 1, false, ""},
+      {"seed", OptionKind::Seed, "the sampler's seed (a number, or a decimal string for all 64 bits)", 0, {}, {}, false, ""},
+      {"return_codes", OptionKind::Boolean, "keep the generated codes", d.returnCodes, {}, {}, false, ""},
+      {"stream", OptionKind::BooleanOrObject, "stream audio windows: true or {window, context, lookahead, crossfade} in frames", false, {}, {}, false, ""},
+      {"prompt_samples", I, "frames per prompt clip (continuation)", nullptr, 1, {}, false, ""},
+      {"prompt_channels", I, "interleaved channels of the prompt", 1, 1, {}, false, ""},
+      {"prompt_sample_rate", I, "the prompt's sample rate in Hz (default: the model's)", nullptr, 1, {}, false, ""},
+      {"prompts", I, "prompt clips: 1 (shared) or one per description", 1, 1, {}, false, ""},
+  };
+  o.insert(o.end(), rest.begin(), rest.end());
   return o;
 }
 

@@ -137,7 +137,7 @@ function base(type) {
 const layered = (list, prefix) => list.findIndex((t) => t.name.startsWith(prefix));
 
 // Each case breaks a real package in one place. `path`: where both must point (the core's exact
-// path; the schema's error path at or below it). `pendingCore`: the core still accepts it.
+// path; the schema's error path at or below it).
 const INVALID = [
   { name: 'format is not weft/1', type: 'decoder', path: 'format', mutate: (m) => { m.format = 'weft/2'; } },
   { name: 'unknown generator type', type: 'decoder', path: 'generator.type', mutate: (m) => { m.generator.type = 'encoder'; } },
@@ -167,9 +167,9 @@ const INVALID = [
   { name: 'musicgen delay that is not an array', type: 'musicgen', path: 'generator.delay', mutate: (m) => { m.generator.delay = 3; } },
   { name: 'musicgen without its audio decoder', type: 'musicgen', path: 'generator.audio_decoder', mutate: (m) => { delete m.generator.audio_decoder; } },
   { name: 'decoder generation defaults out of range', type: 'decoder', path: 'generation.temperature', mutate: (m) => { m.generation.temperature = -1; } },
-  { name: 'an unknown top-level key', type: 'decoder', path: 'licence', pendingCore: true, mutate: (m) => { m.licence = 'MIT'; } },
-  { name: 'an unknown key in a tensor entry', type: 'decoder', path: 'components.decoder.inputs[0].optional', pendingCore: true, mutate: (m) => { m.components.decoder.inputs[0].optional = true; } },
-  { name: 'a key another generator type reads', type: 'decoder', path: 'generator.chunk', pendingCore: true, mutate: (m) => { m.generator.chunk = 4; } },
+  { name: 'an unknown top-level key', type: 'decoder', path: 'licence', mutate: (m) => { m.licence = 'MIT'; } },
+  { name: 'an unknown key in a tensor entry', type: 'decoder', path: 'components.decoder.inputs[0].optional', mutate: (m) => { m.components.decoder.inputs[0].optional = true; } },
+  { name: 'a key another generator type reads', type: 'decoder', path: 'generator.chunk', mutate: (m) => { m.generator.chunk = 4; } },
 ];
 
 for (const c of INVALID) {
@@ -183,7 +183,7 @@ for (const c of INVALID) {
       assert.ok(errors.some((e) => atOrBelow(e.path, path)),
         `no schema error at or below ${path}:\n${errors.map((e) => `  ${e.path}: ${e.message}`).join('\n')}`);
     });
-    await t.test('core', { todo: c.pendingCore ? 'the core does not refuse unknown keys yet' : false }, () => {
+    await t.test('core', () => {
       const e = coreError(text);
       assert.ok(e, 'the core accepts it');
       assert.equal(e.path, path, e.message);

@@ -1,10 +1,11 @@
 // What a MusicGen generation is asked to do, parsed and checked before anything runs.
 //
-// The model side (MusicgenSpec) comes from weft.json: dims (codebooks, vocab, hop, sampling_rate,
-// frame_rate, max_positions, text_hidden) and the generator object (special_token, delay,
-// min_prompt_samples). The request side (MusicgenOptions) is the options JSON merged over the
-// manifest's `generation` (audiocraft's defaults: sampling, top_k 250, top_p 0, temperature 1,
-// guidance 3.0):
+// The model side (MusicgenSpec, parsed once at load) comes from weft.json: dims (codebooks, vocab,
+// hop, sampling_rate, frame_rate, max_positions, text_hidden) and the generator object
+// (special_token, delay, min_prompt_samples, cache_merge_every); it also holds the request
+// defaults. The request side (MusicgenOptions) is the options JSON (schema:
+// musicgenOptionSpecs()) merged over the manifest's `generation` (audiocraft's defaults: sampling,
+// top_k 250, top_p 0, temperature 1, guidance 3.0):
 //   {"text_ids": [[ids], ...], "text_mask": [[0|1], ...] (optional; rows may be ragged without it,
 //    padded on the right with text_pad_id, default 0), "batch": B (unconditional only),
 //    "seconds": total duration including the prompt | "max_new_frames": frames after the prompt,
@@ -15,30 +16,18 @@
 //    "prompts": 1 | B (one prompt is shared by every description)}
 #pragma once
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <vector>
 
 #include <nlohmann/json.hpp>
 
+#include "weft/generator_type.h"
 #include "weft/manifest.h"
 #include "weft/musicgen/stream_decode.h"
 #include "weft/sampling.h"
 
 namespace weft {
-
-struct MusicgenSpec {
-  std::int64_t codebooks = 4, vocab = 2048, special = 2048, hop = 640, sampleRate = 32000;
-  std::int64_t frameRate = 50, maxPositions = 0, textHidden = 0, minPromptSamples = 1;
-  std::vector<std::int64_t> delays;
-  std::int64_t maxDelay = 0;  // the largest of delays
-  bool canContinue = false;  // the package has an audio encoder
-  // With a cache_merge component: decoder runs between two merges of the recent cache tier
-  // into the long one (0: the cache is one tier).
-  std::int64_t cacheMergeEvery = 0;
-};
-
-// Throws weft::Error("weft.json: generator.x: ...") / ("weft.json: dims.x: ...").
-MusicgenSpec musicgenSpec(const Manifest& m);
 
 struct MusicgenOptions {
   std::vector<std::vector<std::int64_t>> textIds, textMask;  // [B][L], padded; empty: unconditional
@@ -58,11 +47,26 @@ struct MusicgenOptions {
   std::int64_t promptSamples = 0, promptChannels = 1, promptRate = 0, prompts = 0;
 };
 
-// The manifest's `generation` over the built-in defaults (errors name "weft.json: generation.x").
-MusicgenOptions musicgenDefaults(const Manifest& m, const MusicgenSpec& spec);
+struct MusicgenSpec : GeneratorSpecBase {
+  std::int64_t codebooks = 4, vocab = 2048, special = 2048, hop = 640, sampleRate = 32000;
+  std::int64_t frameRate = 50, maxPositions = 0, textHidden = 0, minPromptSamples = 1;
+  std::vector<std::int64_t> delays;
+  std::int64_t maxDelay = 0;  // the largest of delays
+  bool canContinue = false;  // the package has an audio encoder
+  // With a cache_merge component: decoder runs between two merges of the recent cache tier
+  // into the long one (0: the cache is one tier).
+  std::int64_t cacheMergeEvery = 0;
+  MusicgenOptions defaults;  // built-in defaults overridden by the manifest's `generation`
+  void describe(nlohmann::ordered_json& generator, nlohmann::ordered_json& generation) const override;
+};
+
+// Throws weft::Error("weft.json: generator.x: ...") / ("weft.json: dims.x: ...").
+std::shared_ptr<const GeneratorSpecBase> parseMusicgenSpec(const Manifest& m);
+
 // A request (errors name "options.x"); checks everything that does not need the prompt's codes.
 MusicgenOptions parseMusicgenOptions(const nlohmann::ordered_json& options, const Manifest& m, const MusicgenSpec& spec);
-nlohmann::ordered_json musicgenDefaultsJson(const MusicgenOptions& o);
+// The options schema of a request (generator_type.h).
+std::vector<OptionSpec> musicgenOptionSpecs();
 
 // Total frames T for a request whose prompt has promptFrames frames; throws on a duration of 0,
 // one beyond the positional limit (named in seconds) or a prompt not shorter than the duration.

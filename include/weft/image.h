@@ -28,7 +28,7 @@ struct ImageSpec {
   Interpolation interpolation = Interpolation::Bilinear;
   std::int64_t maxPixels = 40'000'000;  // larger inputs are refused before any allocation
 
-  // Parses generator.preprocess (see docs/ARCHITECTURE.md §3); errors name `path`.
+  // Parses generator.preprocess (docs/MANIFEST.md, "classifier"); errors name `path`.
   static ImageSpec parse(const nlohmann::ordered_json& j, const std::string& path);
   // Output (height, width) for an input of (h, w).
   std::array<std::int64_t, 2> outputSize(std::int64_t h, std::int64_t w) const;

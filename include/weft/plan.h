@@ -1,4 +1,4 @@
-// A plan: one run of one component, as the core asks JS to execute it (docs/ARCHITECTURE.md §2).
+// A plan: one run of one component, as the core asks JS to execute it (docs/ARCHITECTURE.md, "The step machine").
 // Inputs come from a host buffer (dtype + concrete shape), a state slot or a constant; outputs go
 // to a host buffer (optionally only the last `tail` elements) or a state slot. Unlisted outputs
 // are not fetched.

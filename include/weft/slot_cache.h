@@ -5,7 +5,7 @@
 //    rows instead of its tensor, which after a merge still holds what the merge moved.
 //  - Two tiers. With a merge component, the step grows a short recent tier; every `mergeEvery`
 //    positions one merge run appends it to the long tier, which leaves the recent tier empty, so
-//    no step copies the long tier (docs/MUSICGEN.md, "The cache in two tiers").
+//    no step copies the long tier (docs/MUSICGEN.md, "Package layout": the cache in two tiers).
 #pragma once
 #include <cstdint>
 #include <vector>

@@ -7,7 +7,7 @@ export function gpt2SmallPackage() {
   const dir = `${MODELS}/gpt2-small`;
   if (!existsSync(`${dir}/weft.json`)) {
     console.error('[bench] exporting the GPT-2-small-shaped random decoder (once)…');
-    execFileSync(`${ROOT}.venv/bin/weft-models`, ['export', 'toy', '--preset', 'gpt2-small', '--out', dir], { stdio: ['ignore', 'inherit', 'inherit'] });
+    execFileSync(`${ROOT}.venv/bin/weft-models`, ['export', 'decoder', '--preset', 'gpt2-small', '--out', dir], { stdio: ['ignore', 'inherit', 'inherit'] });
   }
   return dir;
 }

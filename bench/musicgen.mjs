@@ -43,8 +43,8 @@ function smallPackage(precision) {
     const r = spawnSync(cli, args, { stdio: ['ignore', 'ignore', 'inherit'] });
     if (r.status !== 0) throw new Error(`weft-models ${args.join(' ')} exited ${r.status}`);
   };
-  if (!existsSync(`${fp32}/weft.json`)) run(['musicgen', 'export', '--preset', 'small', '--out', fp32]);
-  if (precision === 'int8' && !existsSync(`${int8}/weft.json`)) run(['musicgen', 'quantize', fp32, '--out', int8, '--mode', 'int8']);
+  if (!existsSync(`${fp32}/weft.json`)) run(['export', 'musicgen', '--preset', 'small', '--out', fp32]);
+  if (precision === 'int8' && !existsSync(`${int8}/weft.json`)) run(['quantize', 'musicgen', fp32, '--out', int8, '--mode', 'int8']);
   return precision === 'int8' ? int8 : fp32;
 }
 

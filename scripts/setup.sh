@@ -24,13 +24,14 @@ if ((${#missing[@]})); then
   DEBIAN_FRONTEND=noninteractive quietly $SUDO apt-get install -y -qq "${missing[@]}"
 fi
 
-# 2. Python virtualenv with pinned packages and the toolkit (editable)
-PY_STAMP="$(stamp_of models/requirements.txt models/pyproject.toml)"
+# 2. Python virtualenv with pinned packages, the toolkit and the test-fixture package (editable)
+PY_STAMP="$(stamp_of models/requirements.txt models/pyproject.toml tests/fixtures_py/pyproject.toml)"
 if [ "$(cat .venv/.weft-stamp 2>/dev/null)" != "$PY_STAMP" ]; then
   log "setting up the Python virtualenv (.venv)"
   [ -x .venv/bin/python ] || quietly python3 -m venv .venv
   quietly .venv/bin/pip install -q --disable-pip-version-check -r models/requirements.txt
   quietly .venv/bin/pip install -q --disable-pip-version-check --no-deps --no-build-isolation -e models
+  quietly .venv/bin/pip install -q --disable-pip-version-check --no-deps --no-build-isolation -e tests/fixtures_py
   echo "$PY_STAMP" > .venv/.weft-stamp
 fi
 # Reference-only packages outside site-packages (why: models/requirements-reference.txt)
@@ -59,4 +60,4 @@ export NODE_PATH=/usr/share/nodejs   # Debian's emscripten optimizer needs Debia
 quietly cmake --build build/wasm
 
 # 5. Model packages and fixtures (each rebuilt only when its sources change)
-quietly .venv/bin/python -m weft_models.fixtures --out build/models
+quietly .venv/bin/python -m weft_fixtures --out build/models

@@ -1,17 +1,32 @@
-"""`weft-models`: export, validate, sanitize, sample, fixtures.
+"""`weft-models`: one command shape for every model family (decoder, classifier, musicgen).
 
-Exit codes: 0 success; 1 a validation / export check failed; 2 bad usage or input.
+  weft-models export   FAMILY …                  export a package, validated against PyTorch
+  weft-models validate FAMILY PACKAGE …          grade a package against its PyTorch source
+  weft-models quantize musicgen PACKAGE --out …  a quantized copy of a package, graded
+  weft-models sanitize FILE.onnx | PACKAGE --out DIR
+  weft-models sample                             the NumPy reference sampler (stdin JSON)
+
+Each family's `cli.py` registers its subcommands (add_export / add_validate / add_quantize) and
+rewrites its deprecated spellings (`legacy`), which still run, with a note on stderr naming the
+new one. Exit codes: 0 success; 1 a validation / export check failed; 2 bad usage or input.
 """
 from __future__ import annotations
 
 import argparse
-import json
+import importlib
 import logging
 import sys
-import time
 from pathlib import Path
 
+from .common.cli import add_command
+
 log = logging.getLogger("weft_models")
+
+FAMILIES = ("decoder", "classifier", "musicgen")
+VERBS = {"export": "export a model to a package folder, validated against PyTorch",
+         "validate": "grade a package against the PyTorch model it was exported from",
+         "quantize": "write a quantized copy of a package, graded against PyTorch"}
+FIXTURES = "weft_fixtures"  # the repository's test-fixture package (tests/fixtures_py)
 
 
 def _setup_logging(verbosity: int) -> None:
@@ -20,27 +35,51 @@ def _setup_logging(verbosity: int) -> None:
     log.setLevel(level)  # third-party loggers stay at WARNING; ours follow -v / -q
 
 
-def cmd_export(args) -> int:
-    from .export import export_toy
-    t0 = time.perf_counter()
-    out = export_toy(args.out, preset=args.preset, seed=args.seed, opset=args.opset,
-                     nan_token=args.nan_token, name=args.name)
-    size = sum(p.stat().st_size for p in Path(out).iterdir())
-    print(f"wrote {out} ({size} bytes) in {time.perf_counter() - t0:.1f} s")
-    return 0
+def family_clis() -> dict:
+    """{family: its cli module}; light imports only, so `--help` stays fast."""
+    return {f: importlib.import_module(f".{f}.cli", __package__) for f in FAMILIES}
 
 
-def cmd_validate(args) -> int:
-    from .packages import validate_package
-    ok = validate_package(args.package, steps=args.steps, seed=args.seed,
-                          quiet=args.quiet > 0, strict=not args.allow_warn)
-    print("validation:", "OK" if ok else "FAILED")
-    return 0 if ok else 1
+def deprecated(old: str, new: str) -> None:
+    print(f"weft-models: `{old}` is deprecated and will be removed in the next release; "
+          f"use `{new}`", file=sys.stderr)
+
+
+def modernize(argv: list[str], clis: dict) -> list[str]:
+    """A deprecated spelling rewritten to today's (with the note on stderr); others unchanged."""
+    for cli in clis.values():
+        found = cli.legacy(argv, FAMILIES) if hasattr(cli, "legacy") else None
+        if found is not None:
+            n, words = found
+            deprecated(" ".join(["weft-models", *argv[:n]]), " ".join(["weft-models", *words]))
+            return [*words, *argv[n:]]
+    return argv
+
+
+def _fixtures(module: str):
+    """A module of the test-fixture package, which lives beside the tests, not in this one."""
+    try:
+        return importlib.import_module(f"{FIXTURES}.{module}")
+    except ModuleNotFoundError as e:
+        if e.name != FIXTURES:
+            raise
+        raise ValueError(f"this command needs {FIXTURES}, the repository's test-fixture package "
+                         "(tests/fixtures_py; scripts/setup.sh installs it)") from None
 
 
 def cmd_sanitize(args) -> int:
-    from .sanitize import sanitize_file
-    from .validate import format_table
+    if args.file.is_dir():  # a whole package: its family's sanitizer writes a new package
+        from .common.manifest import read_manifest
+        kind = read_manifest(args.file)["generator"]["type"]
+        fn = getattr(family_clis().get(kind), "sanitize_package", None)
+        if fn is None:
+            raise ValueError(f"{args.file}: sanitizing a whole {kind!r} package is not supported; "
+                             "sanitize its .onnx file")
+        if args.out is None:
+            raise ValueError(f"sanitize {args.file}: a package needs --out DIR (a new folder)")
+        return fn(args.file, args.out)
+    from .common.sanitize import sanitize_file
+    from .common.validate import format_table
     r = sanitize_file(args.file, args.out)
     if not args.quiet:
         print(format_table(r.results))
@@ -49,20 +88,39 @@ def cmd_sanitize(args) -> int:
 
 
 def cmd_sample(args) -> int:
-    from .sampling_reference import draw_tokens
-    req = json.load(sys.stdin)
-    json.dump({"tokens": draw_tokens(req["rows"], req["cases"])}, sys.stdout)
-    sys.stdout.write("\n")
+    _fixtures("sampling_reference").main()  # stdin {"rows", "cases"} -> stdout {"tokens"}
     return 0
 
 
 def cmd_fixtures(args) -> int:
-    from .fixtures import run
-    run(args.out, args.only, args.force)
+    deprecated("weft-models fixtures", f"python -m {FIXTURES}")
+    logging.getLogger(FIXTURES).setLevel(log.level)
+    _fixtures("driver").run(args.out, args.only, args.force)
     return 0
 
 
-def build_parser() -> argparse.ArgumentParser:
+def _add_tools(sub, common) -> None:
+    sa = add_command(sub, "sanitize", common, cmd_sanitize, help="shape inference + folding + DCE",
+                     description="An .onnx file: write <name>.sanitized.onnx and check it "
+                                 "equals the original (PASS on every output and input set). "
+                                 "A MusicGen package folder: write a sanitized package to "
+                                 "--out, graded against transformers.")
+    sa.add_argument("file", type=Path, metavar="FILE_OR_PACKAGE",
+                    help="an .onnx file (a weft.json beside it gives shapes) or a package folder")
+    sa.add_argument("--out", type=Path, default=None, help="output path (a package: required)")
+    add_command(sub, "sample", common, cmd_sample, help="NumPy reference sampler (stdin JSON)",
+                description='Reads {"rows": [[...]], "cases": [...]} on stdin and prints '
+                            '{"tokens": [[...]]}: the same contract as weft-sample.')
+    fx = add_command(sub, "fixtures", common, cmd_fixtures, help=f"deprecated: python -m {FIXTURES}",
+                     description=f"Same as python -m {FIXTURES} (the test packages and "
+                                 "fixtures of this repository).")
+    fx.add_argument("--out", type=Path, default=Path("build/models"))
+    fx.add_argument("--only", nargs="*")
+    fx.add_argument("--force", action="store_true")
+
+
+def build_parser(clis: dict | None = None) -> argparse.ArgumentParser:
+    clis = clis or family_clis()
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("-v", "--verbose", action="count", default=0, help="more logging (-vv)")
     common.add_argument("-q", "--quiet", action="count", default=0, help="only warnings")
@@ -72,58 +130,20 @@ def build_parser() -> argparse.ArgumentParser:
                                  description="Export PyTorch models to Weft model packages "
                                              "and prove them equivalent.")
     sub = ap.add_subparsers(dest="command", required=True)
-
-    ex = sub.add_parser("export", help="export a model to a package folder")
-    exs = ex.add_subparsers(dest="model", required=True)
-    toy = exs.add_parser("toy", parents=[common], help="the toy decoder (or its gpt2-small preset)",
-                         description="Export the seeded toy decoder: decoder.onnx + weft.json, "
-                                     "verified symbolic and equal to PyTorch at unseen shapes.")
-    toy.add_argument("--out", type=Path, required=True, help="package folder to write")
-    toy.add_argument("--preset", choices=["default", "gpt2-small"], default="default")
-    toy.add_argument("--opset", type=int, default=18)
-    toy.add_argument("--seed", type=int, default=0, help="weight init seed")
-    toy.add_argument("--nan-token", type=int, default=None,
-                     help="set this token's embedding row to NaN (fault-injection package)")
-    toy.add_argument("--name", default=None, help="manifest name (default: toy / toy-<preset>)")
-    toy.set_defaults(fn=cmd_export)
-    from .classifier_cli import add_parser as add_classifier_parser
-    add_classifier_parser(exs, common)  # `export classifier`
-
-    va = sub.add_parser("validate", parents=[common], help="ONNX vs PyTorch reports for a package",
-                        description="Component report (bands per output and input set) and "
-                                    "autoregressive report (KV cache vs full recompute) for a "
-                                    "decoder package whose weft.json has a 'source' record.")
-    va.add_argument("package", type=Path, help="package folder containing weft.json")
-    va.add_argument("--steps", type=int, default=60, help="autoregressive steps (default 60)")
-    va.add_argument("--seed", type=int, default=0, help="seed of the input sets and prompt")
-    va.add_argument("--allow-warn", action="store_true", help="accept WARN bands (default: PASS)")
-    va.set_defaults(fn=cmd_validate)
-
-    sa = sub.add_parser("sanitize", parents=[common], help="shape inference + folding + DCE",
-                        description="Write <name>.sanitized.onnx and check it equals the original "
-                                    "(PASS on every output and input set).")
-    sa.add_argument("file", type=Path, help="an .onnx file (a weft.json beside it gives shapes)")
-    sa.add_argument("--out", type=Path, default=None, help="output path")
-    sa.set_defaults(fn=cmd_sanitize)
-
-    sm = sub.add_parser("sample", parents=[common], help="NumPy reference sampler (stdin JSON)",
-                        description='Reads {"rows": [[...]], "cases": [...]} on stdin and prints '
-                                    '{"tokens": [[...]]}: the same contract as weft-sample.')
-    sm.set_defaults(fn=cmd_sample)
-
-    fx = sub.add_parser("fixtures", parents=[common], help="build packages and test fixtures",
-                        description="Same as python -m weft_models.fixtures.")
-    fx.add_argument("--out", type=Path, default=Path("build/models"))
-    fx.add_argument("--only", nargs="*")
-    fx.add_argument("--force", action="store_true")
-    fx.set_defaults(fn=cmd_fixtures)
-    from .musicgen.cli import add_parser as add_musicgen_parser
-    add_musicgen_parser(sub, common)  # `musicgen export|validate|sanitize|quantize`
+    for verb, help_ in VERBS.items():
+        families = sub.add_parser(verb, help=help_, description=help_[0].upper() + help_[1:] + ".")
+        fam = families.add_subparsers(dest="family", required=True)
+        for cli in clis.values():
+            if hasattr(cli, f"add_{verb}"):
+                getattr(cli, f"add_{verb}")(fam, common)
+    _add_tools(sub, common)
     return ap
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    clis = family_clis()
+    argv = modernize(list(sys.argv[1:] if argv is None else argv), clis)
+    args = build_parser(clis).parse_args(argv)
     _setup_logging(-1 if args.quiet else args.verbose)
     try:
         return args.fn(args)

@@ -1,6 +1,6 @@
 // Audio through the JS API on the WASM core, against fixtures written by independent tools
-// (build/models/fixtures/audio, weft_models/audio_fixtures.py): WAV files from sox / soundfile /
-// Python's wave decoded by libsndfile, and torchaudio.functional.resample outputs.
+// (build/models/fixtures/audio, tests/fixtures_py/weft_fixtures/audio.py): WAV files from sox /
+// soundfile / Python's wave decoded by libsndfile, and torchaudio.functional.resample outputs.
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { test } from 'node:test';

@@ -1,7 +1,7 @@
 // transformers.js' own MusicGen loop on the tiny package's files against transformers (PyTorch)
 // generate: greedy, text only, CFG 3.0, >= 64 frames. The reference
-// (fixtures/musicgen_tiny_generate.json) is written by weft_models/musicgen/fixture.py from
-// transformers' generate on the same seeded model; nothing of it comes from the ONNX files.
+// (fixtures/musicgen_tiny_generate.json) is written by tests/fixtures_py/weft_fixtures/musicgen.py
+// from transformers' generate on the same seeded model; nothing of it comes from the ONNX files.
 //
 // One known difference of the two loops: transformers forces the pad token into the last
 // nq - 1 columns of its delay pattern (build_delay_pattern_mask's upper triangle) and later

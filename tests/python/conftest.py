@@ -13,21 +13,21 @@ BUILD_MODELS = REPO / "build" / "models"
 
 @pytest.fixture(scope="session")
 def toy_model():
-    from weft_models.toy import build_toy
+    from weft_models.decoder.build import build_toy
     return build_toy()
 
 
 @pytest.fixture(scope="session")
 def toy_package(tmp_path_factory):
     """A fresh export of the default toy (seed 0) into a temporary package folder."""
-    from weft_models.export import export_toy
+    from weft_models.decoder.export import export_toy
     return export_toy(tmp_path_factory.mktemp("toy"))
 
 
 @pytest.fixture(scope="session")
 def built_models():
     """build/models, (re)built by the same entry point setup.sh runs."""
-    from weft_models.fixtures import run
+    from weft_fixtures.driver import run
     run(BUILD_MODELS)
     return BUILD_MODELS
 

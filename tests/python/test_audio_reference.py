@@ -30,7 +30,7 @@ for (const j of jobs) {
 
 
 def _torchaudio():
-    from weft_models.audio_fixtures import torchaudio_functional
+    from weft_fixtures.audio import torchaudio_functional
     return torchaudio_functional()
 
 

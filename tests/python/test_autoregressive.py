@@ -7,8 +7,9 @@ import json
 import numpy as np
 import pytest
 
-from weft_models.toy import full_logits, greedy_full_recompute
-from weft_models.validate import autoregressive_report, ort_session, run_session
+from weft_models.decoder.build import full_logits, greedy_full_recompute
+from weft_models.common.validate import ort_session, run_session
+from weft_models.decoder.check import autoregressive_report
 
 PROMPT = [17, 300, 42, 5]
 

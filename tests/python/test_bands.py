@@ -1,4 +1,5 @@
-"""Band classification (DESIGN.md §3) at its edges, and the comparison metrics it grades."""
+"""Band classification (weft_models/common/validate.py) at its edges, and the comparison metrics
+it grades."""
 from __future__ import annotations
 
 import math
@@ -6,7 +7,7 @@ import math
 import numpy as np
 import pytest
 
-from weft_models.validate import band, compare, worst_band, OutputResult
+from weft_models.common.validate import band, compare, worst_band, OutputResult
 
 
 @pytest.mark.parametrize("max_abs, cos, expected", [

@@ -5,9 +5,10 @@ import json
 import pytest
 import torch
 
-from weft_models.classifier import export_classifier, load_checkpoint, prepare
-from weft_models.classifier_check import validate_classifier
-from weft_models.classifier_images import write_images
+from weft_models.classifier.build import load_checkpoint, prepare
+from weft_models.classifier.export import export_classifier
+from weft_models.classifier.check import validate_classifier
+from weft_models.classifier.images import write_images
 from weft_models.cli import main
 
 TINY = """
@@ -125,6 +126,15 @@ def test_validation_catches_a_wrong_export(tiny, tmp_path, images):
     other = export_classifier(tiny, tmp_path / "b", crop=64, seed=2)
     (pkg / "model.onnx").write_bytes((other / "model.onnx").read_bytes())  # weights of seed 2
     assert validate_classifier(pkg, images).band == "FAIL"
+
+
+def test_cli_validate_classifier(tiny, tmp_path, capsys):
+    pkg = export_classifier(tiny, tmp_path / "v", crop=64)
+    assert main(["validate", "classifier", str(pkg), "-q"]) == 0
+    line = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
+    assert line["band"] == "PASS" and line["top1_agree"] == "8/8" and line["package"] == str(pkg)
+    assert json.loads((pkg / "weft.json").read_text())["validation"]["fp32"]["band"] == "PASS"
+    assert main(["validate", "classifier", str(tmp_path / "none")]) == 2
 
 
 def test_cli_export_and_validate_only(tiny, tmp_path, capsys):

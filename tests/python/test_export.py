@@ -6,12 +6,12 @@ import onnx
 import pytest
 import torch
 
-from weft_models.export import (DecoderDims, ExportError, check_runtime_shapes, check_symbolic,
-                                dynamic_axes, export_decoder, io_names, torch_reference)
-from weft_models.manifest import read_manifest
-from weft_models.packages import graph_input_specs
-from weft_models.toy import ToyConfig, ToyDecoder, build_toy
-from weft_models.validate import make_input_sets, validate_component
+from weft_models.decoder.export import (DecoderDims, ExportError, check_runtime_shapes, check_symbolic,
+                                        dynamic_axes, export_decoder, io_names, torch_reference)
+from weft_models.common.manifest import read_manifest
+from weft_models.common.inputs import graph_input_specs
+from weft_models.decoder.build import ToyConfig, ToyDecoder, build_toy
+from weft_models.common.validate import make_input_sets, validate_component
 
 DIMS = DecoderDims(vocab=512, layers=1, heads=2, head_dim=24, max_positions=128)
 
@@ -50,7 +50,7 @@ def test_exported_graph_is_symbolic_on_dynamic_axes(toy_package):
 
 def test_static_graph_is_rejected_by_both_checks(tmp_path, toy_model):
     """An export without dynamic shapes: every check must name the frozen tensors/shapes."""
-    from weft_models.export import TRACE_SHAPE, _Flat, decoder_feeds
+    from weft_models.decoder.export import TRACE_SHAPE, _Flat, decoder_feeds
     ins, outs = io_names(1)
     feeds = decoder_feeds(DIMS, *TRACE_SHAPE)
     path = tmp_path / "static.onnx"

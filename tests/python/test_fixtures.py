@@ -14,7 +14,7 @@ from conftest import REPO
 def test_rerun_is_a_silent_fast_noop(built_models, python_exe):
     before = {p: p.stat().st_mtime_ns for p in built_models.rglob("*") if p.is_file()}
     t0 = time.perf_counter()
-    out = subprocess.run([python_exe, "-m", "weft_models.fixtures", "--out", "build/models"],
+    out = subprocess.run([python_exe, "-m", "weft_fixtures", "--out", "build/models"],
                          cwd=REPO, capture_output=True, text=True, timeout=120)
     elapsed = time.perf_counter() - t0
     assert out.returncode == 0, out.stderr
@@ -25,7 +25,7 @@ def test_rerun_is_a_silent_fast_noop(built_models, python_exe):
 
 
 def test_stamp_change_rebuilds_only_that_item(tmp_path):
-    from weft_models import fixtures
+    from weft_fixtures import driver as fixtures
     out = tmp_path / "models"
     assert fixtures.run(out, only=["toy_sampled"]) == ["toy_sampled"]
     assert fixtures.run(out, only=["toy_sampled"]) == []
@@ -58,7 +58,7 @@ def test_speech_fixture(built_models):
 def test_vad_finds_speech_and_silence(built_models):
     """Silero over the speech fixture, state carried chunk to chunk, as the stream generator
     will do it: speech somewhere, silence somewhere, and more than one speech segment."""
-    from weft_models.validate import ort_session
+    from weft_models.common.validate import ort_session
     sess = ort_session(str(built_models / "silero-vad" / "silero_vad_v5.onnx"))
     x = np.fromfile(built_models / "fixtures" / "speech16k.f32", "<f4")
     state, probs = np.zeros((2, 1, 128), np.float32), []
@@ -72,8 +72,8 @@ def test_vad_finds_speech_and_silence(built_models):
 
 
 def test_toy_nan_package(built_models):
-    from weft_models.manifest import read_manifest
-    from weft_models.validate import ort_session, run_session
+    from weft_models.common.manifest import read_manifest
+    from weft_models.common.validate import ort_session, run_session
     m = read_manifest(built_models / "toy-nan")
     assert m["name"] == "toy-nan" and m["source"]["nan_token"] == 7
     sess = ort_session(str(built_models / "toy-nan" / "decoder.onnx"))

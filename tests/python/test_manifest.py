@@ -7,8 +7,8 @@ import re
 
 import pytest
 
-from weft_models.manifest import read_manifest, sha256_file
-from weft_models.validate import ort_session
+from weft_models.common.manifest import read_manifest, sha256_file
+from weft_models.common.validate import ort_session
 
 ORT_DTYPES = {"tensor(float)": "float32", "tensor(int64)": "int64"}
 

@@ -1,7 +1,7 @@
 """A user's Hugging Face checkpoint folder, end to end through the CLI: save_pretrained of a tiny
-MusicgenForConditionalGeneration (with a tokenizer of its own) -> `weft-models musicgen export
---checkpoint <folder>` (every component graded vs transformers) -> `validate` on the package,
-which rebuilds the model from the checkpoint path recorded in weft.json."""
+MusicgenForConditionalGeneration (with a tokenizer of its own) -> `weft-models export musicgen
+--checkpoint <folder>` (every component graded vs transformers) -> `validate musicgen` on the
+package, which rebuilds the model from the checkpoint path recorded in weft.json."""
 from __future__ import annotations
 
 import json
@@ -24,7 +24,7 @@ def hf_package(tmp_path_factory):
     cfg = json.loads((root / "hf" / "tokenizer_config.json").read_text())
     cfg["model_max_length"] = 77  # marks the checkpoint's own file: the package must carry it
     (root / "hf" / "tokenizer_config.json").write_text(json.dumps(cfg))
-    rc = main(["musicgen", "export", "--checkpoint", str(root / "hf"), "--out", str(root / "pkg"),
+    rc = main(["export", "musicgen", "--checkpoint", str(root / "hf"), "--out", str(root / "pkg"),
                "-q"])
     return {"rc": rc, "root": root, "pkg": root / "pkg", "model": model, "tok": tok}
 
@@ -66,7 +66,7 @@ def test_checkpoint_tokenizer_carried(hf_package):
 def test_validate_rebuilds_from_checkpoint(hf_package, capsys):
     from weft_models.cli import main
     capsys.readouterr()
-    rc = main(["musicgen", "validate", str(hf_package["pkg"]), "--steps", "16", "-q"])
+    rc = main(["validate", "musicgen", str(hf_package["pkg"]), "--steps", "16", "-q"])
     out = capsys.readouterr().out
     lines = [json.loads(line) for line in out.splitlines() if line.startswith("{")]
     pipes = {line["pipeline"]: line for line in lines if "pipeline" in line}

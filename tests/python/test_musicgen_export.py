@@ -17,8 +17,8 @@ def mg_pkg(built_models):
 @pytest.fixture(scope="session")
 def mg_model(mg_pkg):
     import torch
-    from weft_models.manifest import read_manifest
-    from weft_models.musicgen.package import model_from_source
+    from weft_models.common.manifest import read_manifest
+    from weft_models.musicgen.build import model_from_source
     torch.set_num_threads(1)
     return model_from_source(read_manifest(mg_pkg)["source"])
 
@@ -49,9 +49,9 @@ def test_encoder_codes_exact_at_one_second(mg_reports):
 @pytest.mark.parametrize("name", COMPONENTS)
 def test_dynamic_axes_symbolic(mg_pkg, mg_model, name):
     """Constants baked at trace length: every dynamic axis must stay a dim_param."""
-    from weft_models.export import check_symbolic
+    from weft_models.common.onnx_tools import check_symbolic
     from weft_models.musicgen.components import Dims, specs
-    from weft_models.musicgen.exporter import _axes
+    from weft_models.musicgen.export import _axes
     spec = next(s for s in specs(Dims.of(mg_model)) if s.name == name)
     proto = onnx.load(str(mg_pkg / spec.file), load_external_data=False)
     check_symbolic(proto, {n: a for n, a in _axes([*spec.inputs, *spec.outputs]).items() if a})
@@ -60,7 +60,7 @@ def test_dynamic_axes_symbolic(mg_pkg, mg_model, name):
 def test_static_export_is_caught(mg_model, tmp_path):
     """The check that guards the package fails on a graph whose lengths were frozen."""
     import torch
-    from weft_models.export import ExportError, check_symbolic
+    from weft_models.common.onnx_tools import ExportError, check_symbolic
     from weft_models.musicgen.graphs import CrossKV, DecoderCore
     core = DecoderCore(mg_model).eval()
     args = (torch.zeros(2, 5, mg_model.config.text_encoder.d_model),
@@ -72,7 +72,7 @@ def test_static_export_is_caught(mg_model, tmp_path):
 
 
 def test_manifest_layout(mg_pkg):
-    from weft_models.manifest import read_manifest, sha256_file
+    from weft_models.common.manifest import read_manifest, sha256_file
     m = read_manifest(mg_pkg)
     assert set(m["components"]) == set(COMPONENTS)
     for name, c in m["components"].items():

@@ -1,5 +1,5 @@
-"""Each failure mode of the well-known broken MusicGen export (REFERENCE.md), re-introduced on
-purpose, must make the comparison with transformers fail."""
+"""Each failure mode of a broken MusicGen export (weft_models/musicgen/pipeline.py's FAULTS),
+re-introduced on purpose, must make the comparison with transformers fail."""
 from __future__ import annotations
 
 import numpy as np
@@ -22,7 +22,7 @@ def sessions(mg_pkg):  # noqa: F811
     ("text", "special_2047"), ("text", "no_cfg"), ("continuation", "double_delay"),
     ("continuation", "no_kv"), ("continuation", "off_by_one")])
 def test_fault_breaks_parity(mg_model, mg_pkg, sessions, mode, fault):  # noqa: F811
-    from weft_models.musicgen.parity import pipeline_parity
+    from weft_models.musicgen.check import pipeline_parity
     line = pipeline_parity(mg_model, mg_pkg, mode, STEPS, fault=fault, sessions=sessions)
     assert line["matched"] < line["steps"], (fault, line)
 
@@ -38,7 +38,7 @@ def test_faulty_decoder_graph_fails_band(mg_model, fault):  # noqa: F811
     """The decoder module we export, broken the way the failed attempt was, no longer PASSes
     against transformers (while the unbroken one does)."""
     from weft_models.musicgen.graphs import DecoderCore
-    from weft_models.validate import band, compare
+    from weft_models.common.validate import band, compare
     rng = np.random.default_rng(3)
     core = DecoderCore(mg_model).eval()
     enc = rng.standard_normal((2, 5, mg_model.config.text_encoder.d_model)).astype(np.float32)

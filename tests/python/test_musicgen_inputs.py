@@ -97,15 +97,16 @@ def test_hf_directory_roundtrip(tmp_path, tiny):
     assert torch.equal(m.state_dict()[k], tiny.state_dict()[k])
 
 
-@pytest.mark.parametrize("sub", ["export", "validate", "sanitize", "quantize"])
+@pytest.mark.parametrize("sub", [["export", "musicgen"], ["validate", "musicgen"], ["sanitize"],
+                                 ["quantize", "musicgen"]])
 def test_cli_help(sub):
-    r = subprocess.run([sys.executable, "-m", "weft_models.cli", "musicgen", sub, "--help"],
+    r = subprocess.run([sys.executable, "-m", "weft_models.cli", *sub, "--help"],
                        capture_output=True, text=True)
     assert r.returncode == 0 and "usage:" in r.stdout
 
 
 def test_cli_bad_checkpoint_exit_code(tmp_path):
-    r = subprocess.run([sys.executable, "-m", "weft_models.cli", "musicgen", "export",
+    r = subprocess.run([sys.executable, "-m", "weft_models.cli", "export", "musicgen",
                         "--checkpoint", str(tmp_path / "missing.bin"), "--out",
                         str(tmp_path / "o")], capture_output=True, text=True)
     assert r.returncode == 2 and "missing.bin" in r.stderr

@@ -11,7 +11,7 @@ STEPS = 68  # 68 decoder steps -> 65 new frames after the 3-step delay tail
 
 @pytest.mark.parametrize("mode", ["text", "continuation"])
 def test_greedy_matches_generate(mg_model, mg_pkg, mode):  # noqa: F811
-    from weft_models.musicgen.parity import pipeline_parity
+    from weft_models.musicgen.check import pipeline_parity
     line = pipeline_parity(mg_model, mg_pkg, mode, STEPS)
     assert line["matched"] == line["steps"] == STEPS, line
     assert line["codes_equal"], line

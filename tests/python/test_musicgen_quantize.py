@@ -1,4 +1,4 @@
-"""`weft-models musicgen quantize --mode int8` on the tiny package: every decoder graph the
+"""`weft-models quantize musicgen --mode int8` on the tiny package: every decoder graph the
 runtimes use is really quantized (decoder_step for Weft, the If branches of
 decoder_model_merged for transformers.js), and the grades against transformers land in the new
 package's weft.json under validation.int8."""
@@ -16,7 +16,7 @@ DECODERS = ("decoder_step", "decoder_model_merged")
 def int8_pkg(built_models, tmp_path_factory):
     from weft_models.cli import main
     out = tmp_path_factory.mktemp("mg-int8") / "pkg"
-    rc = main(["musicgen", "quantize", str(built_models / "musicgen-tiny"), "--out", str(out),
+    rc = main(["quantize", "musicgen", str(built_models / "musicgen-tiny"), "--out", str(out),
                "--mode", "int8", "-q"])
     assert rc == 0
     return out

@@ -7,7 +7,7 @@ import math
 import numpy as np
 import pytest
 
-from weft_models.sampling_reference import (SplitMix64, candidates, draw_tokens, sample,
+from weft_fixtures.sampling_reference import (SplitMix64, candidates, draw_tokens, sample,
                                             weft_exp)
 
 V = 16

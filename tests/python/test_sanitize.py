@@ -6,7 +6,7 @@ import shutil
 import onnx
 import pytest
 
-from weft_models.sanitize import SanitizeError, sanitize_file
+from weft_models.common.sanitize import SanitizeError, sanitize_file
 
 
 def _copy_package(src, dst):
@@ -38,7 +38,7 @@ def test_sanitize_fails_when_the_result_differs(tmp_path, toy_package, monkeypat
     """The validation is real: a 'sanitizer' that nudges one weight is caught."""
     import numpy as np
     from onnx import numpy_helper
-    from weft_models import sanitize as s
+    from weft_models.common import sanitize as s
     real = s.sanitize_model
 
     def corrupting(model):

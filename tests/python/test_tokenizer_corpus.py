@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import subprocess
 
-from weft_models.tokenizer_corpus import lines
+from weft_fixtures.corpus import lines
 
 from conftest import REPO
 

@@ -24,7 +24,7 @@ export function grade(reference, got) {
     });
     if (argmax(ref) === argmax(g)) agree += 1;
   });
-  // Identical outputs (also two zero tensors, where cosine is undefined) count as 1, as in validate.py.
+  // Identical outputs (also two zero tensors, where cosine is undefined) count as 1, as in weft_models/common/validate.py.
   const cosine = maxAbs === 0 ? 1 : na === 0 || nb === 0 ? 0 : dot / Math.sqrt(na * nb);
   const band = maxAbs < PASS[0] && cosine > PASS[1] ? 'PASS' : maxAbs < WARN[0] && cosine > WARN[1] ? 'WARN' : 'FAIL';
   const logitStd = Math.sqrt(Math.max(0, sq / count - (sum / count) ** 2));
@@ -45,7 +45,7 @@ export async function classifierParity(pkg, images, reference, backend = 'wasm')
 }
 
 export function preparePackages(archs, precisions = ['fp32', 'int8']) {
-  const out = execFileSync(`${ROOT}.venv/bin/python`, ['-m', 'weft_models.classifier_parity', '--out',
+  const out = execFileSync(`${ROOT}.venv/bin/python`, ['-m', 'weft_fixtures.classifier_parity', '--out',
     `${ROOT}build/models/classifiers`, ...(archs?.length ? ['--archs', ...archs] : []), '--precisions', ...precisions], { cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
   return JSON.parse(out.trim().split('\n').pop());
 }

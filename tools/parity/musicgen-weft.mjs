@@ -1,6 +1,6 @@
 // Greedy parity for Weft's MusicGen generator: the codes of `generate` (text) and `continue`
 // (a 1.2 s prompt through the package's EnCodec encoder) against transformers' own generate
-// (fixtures/musicgen_weft_refs.json, written by weft_models/musicgen/generate_fixture.py).
+// (fixtures/musicgen_weft_refs.json, written by tests/fixtures_py/weft_fixtures/musicgen_refs.py).
 // Runs unchanged in Node and in a page.
 
 /** steps: decoder steps; matched: steps whose every emitted code equals the reference. */

@@ -1,5 +1,5 @@
 // Tokenizer parity: Weft (WASM, in Node) against reference ids and decodes computed at fixture
-// time with Hugging Face `tokenizers` / `sentencepiece` (models/weft_models/tokenizer_fixtures.py).
+// time with Hugging Face `tokenizers` / `sentencepiece` (tests/fixtures_py/weft_fixtures/tokenizer_refs.py).
 // Lines are fed as raw bytes, so invalid UTF-8 goes through the core's U+FFFD rule.
 import { readFileSync } from 'node:fs';
 import { loadTokenizer } from '../../web/tokenizer.js';

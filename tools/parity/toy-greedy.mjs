@@ -1,5 +1,5 @@
 // Greedy parity for the toy decoder: Weft's tokens vs PyTorch's own full-recompute greedy loop
-// (fixture written by models/weft_models/fixtures.py). Runs unchanged in Node and in a page.
+// (fixture written by tests/fixtures_py/weft_fixtures/data.py). Runs unchanged in Node and in a page.
 
 /** matched counts tokens equal to the reference up to each prompt's first divergence. */
 export async function runToyGreedy(weft, { source, fixture, loadOptions = {} }) {

@@ -123,7 +123,7 @@ function checkPackage(pkgDir, dtype) {
   // A Weft int8 package keeps the file names and quantizes the files themselves; transformers.js'
   // 'q8' means "the *_quantized.onnx files", so it is asked for its plain names here.
   if (dtype === 'q8' && !int8) {
-    throw new Error(`transformers.js peer: dtype 'q8' needs an int8 package (weft-models musicgen quantize --mode int8); ${pkgDir}/weft.json has no validation.int8`);
+    throw new Error(`transformers.js peer: dtype 'q8' needs an int8 package (weft-models quantize musicgen --mode int8); ${pkgDir}/weft.json has no validation.int8`);
   }
   if (dtype === 'fp32' && int8) {
     throw new Error(`transformers.js peer: ${pkgDir} is an int8 package; load it with dtype 'q8'`);

@@ -1,3 +1,4 @@
-"""MusicGen export and validation: build (configs, checkpoints), export (components and Weft's
-own decoder graphs), validate (per component vs PyTorch), and the ORT-driven greedy loop that is
-compared with transformers' own `generate`."""
+"""The musicgen family: build (presets, Hugging Face and audiocraft checkpoints), export (the
+components, Weft's own decoder graphs and transformers.js' merged decoder), manifest, check (per
+component vs transformers, and the onnxruntime greedy loop of pipeline.py vs its `generate`),
+quantize (int8 / fp16 / sanitize a package), cli."""

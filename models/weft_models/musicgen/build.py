@@ -31,13 +31,15 @@ ENCODEC = {
     "small": dict(hidden_size=128, num_filters=64, num_lstm_layers=2),
 }
 PRESETS = tuple(T5)
+# The `builder` id of the manifest's source record (a stable identifier, read by model_from_source).
+BUILDER = "weft_models.musicgen"
 
 
 def ready_transformers() -> None:
     """transformers imports torchaudio whenever it is installed. The torchaudio wheel pinned for the
     audio references is built for another CUDA version than torch and its import refuses that,
     although nothing here uses CUDA; transformers then refuses to import MusicGen. Importing it
-    once with torch's CUDA version hidden (as audio_fixtures.py does) leaves it loaded for
+    once with torch's CUDA version hidden (as the audio test references do) leaves it loaded for
     transformers."""
     import importlib.util
     import sys
@@ -152,3 +154,12 @@ def _load_hf_dir(p: Path):
     if model.config.decoder.audio_channels != 1:
         raise ValueError(f"{p}: stereo MusicGen (audio_channels=2) is not supported")
     return _finish(model)
+
+
+def model_from_source(source: dict):
+    """The model a package was exported from, per its manifest's `source` record."""
+    if source.get("builder") != BUILDER:
+        raise ValueError(f"unknown source builder {source.get('builder')!r}")
+    if source.get("checkpoint"):
+        return load_checkpoint(source["checkpoint"], source.get("preset"))
+    return build_random(source["preset"], source["seed"])

@@ -1,4 +1,5 @@
-"""`weft-models musicgen {export,validate,sanitize,quantize}` (added to the main CLI)."""
+"""`weft-models export musicgen`, `validate musicgen`, `quantize musicgen` and the package form of
+`weft-models sanitize` (registered by ../cli.py)."""
 from __future__ import annotations
 
 import argparse
@@ -7,6 +8,8 @@ import json
 import logging
 import time
 from pathlib import Path
+
+from ..common.cli import add_command
 
 log = logging.getLogger("weft_models.musicgen")
 
@@ -24,8 +27,8 @@ def _print_reports(reports):
 
 
 def cmd_export(args) -> int:
-    from .build import build_random, load_checkpoint
-    from .package import ValidationError, export_package
+    from .build import BUILDER, build_random, load_checkpoint
+    from .export import ValidationError, export_package
     if args.validate_only:
         return cmd_validate(argparse.Namespace(package=args.out))
     if args.pattern:
@@ -40,11 +43,11 @@ def cmd_export(args) -> int:
         t0 = time.perf_counter()
         if ckpt:
             model = load_checkpoint(ckpt, args.preset)
-            source = {"builder": "weft_models.musicgen", "checkpoint": str(Path(ckpt).resolve()),
+            source = {"builder": BUILDER, "checkpoint": str(Path(ckpt).resolve()),
                       "preset": args.preset}
         else:
             model = build_random(args.preset, args.seed)
-            source = {"builder": "weft_models.musicgen", "preset": args.preset, "seed": args.seed}
+            source = {"builder": BUILDER, "preset": args.preset, "seed": args.seed}
         bar, tick = _bar(7, f"export {out.name}")
         try:
             r = export_package(model, out, name=args.name or out.name, source=source,
@@ -63,30 +66,18 @@ def cmd_export(args) -> int:
 
 
 def cmd_validate(args) -> int:
-    import torch
-
-    from ..manifest import read_manifest
-    from .check import check_package
-    from .components import Dims
-    from .package import model_from_source
-    from .parity import pipeline_parity
-    torch.set_num_threads(1)
-    m = read_manifest(args.package)
-    model = model_from_source(m["source"])
-    reports = [r.summary() for r in check_package(model, args.package, Dims.of(model))]
-    _print_reports(reports)
-    ok = all(r["band"] == "PASS" for r in reports)
-    for mode in ("text", "continuation"):
-        line = pipeline_parity(model, Path(args.package), mode, getattr(args, "steps", 68))
-        print(json.dumps(line))
-        ok &= line["matched"] == line["steps"]
+    from .check import validate_package
+    ok = True
+    for line in validate_package(args.package, getattr(args, "steps", 68)):
+        print(json.dumps(line), flush=True)
+        ok &= line["band"] == "PASS" if "component" in line else line["matched"] == line["steps"]
     print("validation:", "OK" if ok else "FAILED")
     return 0 if ok else 1
 
 
 def _transform(mode):
     def run(args) -> int:
-        from .transform import transform_package
+        from .quantize import transform_package
         bar, tick = _bar(7, mode)
         try:
             r = transform_package(args.package, args.out, mode, progress=tick)
@@ -98,15 +89,18 @@ def _transform(mode):
     return run
 
 
-def add_parser(sub, common) -> None:
-    mg = sub.add_parser("musicgen", help="MusicGen: export / validate / sanitize / quantize",
-                        description="MusicGen packages (transformers' "
-                                    "MusicgenForConditionalGeneration as the source of truth).")
-    s = mg.add_subparsers(dest="mg_command", required=True)
-    ex = s.add_parser("export", parents=[common], help="export one model or many (--pattern)",
-                      description="Export text_encoder, encodec_encode/decode, Weft's decoder "
-                                  "graphs and transformers.js' decoder_model_merged, validate "
-                                  "each against transformers, write weft.json.")
+def sanitize_package(package: Path, out: Path) -> int:
+    """`weft-models sanitize PACKAGE --out DIR` for a MusicGen package."""
+    return _transform("sanitize")(argparse.Namespace(package=package, out=out))
+
+
+def add_export(sub, common) -> None:
+    ex = add_command(sub, "musicgen", common, cmd_export,
+                     help="MusicGen: one model or many (--pattern)",
+                     description="Export text_encoder, encodec_encode/decode, Weft's decoder "
+                                 "graphs and transformers.js' decoder_model_merged, validate "
+                                 "each against transformers (MusicgenForConditionalGeneration, "
+                                 "the source of truth), write weft.json.")
     ex.add_argument("--out", type=Path, required=True, help="package folder (parent with --pattern)")
     ex.add_argument("--preset", choices=["tiny", "small"], default="tiny",
                     help="config for random weights, or T5/EnCodec sizes for audiocraft files")
@@ -118,19 +112,35 @@ def add_parser(sub, common) -> None:
     ex.add_argument("--no-validate", action="store_true")
     ex.add_argument("--validate-only", action="store_true",
                     help="validate the existing package in --out instead of exporting")
-    ex.set_defaults(fn=cmd_export)
-    va = s.add_parser("validate", parents=[common], help="components + greedy loop vs transformers")
-    va.add_argument("package", type=Path)
+
+
+def add_validate(sub, common) -> None:
+    va = add_command(sub, "musicgen", common, cmd_validate,
+                     help="components + greedy loop vs transformers",
+                     description="Grade every component against transformers and the "
+                                 "onnxruntime greedy loop (text, continuation) against its "
+                                 "`generate`; one JSON line each.",
+                     package=True)
     va.add_argument("--steps", type=int, default=68)
-    va.set_defaults(fn=cmd_validate)
-    sa = s.add_parser("sanitize", parents=[common], help="fold/clean every graph, then validate")
-    sa.add_argument("package", type=Path)
-    sa.add_argument("--out", type=Path, required=True)
-    sa.set_defaults(fn=_transform("sanitize"))
-    qu = s.add_parser("quantize", parents=[common], help="int8 (dynamic) or fp16, then validate",
-                      description="Writes a quantized package, grades it against transformers "
-                                  "and records the metrics under validation.<mode> in weft.json.")
-    qu.add_argument("package", type=Path)
-    qu.add_argument("--out", type=Path, required=True)
+
+
+def add_quantize(sub, common) -> None:
+    qu = add_command(sub, "musicgen", common, lambda a: _transform(a.mode)(a),
+                     help="int8 (dynamic) or fp16, then validate",
+                     description="Writes a quantized package, grades it against transformers "
+                                 "and records the metrics under validation.<mode> in weft.json.",
+                     package=True)
+    qu.add_argument("--out", type=Path, required=True, help="the new package folder")
     qu.add_argument("--mode", choices=["int8", "fp16"], default="int8")
-    qu.set_defaults(fn=lambda a: _transform(a.mode)(a))
+
+
+# The deprecated `weft-models musicgen <command> …` -> today's spelling.
+_LEGACY = {"export": ["export", "musicgen"], "validate": ["validate", "musicgen"],
+           "quantize": ["quantize", "musicgen"], "sanitize": ["sanitize"]}
+
+
+def legacy(argv: list[str], families) -> tuple[int, list[str]] | None:
+    """(how many of argv's words are the deprecated spelling, today's words)."""
+    if argv[:1] == ["musicgen"] and len(argv) > 1 and argv[1] in _LEGACY:
+        return 2, _LEGACY[argv[1]]
+    return None

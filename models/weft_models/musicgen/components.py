@@ -8,6 +8,7 @@ from typing import Callable
 import numpy as np
 
 HOP = 640  # EnCodec 32 kHz: 8*5*4*4 samples per frame
+WEIGHTS_FILE = "decoder_weights.bin"  # the decoder graphs' shared external data
 TRACE = dict(batch=2, enc_seq=5, seq=3, past=4, recent=7, frames=6)
 
 
@@ -46,6 +47,16 @@ class Spec:
     extra: dict = field(default_factory=dict)
 
 
+def weights_file(spec: Spec) -> str | None:
+    """The external data file of a graph's large initializers: the shared one, or `<file>_data`
+    for a graph that keeps its weights to itself (the name transformers.js looks for; inline, a
+    graph over ~1.5 GB does not fit onnxruntime-web's 4 GB heap, which holds the model bytes and
+    the initializers made from them together while the session loads). None: inline."""
+    if spec.shared_weights:
+        return WEIGHTS_FILE
+    return f"{spec.file}_data" if spec.own_weights else None
+
+
 def kv(prefix: str, layers: int, kinds=("key", "value"), length="past"):
     return [(f"{prefix}.{i}.{k}", "float32", ["batch", "heads", length, "head_dim"])
             for i in range(layers) for k in kinds]
@@ -82,6 +93,43 @@ def _mask(b, n):
     return m
 
 
+# Trace inputs per graph: (dims, rng, sizes...) -> feeds; sizes default to TRACE.
+
+def _trace_text(d, rng, b=TRACE["batch"], n=TRACE["enc_seq"]):
+    return {"input_ids": _ids(rng, b, n, d.text_vocab), "attention_mask": _mask(b, n)}
+
+
+def _trace_cross(d, rng, b=TRACE["batch"], n=TRACE["enc_seq"]):
+    return {"encoder_hidden_states": rng.standard_normal((b, n, d.text_hidden))
+            .astype(np.float32), "encoder_attention_mask": _mask(b, n)}
+
+
+def _trace_step(d, rng, b=TRACE["batch"], n=TRACE["enc_seq"], s=TRACE["seq"], p=TRACE["past"],
+                r=TRACE["recent"]):
+    f = {"input_ids": _ids(rng, b * d.codebooks, s, d.vocab + 1),
+         "encoder_attention_mask": _mask(b, n)}
+    f.update({name: _kv(rng, d, b, n) for name, _, _ in kv("cross", d.layers, length="enc_seq")})
+    f.update({name: _kv(rng, d, b, p) for name, _, _ in kv("past_key_values", d.layers)})
+    f.update({name: _kv(rng, d, b, r) for name, _, _ in kv("recent", d.layers)})
+    return f
+
+
+def _trace_merge(d, rng, b=TRACE["batch"], p=TRACE["past"], r=TRACE["recent"]):
+    f = {name: _kv(rng, d, b, p) for name, _, _ in kv("past_key_values", d.layers)}
+    f.update({name: _kv(rng, d, b, r) for name, _, _ in kv("recent", d.layers)})
+    return f
+
+
+def _trace_merged(d, rng, b=TRACE["batch"], n=TRACE["enc_seq"], s=TRACE["seq"], p=0):
+    f = {"input_ids": _ids(rng, b * d.codebooks, s, d.vocab + 1),
+         "encoder_attention_mask": _mask(b, n)}
+    f.update(_trace_cross(d, rng, b, n))
+    for name, _, shape in merged_kv("past_key_values", d.layers, "past", "enc_seq"):
+        f[name] = _kv(rng, d, b, p if ".decoder." in name else (n if p else 0))
+    f["use_cache_branch"] = np.array([p > 0])
+    return f
+
+
 def specs(d: Dims) -> list[Spec]:
     from . import graphs as G
     L = d.layers
@@ -89,43 +137,12 @@ def specs(d: Dims) -> list[Spec]:
     enc = [("encoder_attention_mask", "int64", ["batch", "enc_seq"])]
     cross_in = kv("cross", L, length="enc_seq")
     logits_last = [("logits", "float32", ["batch", "codebooks", "vocab"])]
-
-    def t_text(d, rng, b=TRACE["batch"], n=TRACE["enc_seq"]):
-        return {"input_ids": _ids(rng, b, n, d.text_vocab), "attention_mask": _mask(b, n)}
-
-    def t_cross(d, rng, b=TRACE["batch"], n=TRACE["enc_seq"]):
-        return {"encoder_hidden_states": rng.standard_normal((b, n, d.text_hidden))
-                .astype(np.float32), "encoder_attention_mask": _mask(b, n)}
-
-    def t_dec(d, rng, b=TRACE["batch"], n=TRACE["enc_seq"], s=TRACE["seq"], p=TRACE["past"],
-              r=TRACE["recent"]):
-        f = {"input_ids": _ids(rng, b * d.codebooks, s, d.vocab + 1),
-             "encoder_attention_mask": _mask(b, n)}
-        f.update({name: _kv(rng, d, b, n) for name, _, _ in cross_in})
-        f.update({name: _kv(rng, d, b, p) for name, _, _ in kv("past_key_values", L)})
-        f.update({name: _kv(rng, d, b, r) for name, _, _ in kv("recent", L)})
-        return f
-
-    def t_merge(d, rng, b=TRACE["batch"], p=TRACE["past"], r=TRACE["recent"]):
-        f = {name: _kv(rng, d, b, p) for name, _, _ in kv("past_key_values", L)}
-        f.update({name: _kv(rng, d, b, r) for name, _, _ in kv("recent", L)})
-        return f
-
-    def t_merged(d, rng, b=TRACE["batch"], n=TRACE["enc_seq"], s=TRACE["seq"], p=0):
-        f = {"input_ids": _ids(rng, b * d.codebooks, s, d.vocab + 1),
-             "encoder_attention_mask": _mask(b, n)}
-        f.update(t_cross(d, rng, b, n))
-        for name, _, shape in merged_kv("past_key_values", L, "past", "enc_seq"):
-            f[name] = _kv(rng, d, b, p if ".decoder." in name else (n if p else 0))
-        f["use_cache_branch"] = np.array([p > 0])
-        return f
-
     return [
         Spec("text_encoder", "text_encoder.onnx",
              [("input_ids", "int64", ["batch", "enc_seq"]),
               ("attention_mask", "int64", ["batch", "enc_seq"])],
              [("last_hidden_state", "float32", ["batch", "enc_seq", "text_hidden"])],
-             lambda m, c: G.TextEncoder(m), t_text),
+             lambda m, c: G.TextEncoder(m), _trace_text),
         Spec("encodec_encode", "encodec_encode.onnx",
              [("input_values", "float32", ["batch", 1, "samples"])],
              [("audio_codes", "int64", ["batch", "codebooks", "frames"])],
@@ -141,7 +158,7 @@ def specs(d: Dims) -> list[Spec]:
         Spec("decoder_cross_kv", "decoder_cross_kv.onnx",
              [("encoder_hidden_states", "float32", ["batch", "enc_seq", "text_hidden"]), *enc],
              kv("cross", L, length="enc_seq"),
-             lambda m, c: G.CrossKV(c), t_cross, shared_weights=True),
+             lambda m, c: G.CrossKV(c), _trace_cross, shared_weights=True),
         # One decoder graph for the prompt and for every later step: `seq` new columns on top of a
         # cache of `past` + `recent` positions (0 for the prompt), causal. A separate prefill graph
         # would hold a second copy of the LM weights in every runtime that loads both.
@@ -149,11 +166,11 @@ def specs(d: Dims) -> list[Spec]:
              [("input_ids", "int64", ids_shape), *enc, *cross_in,
               *kv("past_key_values", L), *kv("recent", L, length="recent")],
              [*logits_last, *kv("present", L, length="total")],
-             lambda m, c: G.Step(c), t_dec, shared_weights=True),
+             lambda m, c: G.Step(c), _trace_step, shared_weights=True),
         Spec("decoder_cache_merge", "decoder_cache_merge.onnx",
              [*kv("past_key_values", L), *kv("recent", L, length="recent")],
              kv("merged", L, length="total"),
-             lambda m, c: G.CacheMerge(), t_merge),
+             lambda m, c: G.CacheMerge(), _trace_merge),
         Spec("decoder_model_merged", "decoder_model_merged.onnx",
              [("input_ids", "int64", ids_shape), *enc,
               ("encoder_hidden_states", "float32", ["batch", "enc_seq", "text_hidden"]),
@@ -161,5 +178,5 @@ def specs(d: Dims) -> list[Spec]:
               ("use_cache_branch", "bool", [1])],
              [("logits", "float32", ["batch_x_codebooks", "seq", "vocab"]),
               *merged_kv("present", L, "total", "enc_seq")],
-             None, t_merged, own_weights=True),  # transformers.js loads it as is
+             None, _trace_merged, own_weights=True),  # transformers.js loads it as is
     ]

@@ -3,7 +3,7 @@
 The decoder graphs are written out explicitly over transformers' own sub-modules (the same
 weights, embeddings, norms and heads) so the KV cache is plain tensors in and out: no Cache
 objects, no data-dependent branches, positions derived from the cache length inside the graph.
-They are never trusted: validate.py grades each against transformers' MusicgenForConditionalGeneration.
+They are never trusted: check.py grades each against transformers' MusicgenForConditionalGeneration.
 """
 from __future__ import annotations
 

@@ -1,5 +1,6 @@
-"""MusicGen's delay pattern (REFERENCE.md, checked against transformers'
-build_delay_pattern_mask): codebook q is delayed by q steps behind one leading start step."""
+"""MusicGen's delay pattern: codebook q is delayed by q steps behind one leading start step
+(checked against transformers' build_delay_pattern_mask; the core's DelayPattern is described
+in docs/MUSICGEN.md)."""
 from __future__ import annotations
 
 import numpy as np

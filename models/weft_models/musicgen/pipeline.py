@@ -3,8 +3,9 @@
 the cache merged by decoder_cache_merge as the runtime does it; encodec_encode for a continuation prompt,
 encodec_decode at the end), compared step by step with transformers' own `generate`.
 
-`fault` re-introduces one failure mode of the well-known broken export (REFERENCE.md) so tests
-can prove the comparison catches it."""
+`fault` re-introduces one failure mode of a broken MusicGen export (no cross-attention, the
+cell before the one just predicted fed back, the delay applied twice to a prompt, no KV cache,
+2047 as the special token, no CFG) so tests can prove the comparison catches it."""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -12,8 +13,8 @@ from pathlib import Path
 
 import numpy as np
 
-from ..manifest import read_manifest
-from ..validate import ort_session
+from ..common.manifest import read_manifest
+from ..common.validate import ort_session
 from .components import empty_cache
 from .pattern import FREE, first_free, pattern_mask, revert
 
@@ -56,6 +57,60 @@ def encode_prompt(sess: Sessions, audio: np.ndarray) -> np.ndarray:
         "audio_codes"][0]
 
 
+class _TwoTierCache:
+    """decoder_step's self-attention cache in the graph's two tiers (`past_key_values`, the long
+    one, and `recent`), merged by decoder_cache_merge once recent holds `cache_merge_every`
+    positions, as the runtime does it."""
+
+    def __init__(self, sess: Sessions, cross: dict):
+        self.sess, self.every = sess, sess.cache_merge_every
+        self.layers = sum(1 for k in cross if k.endswith(".key"))
+        heads, head_dim = cross["cross.0.key"].shape[1], cross["cross.0.key"].shape[3]
+        self.lead, self.nothing = empty_cache(2, heads, head_dim)
+        self.past, self.recent = self.tier("past_key_values"), self.tier("recent")
+
+    def tier(self, prefix: str, tensors: dict | None = None) -> dict:
+        """{prefix.i.kind: tensor}, empty where no tensors are given."""
+        empty = self.lead if prefix == "past_key_values" else self.nothing
+        return {f"{prefix}.{i}.{kv}": empty if tensors is None else tensors[f"{i}.{kv}"]
+                for i in range(self.layers) for kv in ("key", "value")}
+
+    def empty(self) -> dict:
+        return {**self.tier("past_key_values"), **self.tier("recent")}
+
+    def current(self) -> dict:
+        if self.recent["recent.0.key"].shape[2] >= self.every:
+            merged = self.sess.run("decoder_cache_merge", {**self.past, **self.recent})
+            self.past, self.recent = self.tier("past_key_values", _named(merged, "merged")), \
+                self.tier("recent")
+        return {**self.past, **self.recent}
+
+    def keep(self, out: dict) -> None:
+        """The decoder_step run's presents become the recent tier."""
+        self.recent = self.tier("recent", _named(out, "present"))
+
+
+def _named(out: dict, prefix: str) -> dict:
+    """{i.kind: tensor} of the outputs named prefix.i.kind."""
+    return {k[len(prefix) + 1:]: v for k, v in out.items() if k.startswith(prefix + ".")}
+
+
+def _condition(sess: Sessions, text_ids: np.ndarray, fault: str | None) -> tuple[np.ndarray, dict]:
+    """The CFG batch [cond; null] (the null condition: zero states, zero mask) -> its encoder
+    mask and cross-attention K/V."""
+    ids = text_ids[None].astype(np.int64)
+    mask = np.ones_like(ids)
+    hidden = sess.run("text_encoder", {"input_ids": ids, "attention_mask": mask})[
+        "last_hidden_state"]
+    hidden = np.concatenate([hidden, np.zeros_like(hidden)])
+    enc_mask = np.concatenate([mask, np.zeros_like(mask)])
+    if fault == "no_cross_attention":
+        hidden = np.zeros_like(hidden)
+        enc_mask = np.zeros_like(enc_mask)
+    return enc_mask, sess.run("decoder_cross_kv", {"encoder_hidden_states": hidden,
+                                                   "encoder_attention_mask": enc_mask})
+
+
 def generate(pkg, text_ids: np.ndarray, *, max_new_tokens: int, cfg: float = 3.0,
              prompt_audio: np.ndarray | None = None, decode: bool = False,
              fault: str | None = None, special: int = 2048, nq: int = 4) -> LoopResult:
@@ -63,21 +118,8 @@ def generate(pkg, text_ids: np.ndarray, *, max_new_tokens: int, cfg: float = 3.0
         raise ValueError(f"unknown fault {fault!r}; known: {', '.join(FAULTS)}")
     sess = pkg if isinstance(pkg, Sessions) else Sessions(pkg)
     pad = 2047 if fault == "special_2047" else special
-    ids = text_ids[None].astype(np.int64)
-    mask = np.ones_like(ids)
-    hidden = sess.run("text_encoder", {"input_ids": ids, "attention_mask": mask})[
-        "last_hidden_state"]
-    # CFG batch: [cond; null]; the null condition is a zero context with a zero mask.
-    hidden = np.concatenate([hidden, np.zeros_like(hidden)])
-    enc_mask = np.concatenate([mask, np.zeros_like(mask)])
-    if fault == "no_cross_attention":
-        hidden = np.zeros_like(hidden)
-        enc_mask = np.zeros_like(enc_mask)
-    cross = sess.run("decoder_cross_kv", {"encoder_hidden_states": hidden,
-                                          "encoder_attention_mask": enc_mask})
-    prompt = None
-    if prompt_audio is not None:
-        prompt = encode_prompt(sess, prompt_audio)
+    enc_mask, cross = _condition(sess, text_ids, fault)
+    prompt = encode_prompt(sess, prompt_audio) if prompt_audio is not None else None
     p = prompt if prompt is not None else np.zeros((nq, 0), np.int64)
     total = 1 + p.shape[1] + max_new_tokens
     seq = pattern_mask(p, total, pad)
@@ -86,54 +128,33 @@ def generate(pkg, text_ids: np.ndarray, *, max_new_tokens: int, cfg: float = 3.0
     fixed = seq != FREE
     pos = first_free(seq)
     steps = []
+    cache = _TwoTierCache(sess, cross)
 
-    def cfg_tokens(logits):  # logits [2, nq, V]
-        cond, null = logits[0].astype(np.float64), logits[1].astype(np.float64)
+    def step(ids, kv):  # decoder_step on `ids` [nq, s] for both CFG rows -> the guided tokens
+        out = sess.run("decoder_step", {"input_ids": np.tile(ids, (2, 1)),
+                                        "encoder_attention_mask": enc_mask, **cross, **kv})
+        cond, null = out["logits"][0].astype(np.float64), out["logits"][1].astype(np.float64)
         g = cond if fault == "no_cfg" else null + (cond - null) * cfg
-        return np.argmax(g, axis=-1)
+        return out, np.argmax(g, axis=-1)
 
     def place(tok, at):
         steps.append(tok)
         if at < total:
             seq[:, at] = np.where(fixed[:, at], seq[:, at], tok)
 
-    prefix = seq[:, :pos]
-    layers = sum(1 for k in cross if k.endswith(".key"))
-    heads, head_dim = cross["cross.0.key"].shape[1], cross["cross.0.key"].shape[3]
-    lead, empty = empty_cache(2, heads, head_dim)
-
-    def tier(prefix, tensors=None):  # {prefix.i.kind: tensor}, empty where none given
-        nothing = lead if prefix == "past_key_values" else empty
-        return {f"{prefix}.{i}.{kv}": nothing if tensors is None else tensors[f"{i}.{kv}"]
-                for i in range(layers) for kv in ("key", "value")}
-
-    def outputs(out, prefix):  # {i.kind: tensor} of the outputs named prefix.i.kind
-        return {k[len(prefix) + 1:]: v for k, v in out.items() if k.startswith(prefix + ".")}
-
-    # The cache in the graph's two tiers, merged once recent holds `every` positions, as the
-    # runtime does it.
-    no_cache = {**tier("past_key_values"), **tier("recent")}
-    every = sess.cache_merge_every
-    feeds = {"input_ids": np.tile(prefix, (2, 1)), "encoder_attention_mask": enc_mask, **cross}
-    out = sess.run("decoder_step", {**feeds, **no_cache})
-    past, recent = tier("past_key_values"), tier("recent", outputs(out, "present"))
-    last = cfg_tokens(out["logits"])
-    place(last, pos)
+    out, tok = step(seq[:, :pos], cache.empty())  # the prompt's run, on an empty cache
+    cache.keep(out)
+    place(tok, pos)
     while len(steps) < max_new_tokens:
         # feed the cell just predicted (after the pattern forced what it fixes), predict the next
-        tok = seq[:, pos - 1 if fault == "off_by_one" else pos]
+        fed = seq[:, pos - 1 if fault == "off_by_one" else pos]
         pos += 1
-        feeds = {"input_ids": np.tile(tok[:, None], (2, 1)), "encoder_attention_mask": enc_mask,
-                 **cross}
         if fault == "no_kv":  # no cache carried: positions restart at 0 every call
-            out = sess.run("decoder_step", {**feeds, **no_cache})
+            out, tok = step(fed[:, None], cache.empty())
         else:
-            if recent["recent.0.key"].shape[2] >= every:
-                merged = sess.run("decoder_cache_merge", {**past, **recent})
-                past, recent = tier("past_key_values", outputs(merged, "merged")), tier("recent")
-            out = sess.run("decoder_step", {**feeds, **past, **recent})
-            recent = tier("recent", outputs(out, "present"))
-        place(cfg_tokens(out["logits"]), pos)
+            out, tok = step(fed[:, None], cache.current())
+            cache.keep(out)
+        place(tok, pos)
     codes = revert(seq, pad)
     audio = None
     if decode:

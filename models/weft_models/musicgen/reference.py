@@ -1,4 +1,4 @@
-"""transformers' own outputs for every component (the source of truth validate.py grades
+"""transformers' own outputs for every component (the source of truth check.py grades
 against): MusicgenForConditionalGeneration.forward with its EncoderDecoderCache, T5, EnCodec."""
 from __future__ import annotations
 

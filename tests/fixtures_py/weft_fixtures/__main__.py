@@ -1,0 +1,6 @@
+"""`python -m weft_fixtures [--out build/models] [--only ITEM ...] [--force] [-v]`."""
+import sys
+
+from .driver import main
+
+sys.exit(main())

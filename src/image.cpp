@@ -165,62 +165,56 @@ std::array<std::int64_t, 2> inputSpan(const Coeffs& c, std::int64_t o0, std::int
   return {first, last};
 }
 
-}  // namespace
+// (height, width) after the Resize step; the input's own size when there is none.
+std::array<std::int64_t, 2> resizedSize(const ImageSpec& spec, std::int64_t width, std::int64_t height) {
+  if (spec.resize[0] <= 0) return {height, width};
+  std::array<std::int64_t, 2> rs = spec.resize;
+  if (spec.resizeShorter) {
+    ImageSpec noCrop = spec;
+    noCrop.crop = {0, 0};
+    rs = noCrop.outputSize(height, width);
+  }
+  if (rs[0] <= 0 || rs[1] <= 0) throw Error("image is " + std::to_string(width) + "x" + std::to_string(height) + ": too thin to resize");
+  return rs;
+}
 
-// Pillow's two passes (horizontal, then vertical; each rounded to uint8 with int32 fixed-point
-// sums, as libImaging/Resample.c), computed only for the pixels the crop keeps: every output
-// pixel depends only on its own taps, so skipping the others changes no value. Alpha is read
-// past, never copied; the crop and Normalize are fused into the vertical pass.
-void preprocessRgba(const std::uint8_t* rgba, std::int64_t width, std::int64_t height, const ImageSpec& spec,
-                    float* out) {
-  spec.checkInput(width, height);
-  std::int64_t h = height, w = width;  // size after the resize
-  if (spec.resize[0] > 0) {
-    std::array<std::int64_t, 2> rs = spec.resize;
-    if (spec.resizeShorter) {
-      ImageSpec noCrop = spec;
-      noCrop.crop = {0, 0};
-      rs = noCrop.outputSize(height, width);
-    }
-    if (rs[0] <= 0 || rs[1] <= 0) throw Error("image is " + std::to_string(width) + "x" + std::to_string(height) + ": too thin to resize");
-    h = rs[0];
-    w = rs[1];
-  }
-  // torchvision center_crop: zero-pad a too-small image (left/top get the floor half), then
-  // take the window at round((size - crop) / 2), Python's round.
-  std::int64_t ch = h, cw = w, top = 0, left = 0;
-  if (spec.crop[0] > 0) {
-    ch = spec.crop[0];
-    cw = spec.crop[1];
-    const std::int64_t padT = ch > h ? (ch - h) / 2 : 0, padL = cw > w ? (cw - w) / 2 : 0;
-    const std::int64_t ph = h + (ch > h ? ch - h : 0), pw = w + (cw > w ? cw - w : 0);
-    top = roundHalfEven(ph - ch) - padT;
-    left = roundHalfEven(pw - cw) - padL;
-  }
-  // ToTensor (v / 255) then Normalize ((t - mean) / std), in float32 like torchvision; padding is v = 0.
-  auto normalized = [&](int c, std::uint8_t v) { return (static_cast<float>(v) / 255.0f - spec.mean[c]) / spec.std[c]; };
-  for (int c = 0; c < 3; ++c) std::fill(out + c * ch * cw, out + (c + 1) * ch * cw, (0.0f - spec.mean[c]) / spec.std[c]);
-  const std::int64_t y0 = std::max<std::int64_t>(top, 0), y1 = std::min(top + ch, h);
-  const std::int64_t x0 = std::max<std::int64_t>(left, 0), x1 = std::min(left + cw, w);
-  if (y0 >= y1 || x0 >= x1) return;
+// The crop window in the resized image: its size, and its top-left corner (negative where the
+// image is padded).
+struct CropWindow {
+  std::int64_t ch, cw, top, left;
+};
+
+// torchvision center_crop: zero-pad a too-small image (left/top get the floor half), then
+// take the window at round((size - crop) / 2), Python's round.
+CropWindow centerCrop(const ImageSpec& spec, std::int64_t h, std::int64_t w) {
+  if (spec.crop[0] <= 0) return {h, w, 0, 0};
+  const std::int64_t ch = spec.crop[0], cw = spec.crop[1];
+  const std::int64_t padT = ch > h ? (ch - h) / 2 : 0, padL = cw > w ? (cw - w) / 2 : 0;
+  const std::int64_t ph = h + (ch > h ? ch - h : 0), pw = w + (cw > w ? cw - w : 0);
+  return {ch, cw, roundHalfEven(ph - ch) - padT, roundHalfEven(pw - cw) - padL};
+}
+
+// ToTensor (v / 255) then Normalize ((t - mean) / std), in float32 like torchvision.
+float normalized(const ImageSpec& spec, int c, std::uint8_t v) {
+  return (static_cast<float>(v) / 255.0f - spec.mean[c]) / spec.std[c];
+}
+
+// Pillow's horizontal pass (cx; null: no horizontal resize, the bytes are copied) over the input
+// rows [rows[0], rows[1]), for output columns [x0, x1) only: packed RGB, alpha read past.
+std::vector<std::uint8_t> horizontalPass(const std::uint8_t* rgba, std::int64_t width, const Coeffs* cx,
+                                         std::array<std::int64_t, 2> rows, std::int64_t x0, std::int64_t x1) {
   const std::int64_t nx = x1 - x0;
-
-  // Horizontal pass over the input rows the vertical pass reads: RGB bytes of columns [x0, x1).
-  const bool resizeH = w != width, resizeV = h != height;
-  const Coeffs cx = resizeH ? coefficients(width, w, spec.interpolation) : Coeffs{};
-  const Coeffs cy = resizeV ? coefficients(height, h, spec.interpolation) : Coeffs{};
-  const auto rows = resizeV ? inputSpan(cy, y0, y1) : std::array<std::int64_t, 2>{y0, y1};
   std::vector<std::uint8_t> mid(static_cast<std::size_t>((rows[1] - rows[0]) * nx * 3));
   for (std::int64_t r = rows[0]; r < rows[1]; ++r) {
     const std::uint8_t* in = rgba + r * width * 4;
     std::uint8_t* o = &mid[static_cast<std::size_t>((r - rows[0]) * nx * 3)];
     for (std::int64_t x = x0; x < x1; ++x, o += 3) {
-      if (!resizeH) {
+      if (!cx) {
         o[0] = in[x * 4], o[1] = in[x * 4 + 1], o[2] = in[x * 4 + 2];
         continue;
       }
-      const int xmin = cx.bounds[x * 2], n = cx.bounds[x * 2 + 1];
-      const std::int32_t* k = &cx.k[x * cx.ksize];
+      const int xmin = cx->bounds[x * 2], n = cx->bounds[x * 2 + 1];
+      const std::int32_t* k = &cx->k[x * cx->ksize];
       const std::uint8_t* px = in + xmin * 4;
       std::int32_t s0 = 1 << (kPrecisionBits - 1), s1 = s0, s2 = s0;
       for (int i = 0; i < n; ++i, px += 4) {
@@ -231,25 +225,58 @@ void preprocessRgba(const std::uint8_t* rgba, std::int64_t width, std::int64_t h
       o[0] = clip8(s0), o[1] = clip8(s1), o[2] = clip8(s2);
     }
   }
+  return mid;
+}
+
+// Pillow's vertical pass for output row y, over the rows of `mid` (the first is input row
+// firstRow), each nx RGB pixels wide; `acc` is scratch of row's size.
+void verticalRow(const std::vector<std::uint8_t>& mid, std::int64_t firstRow, std::int64_t nx, const Coeffs& cy,
+                 std::int64_t y, std::vector<std::int32_t>& acc, std::vector<std::uint8_t>& row) {
+  const int ymin = cy.bounds[y * 2], n = cy.bounds[y * 2 + 1];
+  const std::int32_t* k = &cy.k[y * cy.ksize];
+  std::fill(acc.begin(), acc.end(), 1 << (kPrecisionBits - 1));
+  for (int i = 0; i < n; ++i) {
+    const std::uint8_t* in = &mid[static_cast<std::size_t>((ymin + i - firstRow) * nx * 3)];
+    for (std::int64_t j = 0; j < nx * 3; ++j) acc[j] += in[j] * k[i];
+  }
+  for (std::int64_t j = 0; j < nx * 3; ++j) row[j] = clip8(acc[j]);
+}
+
+}  // namespace
+
+// Pillow's two passes (horizontal, then vertical; each rounded to uint8 with int32 fixed-point
+// sums, as libImaging/Resample.c), computed only for the pixels the crop keeps: every output
+// pixel depends only on its own taps, so skipping the others changes no value. Alpha is read
+// past, never copied; the crop and Normalize are fused into the vertical pass.
+void preprocessRgba(const std::uint8_t* rgba, std::int64_t width, std::int64_t height, const ImageSpec& spec,
+                    float* out) {
+  spec.checkInput(width, height);
+  const std::array<std::int64_t, 2> size = resizedSize(spec, width, height);
+  const std::int64_t h = size[0], w = size[1];
+  const CropWindow win = centerCrop(spec, h, w);
+  const std::int64_t ch = win.ch, cw = win.cw, top = win.top, left = win.left;
+  // Padding is v = 0 after ToTensor, normalized like any pixel.
+  for (int c = 0; c < 3; ++c) std::fill(out + c * ch * cw, out + (c + 1) * ch * cw, (0.0f - spec.mean[c]) / spec.std[c]);
+  const std::int64_t y0 = std::max<std::int64_t>(top, 0), y1 = std::min(top + ch, h);
+  const std::int64_t x0 = std::max<std::int64_t>(left, 0), x1 = std::min(left + cw, w);
+  if (y0 >= y1 || x0 >= x1) return;
+  const std::int64_t nx = x1 - x0;
+
+  const bool resizeH = w != width, resizeV = h != height;
+  const Coeffs cx = resizeH ? coefficients(width, w, spec.interpolation) : Coeffs{};
+  const Coeffs cy = resizeV ? coefficients(height, h, spec.interpolation) : Coeffs{};
+  const auto rows = resizeV ? inputSpan(cy, y0, y1) : std::array<std::int64_t, 2>{y0, y1};
+  const std::vector<std::uint8_t> mid = horizontalPass(rgba, width, resizeH ? &cx : nullptr, rows, x0, x1);
   // Vertical pass, then crop and normalize into the planes.
   std::vector<std::int32_t> acc(static_cast<std::size_t>(nx * 3));
   std::vector<std::uint8_t> row(static_cast<std::size_t>(nx * 3));
   for (std::int64_t y = y0; y < y1; ++y) {
-    const std::uint8_t* src = &mid[static_cast<std::size_t>((y - rows[0]) * nx * 3)];
-    if (resizeV) {
-      const int ymin = cy.bounds[y * 2], n = cy.bounds[y * 2 + 1];
-      const std::int32_t* k = &cy.k[y * cy.ksize];
-      std::fill(acc.begin(), acc.end(), 1 << (kPrecisionBits - 1));
-      for (int i = 0; i < n; ++i) {
-        const std::uint8_t* in = &mid[static_cast<std::size_t>((ymin + i - rows[0]) * nx * 3)];
-        for (std::int64_t j = 0; j < nx * 3; ++j) acc[j] += in[j] * k[i];
-      }
-      for (std::int64_t j = 0; j < nx * 3; ++j) row[j] = clip8(acc[j]);
-      src = row.data();
-    }
+    // Indexed only when y is a row of `mid`: with a vertical resize, y counts output rows.
+    const std::uint8_t* src = resizeV ? row.data() : &mid[static_cast<std::size_t>((y - rows[0]) * nx * 3)];
+    if (resizeV) verticalRow(mid, rows[0], nx, cy, y, acc, row);
     for (int c = 0; c < 3; ++c) {
       float* plane = out + c * ch * cw + (y - top) * cw + (x0 - left);
-      for (std::int64_t x = 0; x < nx; ++x) plane[x] = normalized(c, src[x * 3 + c]);
+      for (std::int64_t x = 0; x < nx; ++x) plane[x] = normalized(spec, c, src[x * 3 + c]);
     }
   }
 }

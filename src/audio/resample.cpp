@@ -95,9 +95,8 @@ inline float dot(const float* k, const float* x, std::int64_t taps, std::size_t 
   return (a0 + a1) + (a2 + a3);
 }
 
-}  // namespace
-
-Resampler::Resampler(int fromRate, int toRate, const ResampleOptions& o) {
+// Refuses rates and options the kernel is not built for, naming the first bad one.
+void checkOptions(int fromRate, int toRate, const ResampleOptions& o) {
   checkRate(fromRate, "source");
   checkRate(toRate, "target");
   if (o.lowpassFilterWidth < 1 || o.lowpassFilterWidth > 64)
@@ -106,6 +105,54 @@ Resampler::Resampler(int fromRate, int toRate, const ResampleOptions& o) {
     throw Error("resample: rolloff is " + std::to_string(o.rolloff) + ", expected in (0, 1]");
   if (o.window == ResampleWindow::Kaiser && !(o.beta >= 0.0 && o.beta <= 100.0))
     throw Error("resample: Kaiser beta is " + std::to_string(o.beta) + ", expected 0 to 100");
+}
+
+// The windowed sinc for the gcd-reduced rates `from` and `to`, with torchaudio's parameters.
+Taps kernelTaps(int from, int to, const ResampleOptions& o) {
+  Taps p;
+  p.from = from;
+  p.to = to;
+  p.W = o.lowpassFilterWidth;
+  p.base = std::min(from, to) * o.rolloff;  // cutoff, in reduced-rate units
+  p.scale = p.base / from;
+  p.kaiser = o.window == ResampleWindow::Kaiser;
+  p.beta = static_cast<float>(o.beta);  // torchaudio holds beta in a float32 tensor
+  p.kaiserNorm = static_cast<float>(besselI0(p.beta));
+  return p;
+}
+
+// Phase j's filter: taps for q from one beyond `half` (half the support, in input samples) below
+// its center to one beyond above, in torchaudio's precision (`single`: float32), trimmed to the
+// first..last non-zero tap and appended to `weights` as float. Returns the q of its first tap
+// (0 when every tap is zero). `w` is scratch.
+std::int64_t appendPhase(const Taps& p, int j, double half, bool single, std::vector<double>& w,
+                         std::vector<float>& weights) {
+  const double center = static_cast<double>(j) * p.from / p.to;
+  const auto lo = static_cast<std::int64_t>(std::floor(center - half)) - 1;
+  const auto hi = static_cast<std::int64_t>(std::ceil(center + half)) + 1;
+  w.clear();
+  bool any = false;
+  std::int64_t firstNonZero = 0, lastNonZero = 0;
+  for (std::int64_t q = lo; q <= hi; ++q) {
+    const double v = single ? static_cast<double>(p.tap<float>(q, j)) : p.tap<double>(q, j);
+    if (v != 0.0) {
+      if (!any) firstNonZero = q;
+      any = true;
+      lastNonZero = q;
+    }
+    w.push_back(v);
+  }
+  if (any) {
+    for (std::int64_t q = firstNonZero; q <= lastNonZero; ++q)
+      weights.push_back(static_cast<float>(w[static_cast<std::size_t>(q - lo)]));
+  }
+  return firstNonZero;
+}
+
+}  // namespace
+
+Resampler::Resampler(int fromRate, int toRate, const ResampleOptions& o) {
+  checkOptions(fromRate, toRate, o);
   const int g = std::gcd(fromRate, toRate);
   from_ = fromRate / g;
   to_ = toRate / g;
@@ -115,15 +162,7 @@ Resampler::Resampler(int fromRate, int toRate, const ResampleOptions& o) {
   // rates' period). Its weight is the windowed sinc at t = (p / from - i / to) * base, which is
   // non-zero only for |t| < W. Output i = m * to + j (phase j) reads input m * from + q, so
   // each phase is one short filter over q, the same for every m.
-  Taps p;
-  p.from = from_;
-  p.to = to_;
-  p.W = o.lowpassFilterWidth;
-  p.base = std::min(from_, to_) * o.rolloff;  // cutoff, in reduced-rate units
-  p.scale = p.base / from_;
-  p.kaiser = o.window == ResampleWindow::Kaiser;
-  p.beta = static_cast<float>(o.beta);  // torchaudio holds beta in a float32 tensor
-  p.kaiserNorm = static_cast<float>(besselI0(p.beta));
+  const Taps p = kernelTaps(from_, to_, o);
   const double half = p.W * from_ / p.base;  // half the filter's support, in input samples
   const double estimate = static_cast<double>(to_) * (2.0 * half + 3.0);
   if (estimate > static_cast<double>(kMaxKernel))
@@ -137,27 +176,8 @@ Resampler::Resampler(int fromRate, int toRate, const ResampleOptions& o) {
   weights_.reserve(static_cast<std::size_t>(estimate));
   std::vector<double> w;
   for (int j = 0; j < to_; ++j) {
-    const double center = static_cast<double>(j) * from_ / to_;
-    const auto lo = static_cast<std::int64_t>(std::floor(center - half)) - 1;
-    const auto hi = static_cast<std::int64_t>(std::ceil(center + half)) + 1;
-    w.clear();
-    bool any = false;
-    std::int64_t firstNonZero = 0, lastNonZero = 0;
-    for (std::int64_t q = lo; q <= hi; ++q) {
-      const double v = single ? static_cast<double>(p.tap<float>(q, j)) : p.tap<double>(q, j);
-      if (v != 0.0) {
-        if (!any) firstNonZero = q;
-        any = true;
-        lastNonZero = q;
-      }
-      w.push_back(v);
-    }
     start_[j] = static_cast<std::uint32_t>(weights_.size());
-    first_[j] = firstNonZero;
-    if (any) {
-      for (std::int64_t q = firstNonZero; q <= lastNonZero; ++q)
-        weights_.push_back(static_cast<float>(w[static_cast<std::size_t>(q - lo)]));
-    }
+    first_[j] = appendPhase(p, j, half, single, w, weights_);
   }
   start_[static_cast<std::size_t>(to_)] = static_cast<std::uint32_t>(weights_.size());
 }

@@ -164,6 +164,72 @@ void convert(const std::uint8_t* src, std::size_t count, WavEncoding enc, float*
   }
 }
 
+void checkRiffHeader(const std::uint8_t* bytes, std::size_t size) {
+  if (size < 12) fail("the input is " + std::to_string(size) + " bytes, too short for a RIFF/WAVE header (12)");
+  if (std::memcmp(bytes, "RIFX", 4) == 0) fail("big-endian RIFX files are not supported");
+  if (std::memcmp(bytes, "RF64", 4) == 0) fail("RF64 (64-bit RIFF) files are not supported");
+  if (std::memcmp(bytes, "RIFF", 4) != 0 || std::memcmp(bytes + 8, "WAVE", 4) != 0)
+    fail("not a RIFF/WAVE file (starts with " + idText(bytes) + ", bytes 8-11 " + idText(bytes + 8) + ")");
+}
+
+// The fmt chunk and where the audio is.
+struct Chunks {
+  Format fmt;
+  const std::uint8_t* data = nullptr;
+  std::size_t dataBytes = 0, dataAt = 0;  // dataAt: the data chunk's header, for messages
+};
+
+// Walks the chunks after the RIFF header up to the first data chunk.
+Chunks findChunks(const std::uint8_t* bytes, std::size_t size) {
+  // The RIFF size is not trusted: writers get it wrong both ways (streams, files over 2 GiB, cut
+  // copies), so chunks are read up to the end of the input and judged by their own sizes.
+  const std::size_t end = size;
+
+  bool haveFmt = false;
+  Chunks c;
+  for (std::size_t at = 12; at + 8 <= end;) {
+    const std::uint8_t* id = bytes + at;
+    const std::uint32_t chunk = u32(bytes + at + 4);
+    const std::size_t body = at + 8, left = end - body;
+    if (std::memcmp(id, "data", 4) == 0) {
+      if (!haveFmt) fail("no fmt chunk before the data chunk");
+      // 0xFFFFFFFF: a writer that could not seek back to fill in the size (a stream).
+      if (chunk != 0xFFFFFFFFu && chunk > left)
+        fail("the data chunk at byte " + std::to_string(at) + " says " + std::to_string(chunk) + " bytes but only " +
+             std::to_string(left) + " follow (truncated file?)");
+      c.data = bytes + body;
+      c.dataAt = at;
+      c.dataBytes = chunk == 0xFFFFFFFFu ? left : chunk;
+      break;  // the first data chunk is the audio; nothing after it matters
+    }
+    if (chunk > left)
+      fail("chunk " + idText(id) + " at byte " + std::to_string(at) + " says " + std::to_string(chunk) +
+           " bytes but only " + std::to_string(left) + " follow (truncated file?)");
+    if (std::memcmp(id, "fmt ", 4) == 0) {
+      if (haveFmt) fail("more than one fmt chunk");
+      c.fmt = parseFmt(bytes + body, chunk);
+      haveFmt = true;
+    }
+    at = body + chunk + (chunk & 1u);  // chunks are padded to an even size
+  }
+  if (!haveFmt) fail("no fmt chunk");
+  if (!c.data) fail("no data chunk");
+  return c;
+}
+
+// Float files may hold NaN / Inf (or, for float64, values float32 cannot hold); the first one is
+// named by sample, frame and channel.
+void checkFinite(const WavAudio& a) {
+  if (a.encoding != WavEncoding::Float32 && a.encoding != WavEncoding::Float64) return;
+  const std::size_t count = a.samples.size();
+  for (std::size_t i = 0; i < count; ++i) {
+    if (!std::isfinite(a.samples[i]))
+      fail(std::string("sample ") + std::to_string(i) + " (frame " + std::to_string(i / a.channels) +
+           ", channel " + std::to_string(i % a.channels) + ") is " + (std::isnan(a.samples[i]) ? "NaN" : "infinite") +
+           (a.encoding == WavEncoding::Float64 ? " or beyond float32's range" : ""));
+  }
+}
+
 }  // namespace
 
 const char* wavEncodingName(WavEncoding e) {
@@ -179,66 +245,22 @@ const char* wavEncodingName(WavEncoding e) {
 }
 
 WavAudio decodeWav(const std::uint8_t* bytes, std::size_t size) {
-  if (size < 12) fail("the input is " + std::to_string(size) + " bytes, too short for a RIFF/WAVE header (12)");
-  if (std::memcmp(bytes, "RIFX", 4) == 0) fail("big-endian RIFX files are not supported");
-  if (std::memcmp(bytes, "RF64", 4) == 0) fail("RF64 (64-bit RIFF) files are not supported");
-  if (std::memcmp(bytes, "RIFF", 4) != 0 || std::memcmp(bytes + 8, "WAVE", 4) != 0)
-    fail("not a RIFF/WAVE file (starts with " + idText(bytes) + ", bytes 8-11 " + idText(bytes + 8) + ")");
-  // The RIFF size is not trusted: writers get it wrong both ways (streams, files over 2 GiB, cut
-  // copies), so chunks are read up to the end of the input and judged by their own sizes.
-  const std::size_t end = size;
-
-  bool haveFmt = false;
-  Format fmt;
-  const std::uint8_t* data = nullptr;
-  std::size_t dataBytes = 0, dataAt = 0;
-  for (std::size_t at = 12; at + 8 <= end;) {
-    const std::uint8_t* id = bytes + at;
-    const std::uint32_t chunk = u32(bytes + at + 4);
-    const std::size_t body = at + 8, left = end - body;
-    if (std::memcmp(id, "data", 4) == 0) {
-      if (!haveFmt) fail("no fmt chunk before the data chunk");
-      // 0xFFFFFFFF: a writer that could not seek back to fill in the size (a stream).
-      if (chunk != 0xFFFFFFFFu && chunk > left)
-        fail("the data chunk at byte " + std::to_string(at) + " says " + std::to_string(chunk) + " bytes but only " +
-             std::to_string(left) + " follow (truncated file?)");
-      data = bytes + body;
-      dataAt = at;
-      dataBytes = chunk == 0xFFFFFFFFu ? left : chunk;
-      break;  // the first data chunk is the audio; nothing after it matters
-    }
-    if (chunk > left)
-      fail("chunk " + idText(id) + " at byte " + std::to_string(at) + " says " + std::to_string(chunk) +
-           " bytes but only " + std::to_string(left) + " follow (truncated file?)");
-    if (std::memcmp(id, "fmt ", 4) == 0) {
-      if (haveFmt) fail("more than one fmt chunk");
-      fmt = parseFmt(bytes + body, chunk);
-      haveFmt = true;
-    }
-    at = body + chunk + (chunk & 1u);  // chunks are padded to an even size
-  }
-  if (!haveFmt) fail("no fmt chunk");
-  if (!data) fail("no data chunk");
+  checkRiffHeader(bytes, size);
+  const Chunks c = findChunks(bytes, size);
+  const Format& fmt = c.fmt;
 
   WavAudio out;
   out.sampleRate = static_cast<int>(fmt.sampleRate);
   out.channels = fmt.channels;
   out.encoding = encodingOf(fmt);
-  out.frames = dataBytes / fmt.blockAlign;  // a trailing partial frame is dropped
+  out.frames = c.dataBytes / fmt.blockAlign;  // a trailing partial frame is dropped
   const std::size_t count = out.frames * static_cast<std::size_t>(fmt.channels);
   if (count > kWavMaxSamples)
-    fail("the data chunk at byte " + std::to_string(dataAt) + " holds " + std::to_string(count) +
+    fail("the data chunk at byte " + std::to_string(c.dataAt) + " holds " + std::to_string(count) +
          " samples, more than the " + std::to_string(kWavMaxSamples) + " supported");
   out.samples.resize(count);
-  convert(data, count, out.encoding, out.samples.data());
-  if (out.encoding == WavEncoding::Float32 || out.encoding == WavEncoding::Float64) {
-    for (std::size_t i = 0; i < count; ++i) {
-      if (!std::isfinite(out.samples[i]))
-        fail(std::string("sample ") + std::to_string(i) + " (frame " + std::to_string(i / fmt.channels) +
-             ", channel " + std::to_string(i % fmt.channels) + ") is " + (std::isnan(out.samples[i]) ? "NaN" : "infinite") +
-             (out.encoding == WavEncoding::Float64 ? " or beyond float32's range" : ""));
-    }
-  }
+  convert(c.data, count, out.encoding, out.samples.data());
+  checkFinite(out);
   return out;
 }
 

@@ -67,90 +67,110 @@ class Reader {
   std::size_t i_ = 0;
 };
 
+// The fields of a ModelProto that loadSentencePiece uses, with sentencepiece's defaults.
+struct SpModel {
+  UnigramSpec u;
+  int modelType = 1;
+  SpNormalizerSpec ns;
+  std::string unkSurface = " \xE2\x81\x87 ";
+};
+
+// One ModelProto.pieces entry (a SentencePiece message), appended to the vocabulary.
+void readPiece(Reader& r, int wt, UnigramSpec& u) {
+  r.expect(wt, 2, "pieces");
+  Reader m(r.bytes(), "pieces[" + std::to_string(u.vocab.size()) + "]");
+  std::string piece;
+  float score = 0;
+  int type = 1;
+  bool hasPiece = false;
+  while (!m.done()) {
+    int w;
+    const std::uint32_t g = m.tag(&w);
+    if (g == 1) { m.expect(w, 2, "piece"); piece = std::string(m.bytes()); hasPiece = true; }
+    else if (g == 2) { m.expect(w, 5, "score"); score = m.f32(); }
+    else if (g == 3) { m.expect(w, 0, "type"); type = static_cast<int>(m.varint()); }
+    else m.skip(w);
+  }
+  if (!hasPiece) m.bad("missing field 'piece'");
+  if (type < 1 || type > 6) m.bad("unknown piece type " + std::to_string(type));
+  u.vocab.emplace_back(std::move(piece), score);
+  u.pieceTypes.push_back(static_cast<std::uint8_t>(type));
+}
+
+void readTrainerSpec(Reader& r, int wt, SpModel& sp) {
+  r.expect(wt, 2, "trainer_spec");
+  Reader m(r.bytes(), "trainer_spec");
+  while (!m.done()) {
+    int w;
+    const std::uint32_t g = m.tag(&w);
+    if (g == 3) { m.expect(w, 0, "model_type"); sp.modelType = static_cast<int>(m.varint()); }
+    else if (g == 35) { m.expect(w, 0, "byte_fallback"); sp.u.byteFallback = m.varint() != 0; }
+    else if (g == 40) { m.expect(w, 0, "unk_id"); sp.u.unk = static_cast<std::int32_t>(m.varint()); }
+    else if (g == 44) { m.expect(w, 2, "unk_surface"); sp.unkSurface = std::string(m.bytes()); }
+    else m.skip(w);
+  }
+}
+
+void readNormalizerSpec(Reader& r, int wt, SpNormalizerSpec& ns) {
+  r.expect(wt, 2, "normalizer_spec");
+  Reader m(r.bytes(), "normalizer_spec");
+  while (!m.done()) {
+    int w;
+    const std::uint32_t g = m.tag(&w);
+    if (g == 2) { m.expect(w, 2, "precompiled_charsmap"); ns.charsmap = std::string(m.bytes()); }
+    else if (g == 3) { m.expect(w, 0, "add_dummy_prefix"); ns.addDummyPrefix = m.varint() != 0; }
+    else if (g == 4) { m.expect(w, 0, "remove_extra_whitespaces"); ns.removeExtraWhitespaces = m.varint() != 0; }
+    else if (g == 5) { m.expect(w, 0, "escape_whitespaces"); ns.escapeWhitespaces = m.varint() != 0; }
+    else m.skip(w);
+  }
+}
+
+// Refuses what parsed but cannot be run: no pieces, a non-Unigram model, an unk_id out of range.
+void checkModel(const SpModel& sp) {
+  const UnigramSpec& u = sp.u;
+  if (u.vocab.empty()) fail("sentencepiece model: no pieces (truncated or not a .model file?)");
+  if (sp.modelType != 1)
+    fail("sentencepiece model: model_type " + std::to_string(sp.modelType) +
+         " is not supported from a .model (Unigram only; load the tokenizer.json of BPE models)");
+  if (u.unk < 0 || static_cast<std::size_t>(u.unk) >= u.vocab.size())
+    fail("sentencepiece model: unk_id " + std::to_string(u.unk) + " is outside the " + std::to_string(u.vocab.size()) + " pieces");
+}
+
+std::unique_ptr<Pipeline> buildPipeline(SpModel sp) {
+  UnigramSpec& u = sp.u;
+  auto p = std::make_unique<Pipeline>();
+  // User-defined pieces are matched verbatim by the normalizer, as sentencepiece does.
+  for (std::size_t i = 0; i < u.vocab.size(); ++i)
+    if (u.pieceTypes[i] == 4) sp.ns.userDefined.push_back(u.vocab[i].first);
+  p->sentencepiece = true;
+  p->spDummyPrefix = sp.ns.addDummyPrefix;
+  p->spTypes = u.pieceTypes;
+  p->spUnkSurface = sp.unkSurface;
+  for (std::size_t i = 0; i < u.vocab.size(); ++i)
+    if (u.vocab[i].first == "<pad>" && p->padId < 0) p->padId = static_cast<std::int32_t>(i);
+  p->normalizers.push_back(makeSpNormalizer(std::move(sp.ns)));
+  p->model = makeUnigram(std::move(u));
+  return p;
+}
+
 }  // namespace
 
 std::unique_ptr<Pipeline> loadSentencePiece(std::string_view data) {
   if (data.empty()) fail("sentencepiece model: empty input");
-  UnigramSpec u;
-  u.sentencepiece = true;
-  u.unk = 0;
-  int modelType = 1;
-  bool byteFallback = false;
-  SpNormalizerSpec ns;
-  std::string unkSurface = " \xE2\x81\x87 ";
-  bool sawNormalizer = false;
+  SpModel sp;
+  sp.u.sentencepiece = true;
+  sp.u.unk = 0;
   Reader r(data, "ModelProto");
   while (!r.done()) {
     int wt;
     const std::uint32_t f = r.tag(&wt);
-    if (f == 1) {
-      r.expect(wt, 2, "pieces");
-      Reader m(r.bytes(), "pieces[" + std::to_string(u.vocab.size()) + "]");
-      std::string piece;
-      float score = 0;
-      int type = 1;
-      bool hasPiece = false;
-      while (!m.done()) {
-        int w;
-        const std::uint32_t g = m.tag(&w);
-        if (g == 1) { m.expect(w, 2, "piece"); piece = std::string(m.bytes()); hasPiece = true; }
-        else if (g == 2) { m.expect(w, 5, "score"); score = m.f32(); }
-        else if (g == 3) { m.expect(w, 0, "type"); type = static_cast<int>(m.varint()); }
-        else m.skip(w);
-      }
-      if (!hasPiece) m.bad("missing field 'piece'");
-      if (type < 1 || type > 6) m.bad("unknown piece type " + std::to_string(type));
-      u.vocab.emplace_back(std::move(piece), score);
-      u.pieceTypes.push_back(static_cast<std::uint8_t>(type));
-    } else if (f == 2) {
-      r.expect(wt, 2, "trainer_spec");
-      Reader m(r.bytes(), "trainer_spec");
-      while (!m.done()) {
-        int w;
-        const std::uint32_t g = m.tag(&w);
-        if (g == 3) { m.expect(w, 0, "model_type"); modelType = static_cast<int>(m.varint()); }
-        else if (g == 35) { m.expect(w, 0, "byte_fallback"); byteFallback = m.varint() != 0; }
-        else if (g == 40) { m.expect(w, 0, "unk_id"); u.unk = static_cast<std::int32_t>(m.varint()); }
-        else if (g == 44) { m.expect(w, 2, "unk_surface"); unkSurface = std::string(m.bytes()); }
-        else m.skip(w);
-      }
-    } else if (f == 3) {
-      r.expect(wt, 2, "normalizer_spec");
-      sawNormalizer = true;
-      Reader m(r.bytes(), "normalizer_spec");
-      while (!m.done()) {
-        int w;
-        const std::uint32_t g = m.tag(&w);
-        if (g == 2) { m.expect(w, 2, "precompiled_charsmap"); ns.charsmap = std::string(m.bytes()); }
-        else if (g == 3) { m.expect(w, 0, "add_dummy_prefix"); ns.addDummyPrefix = m.varint() != 0; }
-        else if (g == 4) { m.expect(w, 0, "remove_extra_whitespaces"); ns.removeExtraWhitespaces = m.varint() != 0; }
-        else if (g == 5) { m.expect(w, 0, "escape_whitespaces"); ns.escapeWhitespaces = m.varint() != 0; }
-        else m.skip(w);
-      }
-    } else {
-      r.skip(wt);
-    }
+    if (f == 1) readPiece(r, wt, sp.u);
+    else if (f == 2) readTrainerSpec(r, wt, sp);
+    else if (f == 3) readNormalizerSpec(r, wt, sp.ns);
+    else r.skip(wt);
   }
-  if (u.vocab.empty()) fail("sentencepiece model: no pieces (truncated or not a .model file?)");
-  if (modelType != 1)
-    fail("sentencepiece model: model_type " + std::to_string(modelType) +
-         " is not supported from a .model (Unigram only; load the tokenizer.json of BPE models)");
-  if (u.unk < 0 || static_cast<std::size_t>(u.unk) >= u.vocab.size())
-    fail("sentencepiece model: unk_id " + std::to_string(u.unk) + " is outside the " + std::to_string(u.vocab.size()) + " pieces");
-  (void)sawNormalizer;
-  auto p = std::make_unique<Pipeline>();
-  for (std::size_t i = 0; i < u.vocab.size(); ++i)
-    if (u.pieceTypes[i] == 4) ns.userDefined.push_back(u.vocab[i].first);
-  p->sentencepiece = true;
-  p->spDummyPrefix = ns.addDummyPrefix;
-  p->spTypes = u.pieceTypes;
-  p->spUnkSurface = unkSurface;
-  for (std::size_t i = 0; i < u.vocab.size(); ++i)
-    if (u.vocab[i].first == "<pad>" && p->padId < 0) p->padId = static_cast<std::int32_t>(i);
-  u.byteFallback = byteFallback;
-  p->normalizers.push_back(makeSpNormalizer(std::move(ns)));
-  p->model = makeUnigram(std::move(u));
-  return p;
+  checkModel(sp);
+  return buildPipeline(std::move(sp));
 }
 
 }  // namespace weft::tok

@@ -67,8 +67,8 @@ ClassifierGenerator::ClassifierGenerator(std::shared_ptr<const Model> model, con
     throw Error("classifier: options need the image's width and height");
   if (topK_ < 1) throw Error("options.top_k: must be >= 1, got " + std::to_string(topK_));
   if (width_ < 1 || height_ < 1)  // before checkInput, so the message names the option
-    throw Error(std::string("options.") + (width_ < 1 ? "width" : "height") + ": image is " + std::to_string(width_) + "x" +
-                std::to_string(height_) + ": it has no pixels to classify");
+    throw Error("image is " + std::to_string(width_) + "x" + std::to_string(height_) + ": it has no pixels to classify (options." +
+                (width_ < 1 ? "width" : "height") + ")");
   spec_.image.checkInput(width_, height_);  // before anyone allocates the pixels
   const GeneratorSpec& g = this->model().manifest().generator;
   pixelsHost_ = addHostBuffer(DType::Float32);

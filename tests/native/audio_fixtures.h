@@ -1,5 +1,5 @@
 // Reading the audio fixtures the Python toolkit writes with sox, soundfile and torchaudio
-// (build/models/fixtures/audio, weft_models/audio_fixtures.py).
+// (build/models/fixtures/audio, tests/fixtures_py/weft_fixtures/audio.py).
 #pragma once
 #include <doctest/doctest.h>
 

@@ -1,6 +1,6 @@
 // Preprocessing against torchvision (Resize(antialias) -> CenterCrop -> ToTensor -> Normalize on
 // PIL images), from fixtures the Python toolkit writes with torchvision itself
-// (build/models/fixtures/classifier, weft_models/classifier_fixtures.py).
+// (build/models/fixtures/classifier, tests/fixtures_py/weft_fixtures/classifier.py).
 #include <doctest/doctest.h>
 
 #include <cmath>

@@ -1,5 +1,5 @@
 // Resampling against torchaudio.functional.resample itself (build/models/fixtures/audio, written by
-// weft_models/audio_fixtures.py): rate pairs, options (Kaiser, filter width, rolloff) and lengths
+// tests/fixtures_py/weft_fixtures/audio.py): rate pairs, options (Kaiser, filter width, rolloff) and lengths
 // shorter than the kernel; plus the full prompt path (decode -> mixdown -> resample to 32 kHz).
 #include <doctest/doctest.h>
 

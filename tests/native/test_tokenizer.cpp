@@ -1,5 +1,5 @@
 // Tokenizers against reference ids computed with Hugging Face `tokenizers` / `sentencepiece` at
-// fixture time (build/models/tokenizers, models/weft_models/tokenizer_fixtures.py), plus the
+// fixture time (build/models/tokenizers, tests/fixtures_py/weft_fixtures/tokenizer_refs.py), plus the
 // errors malformed files must give. Lines are fed as raw bytes (invalid UTF-8 included).
 #include <doctest/doctest.h>
 

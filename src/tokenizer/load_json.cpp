@@ -1,4 +1,8 @@
 // Hugging Face tokenizer.json → Pipeline. Errors name the JSON path of the problem.
+#include <cstdint>
+#include <limits>
+#include <type_traits>
+
 #include <nlohmann/json.hpp>
 
 #include "pipeline.h"
@@ -19,10 +23,27 @@ std::string str(const Json& o, const char* k, const std::string& path) {
   if (!v.is_string()) fail("tokenizer.json: " + path + "." + k + ": expected a string");
   return v.get<std::string>();
 }
+// An integer field as T. A float, or an integer outside T's range, is an error: get<T>() would
+// wrap it, or (a float out of range) be undefined.
+template <class T>
+T integer(const Json& v, const std::string& path) {
+  if (!v.is_number_integer()) fail("tokenizer.json: " + path + ": expected an integer");
+  using Limits = std::numeric_limits<T>;
+  if (v.is_number_unsigned() || v.get<std::int64_t>() >= 0) {
+    const auto u = v.get<std::uint64_t>();
+    if (u > static_cast<std::uint64_t>(Limits::max())) fail("tokenizer.json: " + path + ": " + v.dump() + " is out of range");
+    return static_cast<T>(u);
+  }
+  const auto i = v.get<std::int64_t>();
+  if (i < static_cast<std::int64_t>(Limits::min())) fail("tokenizer.json: " + path + ": " + v.dump() + " is out of range");
+  return static_cast<T>(i);
+}
 template <class T>
 T opt(const Json& o, const char* k, T dflt) {
   const auto it = o.find(k);
-  return it == o.end() || it->is_null() ? dflt : it->get<T>();
+  if (it == o.end() || it->is_null()) return dflt;
+  if constexpr (std::is_integral_v<T> && !std::is_same_v<T, bool>) return integer<T>(*it, k);
+  else return it->get<T>();
 }
 std::string optStr(const Json& o, const char* k) {
   const auto it = o.find(k);
@@ -168,8 +189,8 @@ void postProcessor(const Json& j, const std::string& path, Pipeline& p) {
     const Json& sep = req(j, "sep", path);
     if (!cls.is_array() || cls.size() != 2 || !sep.is_array() || sep.size() != 2)
       fail("tokenizer.json: " + path + ": cls / sep must be [token, id]");
-    p.prefix = {cls[1].get<std::int32_t>()};
-    p.suffix = {sep[1].get<std::int32_t>()};
+    p.prefix = {integer<std::int32_t>(cls[1], path + ".cls[1]")};
+    p.suffix = {integer<std::int32_t>(sep[1], path + ".sep[1]")};
   } else if (t == "TemplateProcessing") {
     const Json& single = req(j, "single", path);
     const Json& specials = req(j, "special_tokens", path);
@@ -180,7 +201,8 @@ void postProcessor(const Json& j, const std::string& path, Pipeline& p) {
       const std::string name = str(req(single[i], "SpecialToken", ip), "id", ip + ".SpecialToken");
       const auto it = specials.find(name);
       if (it == specials.end()) fail("tokenizer.json: " + ip + ": special token '" + name + "' is not in special_tokens");
-      for (const auto& id : req(*it, "ids", path + ".special_tokens." + name)) (seenA ? p.suffix : p.prefix).push_back(id.get<std::int32_t>());
+      const std::string ids = path + ".special_tokens." + name;
+      for (const auto& id : req(*it, "ids", ids)) (seenA ? p.suffix : p.prefix).push_back(integer<std::int32_t>(id, ids + ".ids[]"));
     }
   } else {
     fail("tokenizer.json: " + path + ": unsupported post_processor type '" + t + "'");
@@ -232,7 +254,8 @@ std::unique_ptr<Pipeline> loadTokenizerJson(std::string_view text) {
     for (const auto& a : j.value("added_tokens", Json::array())) {
       if (opt(a, "lstrip", false) || opt(a, "rstrip", false) || opt(a, "single_word", false))
         fail("tokenizer.json: added token '" + str(a, "content", "added_tokens") + "': lstrip / rstrip / single_word are not supported");
-      p->addToken(str(a, "content", "added_tokens[]"), req(a, "id", "added_tokens[]").get<std::int32_t>(), opt(a, "special", false));
+      p->addToken(str(a, "content", "added_tokens[]"), integer<std::int32_t>(req(a, "id", "added_tokens[]"), "added_tokens[].id"),
+                  opt(a, "special", false));
     }
     postProcessor(j.value("post_processor", Json()), "post_processor", *p);
     decoder(j.value("decoder", Json()), "decoder", *p);

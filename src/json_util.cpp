@@ -7,8 +7,14 @@
 namespace weft {
 namespace json_util {
 
-Json parse(const std::string& text, const std::string& what) {
+Json parse(const std::string& text, const std::string& what, int maxDepth) {
   try {
+    if (maxDepth > 0)
+      return Json::parse(text, [&](int depth, Json::parse_event_t event, Json&) {
+        if (depth >= maxDepth && (event == Json::parse_event_t::object_start || event == Json::parse_event_t::array_start))
+          throw Error(what + ": nested deeper than " + std::to_string(maxDepth) + " levels (budgets.json_depth)");
+        return true;
+      });
     return Json::parse(text);
   } catch (const nlohmann::json::exception& e) {
     // nlohmann's message has its own "[json.exception...]" prefix; keep the useful part.

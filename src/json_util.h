@@ -14,8 +14,9 @@ using Json = nlohmann::ordered_json;
 
 namespace json_util {
 
-// Parses text; a syntax error becomes weft::Error("<what>: invalid JSON: ...").
-Json parse(const std::string& text, const std::string& what);
+// Parses text; a syntax error becomes weft::Error("<what>: invalid JSON: ..."). maxDepth > 0
+// refuses objects and arrays nested deeper than that (untrusted input).
+Json parse(const std::string& text, const std::string& what, int maxDepth = 0);
 // Short rendering of a value for messages (strings quoted, long values cut).
 std::string show(const Json& v);
 // Shortest round-trip rendering of a double ("-1.0", "0.25") for messages.

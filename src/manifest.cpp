@@ -29,6 +29,33 @@ void onlyKeys(const Json& obj, const std::string& path, const std::vector<std::s
   }
 }
 
+// A package file: a relative path inside the package folder, the same under a URL and on disk.
+std::string fileName(const Json& v, const std::string& path) {
+  const std::string n = ju::asString(v, kP, path);
+  const auto refuse = [&](const std::string& why) { bad(path, ju::show(v) + " " + why + " (a package file must be a relative path inside the package)"); };
+  if (n.empty()) refuse("is empty");
+  for (unsigned char c : n)
+    if (c < 0x20 || c == 0x7f) refuse("holds a control character");
+  if (n.find('\\') != std::string::npos) refuse("holds a backslash");
+  if (n[0] == '/') refuse("is an absolute path");
+  const std::size_t colon = n.find(':');
+  if (colon != std::string::npos) refuse(n.find('/') > colon ? "has a URL scheme" : "holds a colon");
+  if (n.find_first_of("?#") != std::string::npos) refuse("holds a URL query or fragment");
+  std::string lower = n;
+  for (char& c : lower) c = static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
+  for (const char* enc : {"%2e", "%2f", "%5c", "%00"})
+    if (lower.find(enc) != std::string::npos) refuse("holds a percent-encoded dot, slash, backslash or NUL");
+  std::size_t start = 0;
+  for (;;) {  // every segment a plain name: no "", ".", ".."
+    const std::size_t end = n.find('/', start);
+    const std::string seg = n.substr(start, end == std::string::npos ? std::string::npos : end - start);
+    if (seg.empty() || seg == "." || seg == "..") refuse(seg.empty() ? "has an empty path segment" : "has a \"" + seg + "\" segment");
+    if (end == std::string::npos) break;
+    start = end + 1;
+  }
+  return n;
+}
+
 std::string replaceLayer(std::string s, std::int64_t layer) {
   const std::string v = std::to_string(layer);
   for (std::size_t p = s.find(kLayer); p != std::string::npos; p = s.find(kLayer, p + v.size()))
@@ -109,7 +136,7 @@ FileRef Parser::fileRef(const Json& obj, const std::string& p, bool standalone) 
   ju::expectObject(obj, kP, p);
   if (standalone) onlyKeys(obj, p, {"file", "sha256", "bytes"});
   FileRef r;
-  r.file = ju::asString(ju::require(obj, "file", kP, p), kP, ju::key(p, "file"));
+  r.file = fileName(ju::require(obj, "file", kP, p), ju::key(p, "file"));
   if (auto s = obj.find("sha256"); s != obj.end() && !s->is_null()) r.sha256 = ju::asString(*s, kP, ju::key(p, "sha256"));
   if (auto b = obj.find("bytes"); b != obj.end() && !b->is_null()) r.bytes = ju::asInt(*b, kP, ju::key(p, "bytes"));
   return r;
@@ -131,7 +158,7 @@ void Parser::components(const Json& obj) {
       ju::expectArray(*x, kP, xp);
       for (std::size_t k = 0; k < x->size(); ++k) {
         const Json& f = (*x)[k];
-        c.externalData.push_back(f.is_string() ? FileRef{f.get<std::string>(), std::nullopt, std::nullopt} : fileRef(f, ju::index(xp, k)));
+        c.externalData.push_back(f.is_string() ? FileRef{fileName(f, ju::index(xp, k)), std::nullopt, std::nullopt} : fileRef(f, ju::index(xp, k)));
       }
     }
     tensors(ju::require(e, "inputs", kP, p), ju::key(p, "inputs"), c.inputs);
@@ -223,15 +250,19 @@ void parseDims(Manifest& m, const Json& d) {
 
 }  // namespace
 
-Manifest Manifest::parse(const std::string& text) {
+Manifest Manifest::parse(const std::string& text, const Budgets& budgets) {
   using namespace manifest_parser;
-  const Json j = ju::parse(text, "weft.json");
+  if (static_cast<std::int64_t>(text.size()) > budgets.manifestBytes)
+    throw Error("weft.json: the manifest is " + std::to_string(text.size()) + " bytes, over the budget of " +
+                std::to_string(budgets.manifestBytes) + " (budgets.manifest_bytes)");
+  const Json j = ju::parse(text, "weft.json", budgets.jsonDepth);
   ju::expectObject(j, kP, "");
   // compat, source and validation are the toolkit's records (other runtimes, provenance, bands);
   // $schema lets editors find docs/weft.schema.json.
   onlyKeys(j, "", {"$schema", "format", "name", "dims", "components", "state", "constants", "generator", "generation", "tokenizer",
                    "compat", "source", "validation"});
   Manifest m;
+  m.budgets = budgets;
   m.format = ju::asString(ju::require(j, "format", kP, ""), kP, "format");
   if (m.format != "weft/1") bad("format", "expected \"weft/1\" but got " + ju::show(j["format"]));
   if (auto n = j.find("name"); n != j.end()) m.name = ju::asString(*n, kP, "name");

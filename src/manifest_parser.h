@@ -20,6 +20,8 @@ extern const std::string kP;  // "weft.json: "
 // Rejects keys of `obj` not in `known`, listing the known ones.
 void onlyKeys(const Json& obj, const std::string& path, const std::vector<std::string>& known);
 std::string replaceLayer(std::string s, std::int64_t layer);
+// A package file name at `path`, refused unless it is a relative path inside the package.
+std::string fileName(const Json& v, const std::string& path);
 
 class Parser {
  public:

@@ -128,6 +128,7 @@ void Parser::addSlot(const StateFields& f, std::int64_t layer) {
   s.dtype = first->dtype;
   s.dims = first->shape;
   checkResolvable(s);
+  m_.budgets.checkElements("weft.json: " + p + ": state input '" + s.input + "'", s.initialShape(1));
   m_.state.push_back(std::move(s));
 }
 
@@ -203,6 +204,7 @@ void Parser::constants(const Json& list) {
     }
     if (c.shape.size() != t->shape.size())
       bad(ju::key(p, "shape"), "rank " + std::to_string(c.shape.size()) + " but input '" + c.input + "' has rank " + std::to_string(t->shape.size()));
+    m_.budgets.checkElements("weft.json: " + p + ": constant '" + c.input + "'", c.shape);
     fillValues(c, ju::require(e, "values", kP, p), ju::key(p, "values"));
     claim(comp.name, c.input, p);
     m_.constants.push_back(std::move(c));

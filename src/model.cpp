@@ -7,8 +7,8 @@
 
 namespace weft {
 
-std::shared_ptr<Model> Model::fromJson(const std::string& text) {
-  return std::shared_ptr<Model>(new Model(Manifest::parse(text)));
+std::shared_ptr<Model> Model::fromJson(const std::string& text, const std::string& budgets) {
+  return std::shared_ptr<Model>(new Model(Manifest::parse(text, Budgets::parse(budgets))));
 }
 
 // {"file", "sha256"|null, "bytes"|null}. The toolkit writes "" and 0 as placeholders before
@@ -77,7 +77,11 @@ void Model::validateComponent(const std::string& component, const std::string& i
 std::unique_ptr<Generator> Model::createGenerator(const std::string& options_json) const {
   const Json options = options_json.empty() ? Json::object() : json_util::parse(options_json, "generator options");
   checkOptions(generatorType(), options);
-  return generatorType().create(shared_from_this(), options);
+  std::unique_ptr<Generator> g = generatorType().create(shared_from_this(), options);
+  for (const StateSlot& s : slots())  // the tensors JS allocates for this generator's rows
+    manifest_.budgets.checkElements("weft.json: " + s.path + ": state input '" + s.input + "' for " + std::to_string(g->rows()) + " rows",
+                                    s.initialShape(g->rows()));
+  return g;
 }
 
 }  // namespace weft

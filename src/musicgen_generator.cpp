@@ -25,7 +25,7 @@ MusicgenGenerator::MusicgenGenerator(std::shared_ptr<const Model> model, const J
   frames_ = musicgenFrames(opt_, spec_, promptFrames_);
   stepsTotal_ = frames_ + spec_.maxDelay - promptFrames_;  // one logits row per column after the prefix
   buildPlans();
-  cache_.emplace(this->model().slots(), hostBuffers(), batchRows(), spec_.cacheMergeEvery);
+  cache_.emplace(this->model().slots(), hostBuffers(), batchRows(), spec_.cacheMergeEvery, this->model().manifest().budgets);
   if (prompt_) {
     phase_ = Phase::Prompt;
   } else {

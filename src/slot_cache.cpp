@@ -2,12 +2,14 @@
 
 namespace weft {
 
-SlotCache::SlotCache(const std::vector<StateSlot>& slots, HostBuffers& hosts, std::int64_t batch, std::int64_t mergeEvery)
+SlotCache::SlotCache(const std::vector<StateSlot>& slots, HostBuffers& hosts, std::int64_t batch, std::int64_t mergeEvery,
+                     const Budgets& budgets)
     : slots_(slots), empty_(slots.size(), 0), mergeEvery_(mergeEvery) {
   for (const StateSlot& slot : slots) {
     EmptyFeed f;
     if (slot.mode == SlotMode::Grow && slot.init == SlotInit::Empty) {
       f.shape = slot.emptyShape(batch);
+      budgets.checkElements("weft.json: " + slot.path + ": state input '" + slot.input + "' (empty, " + std::to_string(batch) + " rows)", f.shape);
       const std::size_t n = static_cast<std::size_t>(elementCount(f.shape));
       for (const EmptyFeed& e : feeds_)  // one zero buffer per size and dtype
         if (e.host >= 0 && hosts[e.host].size() == n && hosts[e.host].dtype() == slot.dtype) f.host = e.host;

@@ -26,6 +26,12 @@ export interface LoadOptions {
    * names the Cache). Cached files are checked against the manifest again on every load.
    */
   cache?: boolean | string;
+  /**
+   * What the package may make Weft allocate, checked before anything is: weft.json's size and
+   * nesting, and the elements of any declared state slot, constant or host buffer
+   * (defaults: 16 MiB, 2^28 elements, 64 levels).
+   */
+  budgets?: { manifest_bytes?: number; tensor_elements?: number; json_depth?: number };
   /** Extra onnxruntime session options merged into Weft's. */
   sessionOptions?: Record<string, unknown>;
   fetch?: typeof fetch;

@@ -21,7 +21,7 @@ const taskFor = new Map(TASKS.map((Task) => [Task.generatorType, Task]));
 
 /**
  * Loads a model package (a folder with weft.json) from a URL or, in Node, a path.
- * options: { ort, backend: 'auto'|'webgpu'|'wasm'|'cpu', onProgress, signal, verify, cache, sessionOptions }
+ * options: { ort, backend: 'auto'|'webgpu'|'wasm'|'cpu', onProgress, signal, verify, cache, sessionOptions, budgets }
  */
 export async function load(source, options = {}) {
   const { signal, onProgress, verify = true } = options;
@@ -29,7 +29,7 @@ export async function load(source, options = {}) {
   const pkg = await openPackage(source, { signal, onProgress, fetchImpl: options.fetch ?? globalThis.fetch, cache: options.cache });
   let manifest;
   try {
-    manifest = core.Model.fromJson(pkg.manifestText);
+    manifest = core.Model.fromJson(pkg.manifestText, options.budgets ?? null);
   } catch (error) {
     throw new Error(`${error.message} [${pkg.location}/weft.json]`, { cause: error });
   }

@@ -32,6 +32,7 @@ class Generator {
   Generator& operator=(const Generator&) = delete;
 
   std::string slotsJson() const;  // initial state shapes for this generator's batch
+  std::int64_t rows() const { return batchRows(); }
   std::string constantsJson() const;  // [{"component","name","dtype","shape"}]
   const HostBuffer& constant(int i) const;
 

@@ -12,6 +12,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "weft/budgets.h"
 #include "weft/generator_type.h"
 #include "weft/host_buffer.h"
 #include "weft/state.h"
@@ -19,7 +20,8 @@
 
 namespace weft {
 
-// A file of the package with its optional integrity data (checked by the JS loader).
+// A file of the package with its optional integrity data (checked by the JS loader). The name is a
+// relative path inside the package (checkFileName), never a URL or a path that leaves it.
 struct FileRef {
   std::string file;
   std::optional<std::string> sha256;
@@ -69,8 +71,10 @@ struct Manifest {
   nlohmann::ordered_json generation = nlohmann::ordered_json::object();
   std::optional<FileRef> tokenizer;  // tokenizer.json or a SentencePiece .model
 
+  Budgets budgets;  // what the package may make Weft allocate (checked at load)
+
   // Throws weft::Error("weft.json: <path>: <problem>").
-  static Manifest parse(const std::string& json_text);
+  static Manifest parse(const std::string& json_text, const Budgets& budgets = Budgets());
 
   const Component* component(const std::string& n) const;
   std::optional<std::int64_t> dim(const std::string& n) const;

@@ -15,7 +15,8 @@ namespace weft {
 class Model : public std::enable_shared_from_this<Model> {
  public:
   // Parses and validates weft.json text (including the generator's spec and defaults).
-  static std::shared_ptr<Model> fromJson(const std::string& manifest_json);
+  // budgets_json: {"manifest_bytes", "tensor_elements", "json_depth"} over the defaults (budgets.h).
+  static std::shared_ptr<Model> fromJson(const std::string& manifest_json, const std::string& budgets_json = "");
 
   const Manifest& manifest() const { return manifest_; }
   const std::vector<StateSlot>& slots() const { return manifest_.state; }

@@ -10,6 +10,7 @@
 #include <cstdint>
 #include <vector>
 
+#include "weft/budgets.h"
 #include "weft/host_buffer.h"
 #include "weft/plan.h"
 #include "weft/state.h"
@@ -19,7 +20,9 @@ namespace weft {
 class SlotCache {
  public:
   // mergeEvery: positions between two merges (0: one tier, merges never due).
-  SlotCache(const std::vector<StateSlot>& slots, HostBuffers& hosts, std::int64_t batch, std::int64_t mergeEvery);
+  // Every empty feed is checked against `budgets` before it is allocated.
+  SlotCache(const std::vector<StateSlot>& slots, HostBuffers& hosts, std::int64_t batch, std::int64_t mergeEvery,
+            const Budgets& budgets);
 
   // The plan with every read of an empty slot replaced by its zero host buffer.
   Plan feed(Plan plan) const;

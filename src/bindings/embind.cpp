@@ -111,8 +111,12 @@ class JsGenerator {
 
 class JsModel {
  public:
-  static JsModel fromJson(val text) {
-    return guard([&] { return JsModel(weft::Model::fromJson(jsonArg(text, "Model.fromJson"))); });
+  static JsModel fromJsonDefault(val text) { return fromJson(text, val::undefined()); }
+  // budgets: optional {"manifest_bytes", "tensor_elements", "json_depth"} (object or JSON text).
+  static JsModel fromJson(val text, val budgets) {
+    return guard([&] {
+      return JsModel(weft::Model::fromJson(jsonArg(text, "Model.fromJson"), jsonArg(budgets, "Model.fromJson: budgets", true)));
+    });
   }
   std::string componentsJson() const { return guard([&] { return m_->componentsJson(); }); }
   std::string infoJson() const { return guard([&] { return m_->infoJson(); }); }
@@ -180,6 +184,7 @@ EMSCRIPTEN_BINDINGS(weft_core) {
   function("generatorTypesJson", &typesJson);
 
   class_<JsModel>("Model")
+      .class_function("fromJson", &JsModel::fromJsonDefault)
       .class_function("fromJson", &JsModel::fromJson)
       .function("componentsJson", &JsModel::componentsJson)
       .function("infoJson", &JsModel::infoJson)

@@ -66,7 +66,9 @@ class WordPieceDecoder : public Decoder {
 
 class MetaspaceDecoder : public Decoder {
  public:
-  MetaspaceDecoder(std::string r, bool stripFirst) : r_(std::move(r)), stripFirst_(stripFirst) {}
+  MetaspaceDecoder(std::string r, bool stripFirst) : r_(std::move(r)), stripFirst_(stripFirst) {
+    if (r_.empty()) fail("Metaspace decoder: empty replacement");  // matching it would never advance
+  }
   void apply(std::vector<std::string>& tokens) const override {
     for (std::size_t i = 0; i < tokens.size(); ++i) {
       std::string out;

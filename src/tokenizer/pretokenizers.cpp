@@ -127,7 +127,9 @@ class BertPre : public PreTokenizer {
 // 2 never) and starts every word (split "merged with next").
 class MetaspacePre : public PreTokenizer {
  public:
-  MetaspacePre(std::string r, int scheme, bool split) : r_(std::move(r)), scheme_(scheme), split_(split) {}
+  MetaspacePre(std::string r, int scheme, bool split) : r_(std::move(r)), scheme_(scheme), split_(split) {
+    if (r_.empty()) fail("Metaspace pre-tokenizer: empty replacement");  // splitting on it would never advance
+  }
   void split(const std::string& in, std::vector<std::string>& words) const override {
     std::string s;
     s.reserve(in.size() + r_.size());

@@ -37,5 +37,5 @@ for target in "${targets[@]}"; do
   dirs=("$corpus"); [ -d "$seeds" ] && dirs+=("$seeds")
   timeout $((SECONDS_EACH * 4 + 120)) "$OUT/$target" "${opts[@]}" "${dirs[@]}" >"$OUT/$target.log" 2>&1 ||
     { tail -60 "$OUT/$target.log" >&2; echo "$target: crash input kept under $reg/" >&2; exit 1; }
-  echo "$target: $(grep -oE 'stat::number_of_executed_units: *[0-9]+' "$OUT/$target.log" | grep -oE '[0-9]+$') runs, no crash"
+  echo "$target: $(grep -aoE 'stat::number_of_executed_units: *[0-9]+' "$OUT/$target.log" | grep -oE '[0-9]+$') runs, no crash"
 done

@@ -39,7 +39,7 @@ count native-asan "${p:-0}" "${f:-0}" "$rc"
 # libFuzzer targets (tests/fuzz/): kept crash inputs replayed, then each target fuzzed for a bounded time.
 echo "== fuzz (libFuzzer, ASan + UBSan)"
 bash scripts/fuzz.sh 2>&1 | tee build/test-logs/fuzz.log; rc=${PIPESTATUS[0]}
-p=$(grep -cE '^fuzz_[a-z_]+: [0-9]+ runs, no crash$' build/test-logs/fuzz.log || true)
+p=$(grep -acE '^fuzz_[a-z_]+: [0-9]+ runs, no crash$' build/test-logs/fuzz.log || true)
 f=$(( $(compgen -G 'tests/fuzz/fuzz_*.cpp' | wc -l) - ${p:-0} ))
 if [ "$rc" != 0 ] && [ "$f" -le 0 ]; then f=1; fi
 count fuzz "${p:-0}" "$f" "$rc"

@@ -17,10 +17,11 @@ const FLAGS = [
 
 /**
  * Opens `pagePath` on a fresh server and browser, runs fn(page, baseUrl, errors, {server}), then
- * closes both. `args`: extra Chromium flags (e.g. a fake microphone).
+ * closes both. `args`: extra Chromium flags (e.g. a fake microphone); `mounts`: more folders for
+ * the server to serve ({ '/url-prefix/': dir }, tools/static-server.mjs).
  */
-export async function withPage(pagePath, fn, { onConsole, args = [] } = {}) {
-  const { server, url } = await startServer();
+export async function withPage(pagePath, fn, { onConsole, args = [], mounts } = {}) {
+  const { server, url } = await startServer({ mounts });
   const profile = await mkdtemp(join(tmpdir(), 'weft-chromium-'));
   const flags = [...FLAGS, ...args];
   const browser = await chromium.launch({ executablePath: CHROMIUM, args: [...flags, `--user-data-dir=${profile}`], ignoreDefaultArgs: ['--headless'] })

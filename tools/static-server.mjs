@@ -1,6 +1,6 @@
 // A small static file server on 127.0.0.1 for the demo and the browser tests. It serves only the
 // folders a page needs and sends the cross-origin isolation headers that let onnxruntime-web use
-// threads (SharedArrayBuffer).
+// threads (SharedArrayBuffer). `mounts` serves more folders: { '/url-prefix/': '/some/dir' }.
 
 import { createServer } from 'node:http';
 import { createReadStream } from 'node:fs';
@@ -17,16 +17,32 @@ const TYPES = {
   '.css': 'text/css', '.wav': 'audio/wav', '.f32': 'application/octet-stream', '.map': 'application/json',
 };
 
-export function startServer({ port = 0, host = '127.0.0.1' } = {}) {
+/** The file a URL path names, or null when this server does not serve it. */
+function fileFor(safe, mounts) {
+  for (const [prefix, dir] of Object.entries(mounts)) {
+    if (!safe.startsWith(prefix)) continue;
+    const file = join(dir, safe.slice(prefix.length));
+    return file.startsWith(resolve(dir)) ? file : null;
+  }
+  const file = join(ROOT, safe.endsWith('/') ? safe + 'index.html' : safe);
+  return SERVED.some((prefix) => safe.startsWith(prefix)) && file.startsWith(ROOT) ? file : null;
+}
+
+export function startServer({ port = 0, host = '127.0.0.1', mounts = {} } = {}) {
   const server = createServer(async (req, res) => {
-    const path = decodeURIComponent(new URL(req.url, 'http://x').pathname);
+    let path;
+    try {
+      path = decodeURIComponent(new URL(req.url, 'http://x').pathname);
+    } catch {
+      res.writeHead(400).end('bad path');
+      return;
+    }
     if (path === '/') {
       res.writeHead(302, { Location: '/web/demo/' }).end();
       return;
     }
-    const safe = normalize(path);
-    const file = join(ROOT, safe.endsWith('/') ? safe + 'index.html' : safe);
-    if (!SERVED.some((prefix) => safe.startsWith(prefix)) || !file.startsWith(ROOT)) {
+    const file = fileFor(normalize(path), mounts);
+    if (!file) {
       res.writeHead(404).end('not served');
       return;
     }

@@ -24,9 +24,9 @@ const taskFor = new Map(TASKS.map((Task) => [Task.generatorType, Task]));
  * options: { ort, backend: 'auto'|'webgpu'|'wasm'|'cpu', onProgress, signal, verify, cache, sessionOptions, budgets }
  */
 export async function load(source, options = {}) {
-  const { signal, onProgress, verify = true } = options;
+  const { signal, onProgress } = options;
   const core = await loadCore();
-  const pkg = await openPackage(source, { signal, onProgress, fetchImpl: options.fetch ?? globalThis.fetch, cache: options.cache });
+  const pkg = await openPackage(source, { signal, onProgress, fetchImpl: options.fetch ?? globalThis.fetch, cache: options.cache, budgets: options.budgets });
   let manifest;
   try {
     manifest = core.Model.fromJson(pkg.manifestText, options.budgets ?? null);
@@ -36,33 +36,10 @@ export async function load(source, options = {}) {
   const model = new WeftModel(core, manifest);
   try {
     model.runtime = await resolveRuntime(options);
-    let candidates = model.runtime.candidates;
-    const components = JSON.parse(manifest.componentsJson());
-    const externalFiles = new Map(); // an external data file shared by several graphs is read once
-    for (const component of components.filter((c) => c.used !== false)) {
-      const bytes = await pkg.read(component.file, { bytes: component.bytes, sha256: component.sha256, verify });
-      const externalData = [];
-      for (const ext of component.external_data ?? []) {
-        if (!externalFiles.has(ext.file)) externalFiles.set(ext.file, await pkg.read(ext.file, { bytes: ext.bytes, sha256: ext.sha256, verify }));
-        externalData.push({ path: ext.file, data: externalFiles.get(ext.file) });
-      }
-      signal?.throwIfAborted();
-      onProgress?.({ phase: 'session', file: component.file });
-      const label = `component '${component.name}' (${pkg.location}/${component.file})`;
-      const { session, backend } = await createSession(model.runtime, bytes, {
-        label,
-        candidates,
-        stateOutputs: component.state_outputs,
-        sessionOptions: externalData.length ? { ...options.sessionOptions, externalData } : options.sessionOptions,
-      });
-      model.sessions.set(component.name, session);
-      candidates = [backend]; // every component of a model runs on the same backend
-      model.backend = backend;
-      manifest.validateComponent(component.name, JSON.stringify(describeSession(session)));
-    }
+    await loadComponents(model, pkg, options);
     const tokenizerFile = model.info.tokenizer;
     if (tokenizerFile) {
-      const bytes = await pkg.read(tokenizerFile.file, { bytes: tokenizerFile.bytes, sha256: tokenizerFile.sha256, verify });
+      const bytes = await pkg.read(tokenizerFile.file, { bytes: tokenizerFile.bytes, sha256: tokenizerFile.sha256, verify: options.verify ?? true, field: 'tokenizer.file' });
       model.tokenizer = await loadTokenizer(bytes, { core, format: tokenizerFile.file.endsWith('.model') ? 'sentencepiece' : 'json' });
     }
     onProgress?.({ phase: 'ready', backend: model.backend });
@@ -77,6 +54,38 @@ export async function load(source, options = {}) {
   }
   model.task = new Task(model);
   return model.task;
+}
+
+/** Reads each used component's graph and external data, creates its session and checks it against the manifest. */
+async function loadComponents(model, pkg, { signal, onProgress, verify = true, sessionOptions }) {
+  const { manifest } = model;
+  let candidates = model.runtime.candidates;
+  const components = JSON.parse(manifest.componentsJson());
+  const externalFiles = new Map(); // an external data file shared by several graphs is read once
+  for (const component of components.filter((c) => c.used !== false)) {
+    const field = `components.${component.name}`;
+    const bytes = await pkg.read(component.file, { bytes: component.bytes, sha256: component.sha256, verify, field: `${field}.file` });
+    const externalData = [];
+    for (const [k, ext] of (component.external_data ?? []).entries()) {
+      if (!externalFiles.has(ext.file)) {
+        externalFiles.set(ext.file, await pkg.read(ext.file, { bytes: ext.bytes, sha256: ext.sha256, verify, field: `${field}.external_data[${k}]` }));
+      }
+      externalData.push({ path: ext.file, data: externalFiles.get(ext.file) });
+    }
+    signal?.throwIfAborted();
+    onProgress?.({ phase: 'session', file: component.file });
+    const label = `component '${component.name}' (${pkg.location}/${component.file})`;
+    const { session, backend } = await createSession(model.runtime, bytes, {
+      label,
+      candidates,
+      stateOutputs: component.state_outputs,
+      sessionOptions: externalData.length ? { ...sessionOptions, externalData } : sessionOptions,
+    });
+    model.sessions.set(component.name, session);
+    candidates = [backend]; // every component of a model runs on the same backend
+    model.backend = backend;
+    manifest.validateComponent(component.name, JSON.stringify(describeSession(session)));
+  }
 }
 
 /** What a loaded package holds: the core's model, the ORT sessions, the backend actually used. */

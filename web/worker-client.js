@@ -12,7 +12,7 @@ const HOST_URL = new URL('./worker-host.js', import.meta.url);
 const channels = new WeakMap();
 
 /**
- * options: the options of load() that can cross into a worker (backend, verify, cache,
+ * options: the options of load() that can cross into a worker (backend, verify, cache, budgets,
  * sessionOptions, onProgress, signal), plus
  *   worker: an existing Worker running worker-host.js (default: a new one, ended by dispose()),
  *   workerUrl: where worker-host.js is (default: next to this file),

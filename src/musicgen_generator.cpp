@@ -19,7 +19,7 @@ MusicgenGenerator::MusicgenGenerator(std::shared_ptr<const Model> model, const J
   // The prompt's length at the model's rate decides the prompt frames, so every duration error
   // is reported here, before any audio is pushed.
   if (opt_.prompts > 0) {
-    prompt_.emplace(opt_, spec_);
+    prompt_.emplace(opt_, spec_, this->model().manifest().budgets);
     promptFrames_ = prompt_->frames();
   }
   frames_ = musicgenFrames(opt_, spec_, promptFrames_);

@@ -26,11 +26,12 @@ std::string nonFiniteText(std::uint64_t k, bool nan, std::int64_t samples, std::
 
 }  // namespace
 
-PromptAudio::PromptAudio(const MusicgenOptions& o, const MusicgenSpec& spec)
+PromptAudio::PromptAudio(const MusicgenOptions& o, const MusicgenSpec& spec, const Budgets& budgets)
     : prompts_(o.prompts), samples_(o.promptSamples), channels_(o.promptChannels),
       intake_("musicgen generator", [s = o.promptSamples, c = o.promptChannels, p = o.prompts](std::uint64_t k, bool nan) {
         return nonFiniteText(k, nan, s, c, p);
       }) {
+  budgets.checkElements("options.prompt_samples: the prompt audio (prompts x samples x channels)", {prompts_, samples_, channels_});
   modelSamples_ = samples_;
   if (o.promptRate != spec.sampleRate) {
     if (o.promptRate > kResampleMaxRate)
@@ -38,6 +39,7 @@ PromptAudio::PromptAudio(const MusicgenOptions& o, const MusicgenSpec& spec)
     resampler_.emplace(static_cast<int>(o.promptRate), static_cast<int>(spec.sampleRate));
     modelSamples_ = static_cast<std::int64_t>(resampler_->outputLength(static_cast<std::size_t>(samples_)));
   }
+  budgets.checkElements("options.prompt_sample_rate: the prompt audio at the model's rate (prompts x samples)", {prompts_, modelSamples_});
   if (modelSamples_ < spec.minPromptSamples)
     throw Error("options.prompt_samples: the prompt is too short: " + samplesText(modelSamples_, spec.sampleRate) +
                 " but the model needs at least " + samplesText(spec.minPromptSamples, spec.sampleRate));

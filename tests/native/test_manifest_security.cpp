@@ -2,6 +2,8 @@
 // the manifest's size and its nesting are checked against budgets before anything is allocated.
 #include <doctest/doctest.h>
 
+#include <fstream>
+#include <iterator>
 #include <string>
 
 #include "fixtures.h"
@@ -65,4 +67,15 @@ TEST_CASE("the manifest's size and nesting have budgets") {
   const std::string nested = replaced(m, R"("format": "weft/1",)", R"("format": "weft/1", "source": {"a": {"b": {"c": 1}}},)");
   CHECK_NOTHROW(weft::Model::fromJson(nested));
   CHECK(fixtures::errorOf([&] { weft::Model::fromJson(nested, R"({"json_depth": 3})"); }).find("nested deeper than 3 levels") != std::string::npos);
+}
+
+TEST_CASE("a request's prompt audio is checked against the element budget before it is allocated") {
+  std::ifstream f(std::string(WEFT_SOURCE_DIR) + "/build/models/musicgen-tiny/weft.json");
+  REQUIRE_MESSAGE(f.good(), "missing package build/models/musicgen-tiny (run scripts/setup.sh)");
+  const std::string text((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
+  auto m = weft::Model::fromJson(text, R"({"tensor_elements": 1000000})");
+  CHECK(fixtures::errorOf([&] { m->createGenerator(R"({"prompt_samples": 600000, "prompt_channels": 2, "seconds": 1})"); })
+            .find("weft: options.prompt_samples: the prompt audio (prompts x samples x channels) [1, 600000, 2] holds 1200000 elements, over the budget of 1000000") == 0);
+  CHECK(fixtures::errorOf([&] { m->createGenerator(R"({"prompt_samples": 40000, "prompt_sample_rate": 1000, "seconds": 1})"); })
+            .find("weft: options.prompt_sample_rate: the prompt audio at the model's rate (prompts x samples) [1, 1280000] holds 1280000 elements") == 0);
 }

@@ -8,6 +8,7 @@
 #include <optional>
 
 #include "weft/audio/resample.h"
+#include "weft/budgets.h"
 #include "weft/musicgen/options.h"
 #include "weft/sample_intake.h"
 
@@ -15,7 +16,8 @@ namespace weft {
 
 class PromptAudio {
  public:
-  PromptAudio(const MusicgenOptions& options, const MusicgenSpec& spec);
+  // The announced samples are checked against `budgets` before anything is allocated.
+  PromptAudio(const MusicgenOptions& options, const MusicgenSpec& spec, const Budgets& budgets);
 
   std::int64_t samplesPerPrompt() const { return modelSamples_; }  // at the model's rate
   std::int64_t frames() const { return frames_; }                   // EnCodec frames per prompt

@@ -23,16 +23,33 @@ async function readSource(source, fetchImpl = globalThis.fetch) {
   return new Uint8Array(await response.arrayBuffer());
 }
 
+const isJsonSpace = (b) => b === 0x20 || b === 0x09 || b === 0x0a || b === 0x0d;
+
+/**
+ * Whether bytes look like a JSON object: after an optional UTF-8 BOM and whitespace, '{', then
+ * (after whitespace) '"' or '}'. A SentencePiece .model (protobuf) starts with the tag byte 0x0A
+ * and a length, so it never passes both checks in practice, while a tokenizer.json saved with a
+ * BOM or a leading newline does.
+ */
+export function looksLikeJson(bytes) {
+  let i = bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? 3 : 0;
+  while (i < bytes.length && isJsonSpace(bytes[i])) i++;
+  if (bytes[i++] !== 0x7b) return false;
+  while (i < bytes.length && isJsonSpace(bytes[i])) i++;
+  return bytes[i] === 0x22 || bytes[i] === 0x7d;
+}
+
 /**
  * Loads a tokenizer from a path / URL or bytes. format: 'json' (tokenizer.json) or
- * 'sentencepiece' (.model); guessed from the name or the first byte when absent.
+ * 'sentencepiece' (.model); guessed from the name (.json / .model), else from the bytes
+ * (looksLikeJson), when absent.
  */
 export async function loadTokenizer(source, { format, core, fetch } = {}) {
   const bytes = await readSource(source, fetch);
   core ??= await loadCore();
   format ??= typeof source === 'string' && source.endsWith('.model') ? 'sentencepiece'
     : typeof source === 'string' && source.endsWith('.json') ? 'json'
-      : bytes[0] === 0x7b ? 'json' : 'sentencepiece';
+      : looksLikeJson(bytes) ? 'json' : 'sentencepiece';
   const native = format === 'sentencepiece' ? core.Tokenizer.fromSentencePiece(bytes) : core.Tokenizer.fromJson(bytes);
   return new Tokenizer(native);
 }
@@ -80,6 +97,9 @@ export class Tokenizer {
       return text.length;
     }
     if (typeof text !== 'string') throw new TypeError('weft: tokenizer input must be a string or a Uint8Array');
+    // Past the core's limit (maxInputBytes, 256 MiB) at 3 bytes per UTF-16 unit: measure the real
+    // UTF-8 size, which the core then accepts or refuses with both numbers.
+    if (text.length * 3 > this.native.constructor.maxInputBytes()) return this.#write(encoder.encode(text));
     const view = this.native.inputView(text.length * 3);  // UTF-8 needs at most 3 bytes per UTF-16 unit
     return encoder.encodeInto(text, view).written;
   }

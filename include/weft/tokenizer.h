@@ -1,6 +1,7 @@
 // weft::Tokenizer — text ↔ token ids, loaded from in-memory blobs: a Hugging Face tokenizer.json
 // or a SentencePiece .model (protobuf). Models: byte-level BPE (GPT-2), SentencePiece-style BPE
-// with byte fallback (Llama / Mistral), Unigram (T5 / ALBERT), WordPiece (BERT).
+// with byte fallback (Llama / Mistral; from tokenizer.json or the .model), Unigram (T5 / ALBERT),
+// WordPiece (BERT).
 //
 // Input text is UTF-8; invalid UTF-8 is defined, not an error: each maximal ill-formed subpart
 // becomes U+FFFD first (what JS TextDecoder and Python's errors="replace" produce), so encoding
@@ -18,6 +19,11 @@ namespace tok { struct Pipeline; }
 
 class Tokenizer {
  public:
+  // The most UTF-8 bytes one text may have (256 MiB); encode refuses a longer one with an error
+  // naming both sizes (checkInputSize).
+  static constexpr std::size_t kMaxInputBytes = std::size_t(256) << 20;
+  static void checkInputSize(std::size_t bytes);
+
   static std::unique_ptr<Tokenizer> fromJson(std::string_view tokenizerJson);
   static std::unique_ptr<Tokenizer> fromSentencePiece(std::string_view modelProto);
   ~Tokenizer();

@@ -46,7 +46,9 @@ class JsTokenizer {
   }
   val inputView(double n) {
     return guard([&] {
-      s_->input.resize(count(n, "inputView"));
+      const std::size_t k = count(n, "inputView");
+      weft::Tokenizer::checkInputSize(k);
+      s_->input.resize(k);
       return val(emscripten::typed_memory_view(s_->input.size(), reinterpret_cast<std::uint8_t*>(s_->input.data())));
     });
   }
@@ -82,6 +84,7 @@ class JsTokenizer {
   void setTruncation(double n) { guard([&] { s_->t->setTruncation(count(n, "setTruncation")); }); }
   void setPadding(double n, int padId) { guard([&] { s_->t->setPadding(count(n, "setPadding"), padId); }); }
   std::string infoJson() const { return guard([&] { return s_->t->infoJson(); }); }
+  static double maxInputBytes() { return static_cast<double>(weft::Tokenizer::kMaxInputBytes); }
 
  private:
   struct State {
@@ -100,6 +103,7 @@ EMSCRIPTEN_BINDINGS(weft_tokenizer) {
   class_<JsTokenizer>("Tokenizer")
       .class_function("fromJson", &JsTokenizer::fromJson)
       .class_function("fromSentencePiece", &JsTokenizer::fromSentencePiece)
+      .class_function("maxInputBytes", &JsTokenizer::maxInputBytes)
       .function("inputView", &JsTokenizer::inputView)
       .function("encode", &JsTokenizer::encode)
       .function("idsView", &JsTokenizer::idsView)

@@ -113,6 +113,7 @@ struct UnigramSpec {
   std::vector<std::uint8_t> pieceTypes;  // sentencepiece: 1 normal, 2 unknown, 3 control, 4 user, 5 unused, 6 byte
 };
 std::unique_ptr<Model> makeUnigram(UnigramSpec spec);
+std::unique_ptr<Model> makeSentencePieceBpe(UnigramSpec spec);  // sentencepiece's score-ordered BPE
 
 // ByteLevel pre-tokenizer helpers (byte ↔ printable code point of GPT-2).
 const std::string& byteToUnicode(unsigned char b);

@@ -125,14 +125,15 @@ void readNormalizerSpec(Reader& r, int wt, SpNormalizerSpec& ns) {
   }
 }
 
-// Refuses what parsed but cannot be run: no pieces, a non-Unigram model, an unk_id out of range.
+// Refuses what parsed but cannot be run: no pieces, a model neither Unigram (1) nor BPE (2), a
+// Unigram unk_id out of range (BPE takes the piece of type UNKNOWN, as sentencepiece does).
 void checkModel(const SpModel& sp) {
   const UnigramSpec& u = sp.u;
   if (u.vocab.empty()) fail("sentencepiece model: no pieces (truncated or not a .model file?)");
-  if (sp.modelType != 1)
+  if (sp.modelType != 1 && sp.modelType != 2)
     fail("sentencepiece model: model_type " + std::to_string(sp.modelType) +
-         " is not supported from a .model (Unigram only; load the tokenizer.json of BPE models)");
-  if (u.unk < 0 || static_cast<std::size_t>(u.unk) >= u.vocab.size())
+         " is not supported from a .model (Unigram and BPE only; load the tokenizer.json of other models)");
+  if (sp.modelType == 1 && (u.unk < 0 || static_cast<std::size_t>(u.unk) >= u.vocab.size()))
     fail("sentencepiece model: unk_id " + std::to_string(u.unk) + " is outside the " + std::to_string(u.vocab.size()) + " pieces");
 }
 
@@ -144,12 +145,13 @@ std::unique_ptr<Pipeline> buildPipeline(SpModel sp) {
     if (u.pieceTypes[i] == 4) sp.ns.userDefined.push_back(u.vocab[i].first);
   p->sentencepiece = true;
   p->spDummyPrefix = sp.ns.addDummyPrefix;
+  p->spRemoveExtraWhitespaces = sp.ns.removeExtraWhitespaces;
   p->spTypes = u.pieceTypes;
   p->spUnkSurface = sp.unkSurface;
   for (std::size_t i = 0; i < u.vocab.size(); ++i)
     if (u.vocab[i].first == "<pad>" && p->padId < 0) p->padId = static_cast<std::int32_t>(i);
   p->normalizers.push_back(makeSpNormalizer(std::move(sp.ns)));
-  p->model = makeUnigram(std::move(u));
+  p->model = sp.modelType == 2 ? makeSentencePieceBpe(std::move(u)) : makeUnigram(std::move(u));
   return p;
 }
 

@@ -16,7 +16,7 @@ struct Pipeline {
   std::int32_t padId = -1;
   std::size_t maxLength = 0, padLength = 0;
   // sentencepiece .model: its own decoding rules
-  bool sentencepiece = false, spDummyPrefix = true;
+  bool sentencepiece = false, spDummyPrefix = true, spRemoveExtraWhitespaces = true;
   std::vector<std::uint8_t> spTypes;
   std::string spUnkSurface = " \xE2\x81\x87 ";
 
@@ -32,5 +32,8 @@ struct Pipeline {
 
 std::unique_ptr<Pipeline> loadTokenizerJson(std::string_view text);
 std::unique_ptr<Pipeline> loadSentencePiece(std::string_view bytes);
+// sentencepiece's DecodeIds: control pieces vanish, unknown ones become the unk surface, runs of
+// <0xNN> byte pieces are decoded as UTF-8 (U+FFFD per invalid byte), "▁" becomes " ".
+std::string decodeSentencePiece(const Pipeline& p, const std::int32_t* ids, std::size_t n);
 
 }  // namespace weft::tok

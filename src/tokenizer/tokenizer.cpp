@@ -20,8 +20,15 @@ std::unique_ptr<Tokenizer> Tokenizer::fromSentencePiece(std::string_view bytes) 
   return std::unique_ptr<Tokenizer>(new Tokenizer(tok::loadSentencePiece(bytes)));
 }
 
+void Tokenizer::checkInputSize(std::size_t bytes) {
+  if (bytes > kMaxInputBytes)
+    throw Error("tokenizer: input of " + std::to_string(bytes) + " bytes is over the limit of " +
+                std::to_string(kMaxInputBytes) + " bytes (256 MiB) per text");
+}
+
 void Tokenizer::encode(std::string_view raw, bool addSpecial, std::vector<std::int32_t>& out) const {
   const tok::Pipeline& p = *p_;
+  checkInputSize(raw.size());
   std::string text;
   tok::uni::sanitize(raw, text);
   const std::size_t base = out.size();
@@ -114,29 +121,7 @@ bool Tokenizer::isSpecial(std::int32_t id) const {
 
 std::string Tokenizer::decode(const std::int32_t* ids, std::size_t n, bool skipSpecial) const {
   const tok::Pipeline& p = *p_;
-  if (p.sentencepiece) {  // sentencepiece's DecodeIds
-    std::string out;
-    bool bos = true;
-    for (std::size_t i = 0; i < n; ++i) {
-      const std::string piece = idToToken(ids[i]);
-      const std::uint8_t t = p.spTypes[ids[i]];
-      std::string text;
-      if (t == 3) continue;  // control pieces decode to nothing
-      if (t == 2) {
-        text = p.spUnkSurface;
-      } else {
-        std::string_view v(piece);
-        if (bos && p.spDummyPrefix && v.compare(0, 3, "\xE2\x96\x81") == 0) v.remove_prefix(3);
-        for (std::size_t k = 0; k < v.size();) {
-          if (v.compare(k, 3, "\xE2\x96\x81") == 0) { text += ' '; k += 3; }
-          else text += v[k++];
-        }
-      }
-      if (!text.empty()) bos = false;
-      out += text;
-    }
-    return out;
-  }
+  if (p.sentencepiece) return tok::decodeSentencePiece(p, ids, n);
   std::vector<std::string> tokens;
   tokens.reserve(n);
   for (std::size_t i = 0; i < n; ++i) {

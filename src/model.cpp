@@ -79,8 +79,8 @@ std::unique_ptr<Generator> Model::createGenerator(const std::string& options_jso
   checkOptions(generatorType(), options);
   std::unique_ptr<Generator> g = generatorType().create(shared_from_this(), options);
   for (const StateSlot& s : slots())  // the tensors JS allocates for this generator's rows
-    manifest_.budgets.checkElements("weft.json: " + s.path + ": state input '" + s.input + "' for " + std::to_string(g->rows()) + " rows",
-                                    s.initialShape(g->rows()));
+    manifest_.budgets.checkElements("weft.json: " + s.path + ": state input '" + s.input + "' for " + std::to_string(g->batchRows()) + " rows",
+                                    s.initialShape(g->batchRows()));
   return g;
 }
 

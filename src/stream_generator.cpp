@@ -17,21 +17,20 @@ void StreamSpec::describe(Json& generator, Json&) const {
 
 StreamGenerator::StreamGenerator(std::shared_ptr<const Model> model, const nlohmann::ordered_json&)
     : Generator(std::move(model)),
+      spec_(this->model().spec<StreamSpec>()),
       intake_("stream generator", [](std::uint64_t i, bool nan) {
         return "stream generator: sample " + std::to_string(i) + " is " + (nan ? "NaN" : "infinite") + " (input audio must be finite)";
       }) {
   const GeneratorSpec& g = this->model().manifest().generator;
-  const StreamSpec& spec = this->model().spec<StreamSpec>();
-  chunk_ = spec.chunk;
   samplesHost_ = addHostBuffer(DType::Float32);
   resultHost_ = addHostBuffer(DType::Float32);
   plan_ = planTemplate(*g.componentFor("component"), {{*g.role("samples"), samplesHost_}}, {HostOutput{*g.role("result"), resultHost_, -1}});
   for (PlanInput& p : plan_.inputs)
-    if (p.source == Source::Host) p.shape = spec.chunkShape;
+    if (p.source == Source::Host) p.shape = spec_.chunkShape;
 }
 
 std::optional<Plan> StreamGenerator::makePlan() {
-  const std::size_t C = static_cast<std::size_t>(chunk_);
+  const std::size_t C = static_cast<std::size_t>(spec_.chunk);
   const std::size_t avail = intake_.available();
   if (avail < C && !(intake_.finished() && avail > 0)) return std::nullopt;
   const std::size_t take = std::min(avail, C);
@@ -63,7 +62,7 @@ void StreamGenerator::release() {
 void StreamGenerator::addStats(nlohmann::ordered_json& s) const {
   s["samples_pushed"] = intake_.pushed();
   s["samples_padded"] = padded_;
-  s["chunk"] = chunk_;
+  s["chunk"] = spec_.chunk;
 }
 
 namespace {

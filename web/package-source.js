@@ -95,8 +95,7 @@ async function networkFirst({ reader, store }, name, progress, { validate = asyn
 async function readPackageFile(pkg, fileName, { bytes = null, sha256 = null, verify = true, field = null } = {}) {
   const { reader, store, signal, onProgress } = pkg;
   const place = field ? `${reader.location}/weft.json: ${field}` : reader.location;
-  checkFileName(fileName, place);
-  signal?.throwIfAborted();
+  signal?.throwIfAborted();  // the reader checks the name before anything is fetched or read
   const progress = (loaded, total, cached = false) =>
     onProgress?.({ phase: 'download', file: fileName, loaded, total: total ?? bytes ?? undefined, ...(cached ? { cached } : {}) });
   if (!store || !sha256) {

@@ -32,7 +32,8 @@ class Generator {
   Generator& operator=(const Generator&) = delete;
 
   std::string slotsJson() const;  // initial state shapes for this generator's batch
-  std::int64_t rows() const { return batchRows(); }
+  // Rows the state slots hold (their initial shapes' batch dim): 1 unless a subclass batches.
+  virtual std::int64_t batchRows() const { return 1; }
   std::string constantsJson() const;  // [{"component","name","dtype","shape"}]
   const HostBuffer& constant(int i) const;
 
@@ -61,8 +62,6 @@ class Generator {
   virtual void release() {}  // drop everything a subclass holds (after an error)
   virtual void addStats(nlohmann::ordered_json& stats) const { (void)stats; }
   virtual const char* kind() const = 0;
-  // Rows the state slots hold (their initial shapes' batch dim): 1 unless a subclass batches.
-  virtual std::int64_t batchRows() const { return 1; }
 
   // Runs f (every call into the generator, also a subclass's own input calls), adding its time
   // to the core's stats; any exception finishes the generator and frees what it holds before

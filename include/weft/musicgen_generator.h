@@ -38,6 +38,7 @@ class MusicgenGenerator : public Generator {
   MusicgenGenerator(std::shared_ptr<const Model> model, const nlohmann::ordered_json& options);
   const std::vector<std::int32_t>& tokens() const override { return codes_; }
   const std::vector<float>& results() const override { return *shown_; }
+  std::int64_t batchRows() const override { return branches_ * batch_; }
 
  protected:
   std::optional<Plan> makePlan() override;
@@ -49,7 +50,6 @@ class MusicgenGenerator : public Generator {
   void release() override;
   void addStats(nlohmann::ordered_json& stats) const override;
   const char* kind() const override { return "musicgen"; }
-  std::int64_t batchRows() const override { return branches_ * batch_; }
 
  private:
   enum class Phase { Prompt, Text, Cross, Prefill, Step, Final, Done };  // what runs next

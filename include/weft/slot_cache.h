@@ -31,7 +31,6 @@ class SlotCache {
   bool mergeDue() const { return mergeEvery_ > 0 && recent_ >= mergeEvery_; }
   // After a merge run: the grow slots it read are empty, those it wrote hold data.
   void merged(const Plan& plan);
-  std::int64_t recentPositions() const { return recent_; }
 
  private:
   struct EmptyFeed {

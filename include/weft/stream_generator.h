@@ -29,7 +29,6 @@ class StreamGenerator : public Generator {
  public:
   StreamGenerator(std::shared_ptr<const Model> model, const nlohmann::ordered_json& options);
   const std::vector<float>& results() const override { return results_; }
-  std::int64_t chunk() const { return chunk_; }
 
  protected:
   std::optional<Plan> makePlan() override;
@@ -43,7 +42,7 @@ class StreamGenerator : public Generator {
   const char* kind() const override { return "stream"; }
 
  private:
-  std::int64_t chunk_ = 0;
+  const StreamSpec& spec_;
   Plan plan_;
   int samplesHost_ = -1, resultHost_ = -1;
   SampleIntake intake_;

@@ -143,7 +143,27 @@ void parseGeneratorKeys(MusicgenSpec& s, const Manifest& m) {
   }
 }
 
-MusicgenOptions musicgenDefaults(const Manifest& m, const MusicgenSpec& spec);
+// audiocraft's defaults: sampling, top_k 250, top_p 0 (off), temperature 1, guidance 3.
+MusicgenOptions builtinDefaults() {
+  MusicgenOptions o;
+  o.sampling.do_sample = true;
+  o.sampling.top_k = 250;
+  return o;
+}
+
+// The built-in defaults overridden by the manifest's `generation` (errors name "weft.json: generation.x").
+MusicgenOptions musicgenDefaults(const Manifest& m, const MusicgenSpec& spec) {
+  MusicgenOptions o = builtinDefaults();
+  const Json& g = m.generation;
+  applySampling(o, g, kM, "generation");
+  o.defaultFrames = 30 * spec.frameRate;
+  if (auto v = g.find("max_new_tokens"); v != g.end()) {
+    o.defaultFrames = ju::asInt(*v, kM, "generation.max_new_tokens");
+    if (o.defaultFrames < 1) ju::fail(kM, "generation.max_new_tokens", "must be >= 1");
+  }
+  o.promptRate = spec.sampleRate;
+  return o;
+}
 
 }  // namespace
 
@@ -164,24 +184,6 @@ std::shared_ptr<const GeneratorSpecBase> parseMusicgenSpec(const Manifest& m) {
   return sp;
 }
 
-namespace {
-
-MusicgenOptions musicgenDefaults(const Manifest& m, const MusicgenSpec& spec) {
-  MusicgenOptions o;
-  o.sampling.do_sample = true;  // audiocraft: sampling, top_k 250, temperature 1, guidance 3
-  o.sampling.top_k = 250;
-  const Json& g = m.generation;
-  applySampling(o, g, kM, "generation");
-  o.defaultFrames = 30 * spec.frameRate;
-  if (auto v = g.find("max_new_tokens"); v != g.end()) {
-    o.defaultFrames = ju::asInt(*v, kM, "generation.max_new_tokens");
-    if (o.defaultFrames < 1) ju::fail(kM, "generation.max_new_tokens", "must be >= 1");
-  }
-  o.promptRate = spec.sampleRate;
-  return o;
-}
-
-}  // namespace
 
 void MusicgenSpec::describe(Json&, Json& generation) const {
   const MusicgenOptions& o = defaults;
@@ -263,9 +265,7 @@ MusicgenOptions parseMusicgenOptions(const Json& options, const Manifest& m, con
 }
 
 std::vector<OptionSpec> musicgenOptionSpecs() {
-  MusicgenOptions d;
-  d.sampling.do_sample = true;
-  d.sampling.top_k = 250;
+  const MusicgenOptions d = builtinDefaults();
   const OptionKind I = OptionKind::Integer;
   std::vector<OptionSpec> o = {
       {"text_ids", OptionKind::IntegerRows, "one row of text token ids per description (none: unconditional)", nullptr, {}, {}, false, ""},

@@ -75,7 +75,6 @@ void PromptAudio::writeMono(float* out) {
     if (resampler_) resampler_->processStrided(mono.data(), S, 1, dst, 1);
     else std::copy(mono.begin(), mono.end(), dst);
   }
-  intake_.consume(intake_.available());
   intake_.release();
 }
 

@@ -5,6 +5,7 @@
 #include "weft/decoder_generator.h"
 #include "weft/error.h"
 #include "weft/musicgen_generator.h"
+#include "weft/pocket_tts_generator.h"
 #include "weft/stream_generator.h"
 
 namespace weft {
@@ -17,6 +18,7 @@ const std::vector<const GeneratorType*>& generatorTypes() {
       &streamGeneratorType(),
       &classifierGeneratorType(),
       &musicgenGeneratorType(),
+      &pocketTtsGeneratorType(),
   };
   return types;
 }
@@ -39,6 +41,7 @@ const char* optionKindName(OptionKind k) {
     case OptionKind::Number: return "number";
     case OptionKind::Boolean: return "boolean";
     case OptionKind::Seed: return "seed";
+    case OptionKind::String: return "string";
     case OptionKind::Integers: return "integer[]";
     case OptionKind::IntegerRows: return "integer[][]";
     case OptionKind::IntegerOrIntegers: return "integer | integer[] | null";
@@ -74,6 +77,7 @@ void checkKind(const OptionSpec& o, const Json& v) {
     case OptionKind::Number: ju::asNumber(v, "", p); break;
     case OptionKind::Boolean: ju::asBool(v, "", p); break;
     case OptionKind::Seed: ju::asSeed(v, "", p); break;
+    case OptionKind::String: ju::asString(v, "", p); break;
     case OptionKind::Integers: ju::expectArray(v, "", p); break;
     case OptionKind::IntegerRows:
       ju::expectArray(v, "", p);

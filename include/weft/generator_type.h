@@ -37,7 +37,7 @@ struct IoRole {
 };
 
 // One option a request may give (JSON, snake_case; the JS layer maps camelCase names onto it).
-enum class OptionKind { Integer, Number, Boolean, Seed, Integers, IntegerRows, IntegerOrIntegers, BooleanOrObject };
+enum class OptionKind { Integer, Number, Boolean, Seed, String, Integers, IntegerRows, IntegerOrIntegers, BooleanOrObject };
 const char* optionKindName(OptionKind k);
 
 struct OptionSpec {

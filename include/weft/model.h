@@ -9,6 +9,7 @@
 #include "weft/generator.h"
 #include "weft/manifest.h"
 #include "weft/state.h"
+#include "weft/tokenizer.h"
 
 namespace weft {
 
@@ -36,9 +37,16 @@ class Model : public std::enable_shared_from_this<Model> {
   // A fresh generator of the manifest's type; options as the type's schema describes them.
   std::unique_ptr<Generator> createGenerator(const std::string& options_json) const;
 
+  // The package's tokenizer (weft.json `tokenizer`), attached by whoever read its file, for
+  // generator types that turn text into ids themselves (pocket_tts). Attach before creating
+  // generators; a generator keeps the model, so the tokenizer outlives it.
+  void attachTokenizer(std::shared_ptr<const Tokenizer> t) { tokenizer_ = std::move(t); }
+  const Tokenizer* tokenizer() const { return tokenizer_.get(); }
+
  private:
   explicit Model(Manifest m) : manifest_(std::move(m)) {}
   Manifest manifest_;
+  std::shared_ptr<const Tokenizer> tokenizer_;
 };
 
 }  // namespace weft

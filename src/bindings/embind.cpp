@@ -125,6 +125,17 @@ class JsModel {
       m_->validateComponent(stringArg(name, "validateComponent: name"), jsonArg(io, "validateComponent: io"));
     });
   }
+  // The package's tokenizer file (format "json" or "sentencepiece"), for generators that
+  // tokenize text themselves.
+  void attachTokenizer(val bytes, val format) {
+    guard([&] {
+      const std::string f = stringArg(format, "attachTokenizer: format");
+      const std::string blob = blobArg(bytes, "attachTokenizer");
+      if (f == "json") m_->attachTokenizer(weft::Tokenizer::fromJson(blob));
+      else if (f == "sentencepiece") m_->attachTokenizer(weft::Tokenizer::fromSentencePiece(blob));
+      else throw weft::Error("attachTokenizer: format must be \"json\" or \"sentencepiece\" but got \"" + f + "\"");
+    });
+  }
   JsGenerator createGenerator(val options) const {
     return guard([&] {
       const std::string o = jsonArg(options, "createGenerator: options", true);
@@ -189,6 +200,7 @@ EMSCRIPTEN_BINDINGS(weft_core) {
       .function("componentsJson", &JsModel::componentsJson)
       .function("infoJson", &JsModel::infoJson)
       .function("validateComponent", &JsModel::validateComponent)
+      .function("attachTokenizer", &JsModel::attachTokenizer)
       .function("createGenerator", &JsModel::createGenerator);
 
   class_<JsGenerator>("Generator")

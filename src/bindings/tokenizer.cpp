@@ -25,17 +25,6 @@ std::size_t count(double n, const char* what) {
   return static_cast<std::size_t>(n);
 }
 
-// A Uint8Array / ArrayBuffer / string argument copied once into core memory.
-std::string blobArg(const val& v, const char* what) {
-  if (v.isString()) return v.as<std::string>();
-  val bytes = v;
-  if (v.instanceof(val::global("ArrayBuffer"))) bytes = val::global("Uint8Array").new_(v);
-  if (!bytes.instanceof(val::global("Uint8Array"))) throw weft::Error(std::string(what) + ": expected a Uint8Array, ArrayBuffer or string");
-  std::string out(bytes["length"].as<std::size_t>(), '\0');
-  val(emscripten::typed_memory_view(out.size(), reinterpret_cast<std::uint8_t*>(out.data()))).call<void>("set", bytes);
-  return out;
-}
-
 class JsTokenizer {
  public:
   static JsTokenizer fromJson(val blob) {

@@ -149,3 +149,47 @@ def main() -> None:
 
 if __name__ == "__main__":
     main()
+
+
+# 1/(2j+1) for j = 0..11, each one correctly rounded division (docs/SAMPLING.md, "Normal draws").
+INV_ODD = [1.0 / float(2 * j + 1) for j in range(12)]
+SQRT_HALF = 0.7071067811865476
+
+
+def weft_log(x: float) -> float:
+    """log(x) for x > 0 in SAMPLING.md's operation order (Python floats are IEEE doubles)."""
+    m, e = math.frexp(x)
+    if m < SQRT_HALF:
+        m, e = m * 2.0, e - 1
+    f = m - 1.0
+    u = f / (2.0 + f)
+    u2 = u * u
+    p = INV_ODD[11]
+    for j in range(10, -1, -1):
+        p = p * u2 + INV_ODD[j]
+    k = float(e)
+    return k * LN2_HI + (k * LN2_LO + 2.0 * u * p)
+
+
+class Normal:
+    """Marsaglia's polar method on SplitMix64, pairs with a kept spare, as the C++ NormalSampler."""
+
+    def __init__(self, rng: SplitMix64):
+        self.rng, self.spare = rng, None
+
+    def next(self) -> float:
+        if self.spare is not None:
+            z, self.spare = self.spare, None
+            return z
+        while True:
+            a = 2.0 * self.rng.uniform() - 1.0
+            b = 2.0 * self.rng.uniform() - 1.0
+            s = a * a + b * b
+            if 0.0 < s < 1.0:
+                break
+        f = math.sqrt(-2.0 * weft_log(s) / s)
+        self.spare = b * f
+        return a * f
+
+    def fill(self, scale: float, n: int) -> np.ndarray:
+        return np.array([scale * self.next() for _ in range(n)], dtype=np.float64).astype(np.float32)

@@ -1,11 +1,14 @@
 // Chooses the onnxruntime implementation and execution provider, and creates sessions.
 // Any onnxruntime-common implementation works: onnxruntime-web (default) or onnxruntime-node.
 
+import { fileHost } from './host.js';
+
 const BACKENDS_WEB = ['webgpu', 'wasm'];
+const ORT_WEB = 'onnxruntime-web';
 
 /** Returns { ort, kind: 'web'|'node'|'other', candidates: [backend names in preference order] }. */
 export async function resolveRuntime({ ort, backend = 'auto' } = {}) {
-  const runtime = ort ?? (await import('onnxruntime-web'));
+  const runtime = ort ?? (await defaultOrt(backend));
   const kind = runtime.env?.versions?.web ? 'web' : runtime.env?.versions?.node ? 'node' : 'other';
   let candidates;
   if (backend !== 'auto') {
@@ -16,6 +19,24 @@ export async function resolveRuntime({ ort, backend = 'auto' } = {}) {
     candidates = ['cpu'];
   }
   return { ort: runtime, kind, candidates };
+}
+
+/**
+ * onnxruntime-web when the caller gives no `ort`. In browsers, backend 'wasm' takes its wasm-only
+ * build (onnxruntime-web/wasm) and anything else its WebGPU build (onnxruntime-web/webgpu), about
+ * half and all of the download: a bundler emits both, a page fetches only the one it uses. A page
+ * whose import map names only 'onnxruntime-web' gets that (a specifier bundlers leave alone).
+ * Node: onnxruntime-web's own Node build, imported by node-host.js.
+ */
+async function defaultOrt(backend) {
+  const host = await fileHost();
+  if (host) return host.importOrtWeb();
+  try {
+    return await (backend === 'wasm' ? import('onnxruntime-web/wasm') : import('onnxruntime-web/webgpu'));
+  } catch (error) {
+    if (!(error instanceof TypeError)) throw error; // TypeError: a specifier the page's import map lacks
+    return import(/* webpackIgnore: true */ /* @vite-ignore */ ORT_WEB).catch(() => { throw error; });
+  }
 }
 
 async function webgpuUsable() {

@@ -9,8 +9,7 @@
 
 import { openPackageCache, packageLocation } from './package-cache.js';
 import { checkFileName, outsidePackage, pathInside, urlInside } from './package-files.js';
-
-const isNode = typeof process !== 'undefined' && !!process.versions?.node && typeof window === 'undefined';
+import { fileHost, isNode } from './host.js';
 
 /** budgets.manifest_bytes when the caller gives none (include/weft/budgets.h). */
 export const DEFAULT_MANIFEST_BYTES = 16 * 2 ** 20;
@@ -195,9 +194,9 @@ async function readBody(response, href, progress, limit) {
 
 /** Files under the package folder, checked again after symlinks are resolved. */
 async function fileReader(text) {
-  const fs = await import('node:fs/promises');
-  const { resolve, sep } = await import('node:path');
-  const { fileURLToPath } = await import('node:url');
+  const host = await fileHost();
+  if (!host) throw new Error(`weft: ${text}: local files can only be read in Node or Electron's main process; give a URL`);
+  const { fs, path: { resolve, sep }, fileURLToPath } = host;
   const dir = resolve(text.startsWith('file:') ? fileURLToPath(text) : text);
   const cannotRead = (name, error) => new Error(`weft: cannot read ${dir}/${name}: ${error.code ?? error.message}`, { cause: error });
   const locate = async (name, place = dir) => {

@@ -15,6 +15,8 @@ export class Task {
   }
 
   get name() { return this.model.name; }
+  /** The generator type served (weft.json generator.type); weft.d.ts narrows a task union by it. */
+  get kind() { return this.constructor.generatorType; }
   /** The execution provider actually used. */
   get backend() { return this.model.backend; }
   get info() { return this.model.info; }

@@ -5,18 +5,18 @@
 // Invalid UTF-8 given as bytes becomes U+FFFD per maximal ill-formed subpart (as TextDecoder does);
 // lone surrogates in JS strings become U+FFFD (as TextEncoder does).
 import { loadCore } from './core-loader.js';
+import { fileHost, isLocalFile } from './host.js';
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder('utf-8', { ignoreBOM: true });  // keep a leading U+FEFF
-const isNode = typeof process !== 'undefined' && !!process.versions?.node && typeof window === 'undefined';
 
 async function readSource(source, fetchImpl = globalThis.fetch) {
   if (source instanceof Uint8Array) return source;
   if (source instanceof ArrayBuffer) return new Uint8Array(source);
   const text = String(source);
-  if (isNode && !/^(https?:|blob:|data:)/.test(text)) {
-    const { readFile } = await import('node:fs/promises');
-    return new Uint8Array(await readFile(text.startsWith('file:') ? new URL(text) : text));
+  if (isLocalFile(text)) {
+    const { fs } = await fileHost();
+    return new Uint8Array(await fs.readFile(text.startsWith('file:') ? new URL(text) : text));
   }
   const response = await fetchImpl(text);
   if (!response.ok) throw new Error(`weft: could not fetch ${text}: HTTP ${response.status}`);

@@ -1,4 +1,12 @@
-// Public types of the Weft JS layer.
+// Public types of the Weft JS layer. They compile with or without the DOM lib (a Node project):
+// browser-only classes are named through Global<…>, which is `never` where the lib lacks them.
+
+/** The instance type of a global class when the project's libs declare it, else never. */
+type Global<Name extends string> = typeof globalThis extends { [K in Name]: { prototype: infer T } } ? T : never;
+type Signal = Global<'AbortSignal'>;
+/** A URL or its text (a path too, in Node). */
+type Where = string | Global<'URL'>;
+type Fetch = typeof globalThis extends { fetch: infer F } ? F : never;
 
 export type Backend = 'auto' | 'webgpu' | 'wasm' | 'cpu';
 
@@ -15,10 +23,23 @@ export interface LoadProgress {
 export interface LoadOptions {
   /** Any onnxruntime-common implementation (default: onnxruntime-web). */
   ort?: unknown;
-  /** Execution provider; 'auto' tries WebGPU then WASM on onnxruntime-web, 'cpu' on onnxruntime-node. */
+  /**
+   * Execution provider; 'auto' tries WebGPU then WASM on onnxruntime-web, 'cpu' on onnxruntime-node.
+   * In browsers with no `ort` given, 'wasm' loads onnxruntime-web's wasm-only build, anything else its WebGPU build.
+   */
   backend?: Backend;
+  /**
+   * The generator type the package must have (its weft.json `generator.type`); it types the result
+   * (TaskKinds) and a package of another type is refused before its files are downloaded.
+   */
+  kind?: ModelKind;
+  /**
+   * Where the core's weft-core.wasm is fetched from when not from next to the package's own files
+   * (where bundlers emit it): its URL, or a folder URL ending in '/'. The first load in a realm decides.
+   */
+  coreUrl?: Where;
   onProgress?: (progress: LoadProgress) => void;
-  signal?: AbortSignal;
+  signal?: Signal;
   /** Check every file against the manifest's sha256 (default true). */
   verify?: boolean;
   /**
@@ -34,7 +55,7 @@ export interface LoadOptions {
   budgets?: { manifest_bytes?: number; tensor_elements?: number; json_depth?: number };
   /** Extra onnxruntime session options merged into Weft's. */
   sessionOptions?: Record<string, unknown>;
-  fetch?: typeof fetch;
+  fetch?: Fetch;
 }
 
 /** One option of a generator type, as the core's options schema reports it. */
@@ -89,7 +110,7 @@ export interface GenerateOptions {
   /** PRNG seed (a number below 2^53, or a decimal string / bigint for all 64 bits). */
   seed?: number | string | bigint;
   eosTokenId?: number | number[] | null;
-  signal?: AbortSignal;
+  signal?: Signal;
   onToken?: (token: number, index: number) => void;
 }
 
@@ -109,8 +130,15 @@ export interface TextGenerator extends Task {
 
 export interface ProcessOptions {
   sampleRate?: number;
-  signal?: AbortSignal;
+  signal?: Signal;
   onResult?: (value: number, index: number) => void;
+}
+
+/** Live input: push() gives the results of the chunks completed so far; end() flushes the zero-padded tail. */
+export interface ResultStream {
+  push(samples: Float32Array): Promise<Float32Array>;
+  end(): Promise<Float32Array>;
+  cancel(): void;
 }
 
 export interface StreamProcessor extends Task {
@@ -121,18 +149,20 @@ export interface StreamProcessor extends Task {
     steps: number;
     stats: { runMs: number; totalMs: number };
   }>;
+  /** Live input (e.g. a microphone); state carries across pushes. */
+  stream(options?: { sampleRate?: number; signal?: Signal }): ResultStream;
 }
 
 /** Anything classify() accepts; raw bytes need {width, height} in the options. */
-export type ImageInput = HTMLImageElement | ImageBitmap | ImageData | Blob | HTMLCanvasElement | OffscreenCanvas
-  | VideoFrame | { data: Uint8Array | Uint8ClampedArray; width: number; height: number } | Uint8Array | Uint8ClampedArray | ArrayBuffer;
+export type ImageInput = Global<'HTMLImageElement'> | Global<'ImageBitmap'> | Global<'ImageData'> | Global<'Blob'>
+  | Global<'HTMLCanvasElement'> | Global<'OffscreenCanvas'> | Global<'VideoFrame'> | { data: Uint8Array | Uint8ClampedArray; width: number; height: number } | Uint8Array | Uint8ClampedArray | ArrayBuffer;
 
 export interface ClassifyOptions {
   topK?: number;
   /** Required for raw RGBA bytes. */
   width?: number;
   height?: number;
-  signal?: AbortSignal;
+  signal?: Signal;
 }
 
 export interface Label { label: string; score: number; index: number }
@@ -186,7 +216,7 @@ export interface MusicOptions {
   topP?: number;
   temperature?: number;
   seed?: number | string | bigint;
-  signal?: AbortSignal;
+  signal?: Signal;
   /** Called with each streamed chunk; turns streaming on. */
   onAudio?: (chunk: AudioChunk) => void;
   /** Streaming windows in frames (defaults: window 50, context 10, lookahead 10, crossfade 5). */
@@ -214,28 +244,52 @@ export interface MusicGenerator extends Task {
   continue(audio: Float32Array | Float32Array[], sampleRate: number, options?: MusicOptions): Promise<MusicResult>;
 }
 
-export function load(source: string | URL, options?: LoadOptions): Promise<TextGenerator | StreamProcessor | ImageClassifier | MusicGenerator>;
+/**
+ * The task load() gives for each generator type (weft.json `generator.type`). A new type adds one
+ * line here (and its task class to TASKS in weft.js); `kind`, load()'s and loadInWorker()'s result
+ * types and the AnyTask union follow from this map.
+ */
+export interface TaskKinds {
+  decoder: TextGenerator;
+  stream: StreamProcessor;
+  classifier: ImageClassifier;
+  musicgen: MusicGenerator;
+}
+export type ModelKind = keyof TaskKinds;
+/** The task of one kind; `kind` is its generator type, so a union of tasks narrows by it. */
+export type TaskOf<K extends ModelKind> = TaskKinds[K] & { readonly kind: K };
+/** What load() gives without options.kind: any task, narrowed by `task.kind === '…'`. */
+export type AnyTask = { [K in ModelKind]: TaskOf<K> }[ModelKind];
+
+/** Loads a package of the kind named in options.kind (checked against its weft.json), typed as that kind's task. */
+export function load<K extends ModelKind>(source: Where, options: LoadOptions & { kind: K }): Promise<TaskOf<K>>;
+/** Loads a package of any kind; narrow the result by its `kind`. */
+export function load(source: Where, options?: LoadOptions): Promise<AnyTask>;
 
 /** A task living in a worker: its data properties copied, every method returning a Promise. */
 export type Remote<T> = {
   readonly [K in keyof T]: T[K] extends (...args: infer A) => infer R ? (...args: A) => Promise<Awaited<R>> : T[K];
-} & { readonly worker: Worker };
+} & { readonly worker: Global<'Worker'> };
 
 export interface WorkerLoadOptions extends Omit<LoadOptions, 'ort' | 'fetch'> {
-  /** A Worker already running worker-host.js (default: a new one, ended by dispose()). */
-  worker?: Worker;
-  /** Where worker-host.js is served (default: next to worker-client.js). */
-  workerUrl?: string | URL;
-  /** The onnxruntime-web ES module the worker imports (default: 'onnxruntime-web' as this page resolves it). */
+  /**
+   * A Worker already running the worker host (a module of yours that does `import 'weft/worker'`);
+   * default: a new one, ended by dispose().
+   */
+  worker?: Global<'Worker'>;
+  /** Where the worker host (weft/worker, web/worker-host.js) is served; default: where the bundler emitted it, or next to worker-client.js. */
+  workerUrl?: Where;
+  /** The onnxruntime-web ES module the worker imports (default: as this page's import map resolves 'onnxruntime-web', else the worker's own import). */
   ortUrl?: string;
 }
 
 /**
- * Loads the package inside a module Worker (web/worker-host.js) and returns a proxy with the task's
+ * Loads the package inside a module Worker (weft/worker) and returns a proxy with the task's
  * methods: callbacks (onProgress, onToken, onAudio, …) run in the page, an AbortSignal aborts the
  * call in the worker, results' buffers are moved, errors keep the worker's name and message.
  */
-export function loadInWorker(source: string | URL, options?: WorkerLoadOptions): Promise<Remote<Awaited<ReturnType<typeof load>>>>;
+export function loadInWorker<K extends ModelKind>(source: Where, options: WorkerLoadOptions & { kind: K }): Promise<Remote<TaskOf<K>>>;
+export function loadInWorker(source: Where, options?: WorkerLoadOptions): Promise<{ [K in ModelKind]: Remote<TaskOf<K>> }[ModelKind]>;
 
 /** Marks a typed array argument of a worker call to be moved instead of copied (the page's copy is detached). */
 export function transfer<T extends ArrayBufferView | ArrayBuffer>(value: T): T;
@@ -244,10 +298,10 @@ export interface CachedPackage { url: string; bytes: number; files: { url: strin
 /** The packages kept for offline use (browsers with the Cache API; [] elsewhere). */
 export function cachedPackages(options?: { cache?: string }): Promise<CachedPackage[]>;
 /** Removes one package's cached files (or, with no source, all of them); returns how many were removed. */
-export function clearCache(source?: string | URL, options?: { cache?: string }): Promise<number>;
+export function clearCache(source?: Where, options?: { cache?: string }): Promise<number>;
 
-/** The Embind module of the core (advanced use: Model, Sampler, version, heapBytesInUse). */
-export function loadCore(): Promise<any>;
+/** The Embind module of the core (advanced use: Model, Sampler, version, heapBytesInUse); coreUrl as in LoadOptions. */
+export function loadCore(options?: { coreUrl?: Where }): Promise<any>;
 
 /** A tokenizer from the core: Hugging Face tokenizer.json or SentencePiece .model. */
 export interface EncodeOptions { addSpecialTokens?: boolean }
@@ -268,8 +322,8 @@ export declare class Tokenizer {
   setPadding(length: number, padId?: number): void;
   dispose(): void;
 }
-export function loadTokenizer(source: string | URL | Uint8Array | ArrayBuffer,
-  options?: { format?: 'json' | 'sentencepiece'; fetch?: typeof fetch }): Promise<Tokenizer>;
+export function loadTokenizer(source: Where | Uint8Array | ArrayBuffer,
+  options?: { format?: 'json' | 'sentencepiece'; fetch?: Fetch }): Promise<Tokenizer>;
 
 /** Float32 samples: interleaved (frame-major) or one array per channel (as AudioBuffer gives). */
 export type AudioSamples = Float32Array | ArrayLike<number> | ArrayLike<number>[];

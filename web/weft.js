@@ -21,11 +21,12 @@ const taskFor = new Map(TASKS.map((Task) => [Task.generatorType, Task]));
 
 /**
  * Loads a model package (a folder with weft.json) from a URL or, in Node, a path.
- * options: { ort, backend: 'auto'|'webgpu'|'wasm'|'cpu', onProgress, signal, verify, cache, sessionOptions, budgets }
+ * options: { ort, backend: 'auto'|'webgpu'|'wasm'|'cpu', kind, coreUrl, onProgress, signal, verify, cache, sessionOptions, budgets }
+ * kind: the generator type the caller expects (weft.d.ts types the result by it); another is an error.
  */
 export async function load(source, options = {}) {
   const { signal, onProgress } = options;
-  const core = await loadCore();
+  const core = await loadCore({ coreUrl: options.coreUrl });
   const pkg = await openPackage(source, { signal, onProgress, fetchImpl: options.fetch ?? globalThis.fetch, cache: options.cache, budgets: options.budgets });
   let manifest;
   try {
@@ -35,6 +36,10 @@ export async function load(source, options = {}) {
   }
   const model = new WeftModel(core, manifest);
   try {
+    const type = model.info.generator.type;
+    if (options.kind !== undefined && options.kind !== type) {
+      throw new Error(`weft: ${pkg.location}/weft.json: the package is a '${type}' model, not the '${options.kind}' that options.kind expects`);
+    }
     model.runtime = await resolveRuntime(options);
     await loadComponents(model, pkg, options);
     const tokenizerFile = model.info.tokenizer;

@@ -8,41 +8,55 @@ import { CALLBACK, ROOT, SIGNAL, packData, unpackError } from './worker-protocol
 
 export { transfer } from './worker-protocol.js';
 
-const HOST_URL = new URL('./worker-host.js', import.meta.url);
 const channels = new WeakMap();
 
 /**
- * options: the options of load() that can cross into a worker (backend, verify, cache, budgets,
- * sessionOptions, onProgress, signal), plus
- *   worker: an existing Worker running worker-host.js (default: a new one, ended by dispose()),
- *   workerUrl: where worker-host.js is (default: next to this file),
- *   ortUrl: the onnxruntime-web ES module the worker imports (default: what 'onnxruntime-web'
- *           resolves to in this page, e.g. through its import map).
+ * options: the options of load() that can cross into a worker (backend, kind, coreUrl, verify,
+ * cache, budgets, sessionOptions, onProgress, signal), plus
+ *   worker: an existing Worker running worker-host.js (e.g. a module of yours that imports
+ *           'weft/worker'; default: a new one, ended by dispose()),
+ *   workerUrl: where worker-host.js is served (default: next to this file, as bundlers emit it),
+ *   ortUrl: the onnxruntime-web ES module the worker imports (default: what 'onnxruntime-web/wasm'
+ *           or '/webgpu', else 'onnxruntime-web', resolves to in this page through its import map;
+ *           in a bundle the worker's own import decides).
  */
 export async function loadInWorker(source, options = {}) {
-  const { worker: given, workerUrl = HOST_URL, ortUrl = resolveOrt(), ort, fetch, ...loadOptions } = options;
+  const { worker: given, workerUrl, ort, fetch, coreUrl, ...loadOptions } = options;
   if (ort !== undefined) throw new TypeError('weft: loadInWorker: an `ort` module object cannot cross into a worker; give `ortUrl` (the URL of an onnxruntime-web ES module) instead');
   if (fetch !== undefined) throw new TypeError('weft: loadInWorker: a `fetch` function cannot cross into a worker; the worker fetches with its own fetch()');
   if (!given && typeof Worker === 'undefined') {
     throw new Error('weft: loadInWorker needs Web Workers (a browser); in Node call load() directly');
   }
-  const worker = given ?? new Worker(workerUrl, { type: 'module', name: 'weft' });
-  const channel = channelFor(worker, { owned: !given, url: given ? '(given worker)' : String(workerUrl) });
-  const location = new URL(String(source), globalThis.location?.href).href;
+  const ortUrl = options.ortUrl ?? resolveOrt(options.backend);
+  const worker = given ?? startWorker(workerUrl);
+  const channel = channelFor(worker, { owned: !given, url: given ? '(given worker)' : String(workerUrl ?? 'weft/worker') });
+  const base = globalThis.location?.href;
+  const sent = { ...loadOptions, ...(ortUrl ? { ortUrl } : {}), ...(coreUrl ? { coreUrl: new URL(String(coreUrl), base).href } : {}) };
   try {
-    return await channel.call(ROOT, 'load', [location, { ...loadOptions, ...(ortUrl ? { ortUrl } : {}) }]);
+    return await channel.call(ROOT, 'load', [new URL(String(source), base).href, sent]);
   } catch (error) {
     if (!given) channel.end();
     throw error;
   }
 }
 
-function resolveOrt() {
-  try {
-    return import.meta.resolve('onnxruntime-web');
-  } catch {
-    return undefined; // no import map: the worker's own import('onnxruntime-web') (a bundler) decides
+/** The worker host; the literal new Worker(new URL(…)) is what lets bundlers emit it as a worker entry. */
+function startWorker(workerUrl) {
+  if (workerUrl) return new Worker(workerUrl, { type: 'module', name: 'weft' });
+  return new Worker(new URL('./worker-host.js', import.meta.url), { type: 'module', name: 'weft' });
+}
+
+/** What this page's import map makes of onnxruntime-web (the build backend.js would pick), if anything. */
+function resolveOrt(backend) {
+  const names = [backend === 'wasm' ? 'onnxruntime-web/wasm' : 'onnxruntime-web/webgpu', 'onnxruntime-web'];
+  for (const name of names) {
+    try {
+      if (typeof import.meta.resolve === 'function') return import.meta.resolve(name);
+    } catch {
+      // not mapped: try the next name; with none, the worker's own import (a bundler's) decides
+    }
   }
+  return undefined;
 }
 
 function channelFor(worker, settings) {

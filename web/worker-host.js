@@ -1,6 +1,6 @@
-// A ready module worker that hosts any Weft task:
-//   new Worker(new URL('weft/worker-host.js', import.meta.url), { type: 'module' })
-// and, in the page, loadInWorker() from worker-client.js. The task runs here, off the page's main
+// A ready module worker that hosts any Weft task (exported as 'weft/worker'). loadInWorker()
+// (worker-client.js) starts it by itself; a worker of your own becomes one with
+// `import 'weft/worker'`, handed over as loadInWorker(url, { worker }). The task runs here, off the page's main
 // thread; the page gets a proxy with the same methods. Nothing here knows any task: objects with
 // methods stay here as numbered handles, data is posted back (result buffers moved, not copied),
 // function arguments become callbacks posted to the page, AbortSignals follow the page's aborts.

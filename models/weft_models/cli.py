@@ -1,4 +1,5 @@
-"""`weft-models`: one command shape for every model family (decoder, classifier, musicgen).
+"""`weft-models`: one command shape for every model family (decoder, classifier, musicgen,
+pocket-tts).
 
   weft-models export   FAMILY …                  export a package, validated against PyTorch
   weft-models validate FAMILY PACKAGE …          grade a package against its PyTorch source
@@ -22,7 +23,7 @@ from .common.cli import add_command
 
 log = logging.getLogger("weft_models")
 
-FAMILIES = ("decoder", "classifier", "musicgen")
+FAMILIES = ("decoder", "classifier", "musicgen", "pocket_tts")  # modules; pocket-tts on the CLI
 VERBS = {"export": "export a model to a package folder, validated against PyTorch",
          "validate": "grade a package against the PyTorch model it was exported from",
          "quantize": "write a quantized copy of a package, graded against PyTorch"}

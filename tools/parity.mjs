@@ -10,6 +10,7 @@ import { classifierParityAll } from './parity/classifier.mjs';
 import { musicgenExportParity } from './parity/musicgen.mjs';
 import { musicgenWeftParity } from './parity/musicgen-runtimes.mjs';
 import { musicgenPeerParity } from './parity/musicgen-peer.mjs';
+import { pocketTtsParity } from './parity/pocket-tts.mjs';
 
 let failed = false;
 const emit = (line, ok) => {
@@ -61,6 +62,9 @@ TARGETS.musicgen = async () => {
   const peer = await musicgenPeerParity();
   emit(peer, peer.matched === peer.steps);
 };
+
+// Pocket TTS in Weft: voice, speech at temperature 0 and at the default temperature vs pocket-tts.
+TARGETS['pocket-tts'] = async () => pocketTtsParity(emit);
 
 const wanted = process.argv.slice(2);
 for (const name of wanted.length ? wanted : Object.keys(TARGETS)) {

@@ -84,6 +84,33 @@ export async function resample(samples, fromRate, toRate, { channels, core, ...o
 }
 
 /** Interleaved samples -> one Float32Array per channel (for AudioBuffer.copyToChannel). */
+/**
+ * A clip given as a Float32Array (mono) or an array of channel Float32Arrays, with its sample rate,
+ * checked for a call (`what`, e.g. "continue()"; `noun` names the clip in errors); returns
+ * { channels, sampleRate }.
+ */
+export function clipChannels(audio, sampleRate, name, what, noun = 'audio') {
+  const channels = audio instanceof Float32Array ? [audio] : audio;
+  if (!Array.isArray(channels) || channels.length === 0 || channels.some((c) => !(c instanceof Float32Array))) {
+    throw new TypeError(`weft: ${name}: ${what} takes the ${noun} as a Float32Array (mono) or an array of channel Float32Arrays, got ${audio?.constructor?.name ?? typeof audio}`);
+  }
+  if (channels.some((c) => c.length !== channels[0].length)) {
+    throw new Error(`weft: ${name}: the ${noun}'s channels differ in length (${channels.map((c) => c.length).join(', ')} samples)`);
+  }
+  if (!Number.isInteger(sampleRate) || sampleRate <= 0) {
+    throw new TypeError(`weft: ${name}: ${what} needs the ${noun}'s sample rate as a positive integer (Hz), got ${sampleRate}`);
+  }
+  return { channels, sampleRate };
+}
+
+/** Interleaves the channels straight into a generator's input view, then ends the input. */
+export function pushClip(generator, channels) {
+  const n = channels[0].length * channels.length;
+  interleaveInto(generator.pushView(n), channels);
+  generator.push(n);
+  generator.finish();
+}
+
 export function deinterleave(samples, channels) {
   if (!Number.isInteger(channels) || channels < 1) throw new Error(`weft: deinterleave: channels is ${channels}, expected >= 1`);
   if (samples.length % channels !== 0) {

@@ -3,7 +3,7 @@
 // steps, decode windows); this file turns the JS call into core options, pushes the prompt audio
 // and hands streamed chunks to onAudio.
 
-import { interleaveInto } from './audio.js';
+import { clipChannels, pushClip } from './audio.js';
 import { runSteps } from './step-loop.js';
 import { Task, coreOptions } from './task.js';
 
@@ -50,18 +50,7 @@ export class MusicGenerator extends Task {
   }
 
   #prompt(audio, sampleRate) {
-    const name = this.model.name;
-    const channels = audio instanceof Float32Array ? [audio] : audio;
-    if (!Array.isArray(channels) || channels.length === 0 || channels.some((c) => !(c instanceof Float32Array))) {
-      throw new TypeError(`weft: ${name}: continue() takes the prompt audio as a Float32Array (mono) or an array of channel Float32Arrays, got ${audio?.constructor?.name ?? typeof audio}`);
-    }
-    if (channels.some((c) => c.length !== channels[0].length)) {
-      throw new Error(`weft: ${name}: the prompt's channels differ in length (${channels.map((c) => c.length).join(', ')} samples)`);
-    }
-    if (!Number.isInteger(sampleRate) || sampleRate <= 0) {
-      throw new TypeError(`weft: ${name}: continue() needs the prompt's sample rate as a positive integer (Hz), got ${sampleRate}`);
-    }
-    return { channels, sampleRate };
+    return clipChannels(audio, sampleRate, this.model.name, 'continue()', 'prompt');
   }
 
   async #run(prompt, options) {
@@ -79,7 +68,7 @@ export class MusicGenerator extends Task {
     const started = performance.now();
     try {
       const plan = JSON.parse(generator.statsJson());
-      if (prompt) pushPrompt(generator, prompt.channels);
+      if (prompt) pushClip(generator, prompt.channels);
       const batch = plan.batch;
       let offset = 0;
       let firstAudio = null;
@@ -120,14 +109,6 @@ export class MusicGenerator extends Task {
       generator.delete();
     }
   }
-}
-
-/** Interleaves the channels straight into the core's input view. */
-function pushPrompt(generator, channels) {
-  const n = channels[0].length * channels.length;
-  interleaveInto(generator.pushView(n), channels);
-  generator.push(n);
-  generator.finish();
 }
 
 /** [batch, codebooks, frames] → per item an array of codebook rows (Int32Array each). */

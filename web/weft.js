@@ -4,6 +4,7 @@ import { createSession, describeSession, resolveRuntime } from './backend.js';
 import { ImageClassifier } from './image-classifier.js';
 import { loadCore } from './core-loader.js';
 import { MusicGenerator } from './music-generator.js';
+import { SpeechSynthesizer } from './speech-synthesizer.js';
 import { openPackage } from './package-source.js';
 import { StreamProcessor } from './stream-processor.js';
 import { TextGenerator } from './text-generator.js';
@@ -16,7 +17,7 @@ export { loadInWorker, transfer } from './worker-client.js';
 export { cachedPackages, clearCache } from './package-cache.js';
 
 /** The task classes; each names the generator type (manifest `generator.type`) it serves. */
-const TASKS = [TextGenerator, StreamProcessor, ImageClassifier, MusicGenerator];
+const TASKS = [TextGenerator, StreamProcessor, ImageClassifier, MusicGenerator, SpeechSynthesizer];
 const taskFor = new Map(TASKS.map((Task) => [Task.generatorType, Task]));
 
 /**
@@ -45,7 +46,9 @@ export async function load(source, options = {}) {
     const tokenizerFile = model.info.tokenizer;
     if (tokenizerFile) {
       const bytes = await pkg.read(tokenizerFile.file, { bytes: tokenizerFile.bytes, sha256: tokenizerFile.sha256, verify: options.verify ?? true, field: 'tokenizer.file' });
-      model.tokenizer = await loadTokenizer(bytes, { core, format: tokenizerFile.file.endsWith('.model') ? 'sentencepiece' : 'json' });
+      const format = tokenizerFile.file.endsWith('.model') ? 'sentencepiece' : 'json';
+      model.tokenizer = await loadTokenizer(bytes, { core, format });
+      manifest.attachTokenizer(bytes, format); // for generators that read text themselves (pocket_tts)
     }
     onProgress?.({ phase: 'ready', backend: model.backend });
   } catch (error) {

@@ -1,0 +1,121 @@
+"""Pocket TTS references from the package itself (pocket-tts's TTSModel.generate_audio and
+get_state_for_audio_prompt, no loop re-implemented here), for `npm run parity -- pocket-tts`.
+
+Writes, beside a Pocket TTS package, `parity/`:
+  refs.json       texts, seed, temperatures, and per case the reference audio file
+  voice.f32       the voice clip (espeak-ng speech at 24 kHz, float32)
+  voice_cond.f32  the package's voice conditioning: [bos_before_voice; speaker projection of the
+                  encoded, end_on_pause'd clip], V x model_dim
+  normal.f32      NumPy's reproduction of the core's normal draws (SAMPLING.md), for the check
+                  that the core draws the same
+  <case>.f32      generate_audio's samples
+
+At temperature 0 the package's own noise is zeros (std 0). At the default temperature the
+package's noise source (torch.nn.init.normal_, which its flow head calls once per FlowLM run) is
+replaced by the core's draws, reproduced in NumPy: one fresh stream per case, consumed in the
+core's order (the voice prompt's run, then per chunk the text run and one run per frame).
+"""
+from __future__ import annotations
+
+import json
+import math
+import subprocess
+import tempfile
+from contextlib import contextmanager
+from pathlib import Path
+
+import numpy as np
+
+from .sampling_reference import Normal, SplitMix64
+
+SEED = 7
+TEXTS = [
+    "Hello world.",
+    "The quick brown fox jumps over the lazy dog.",
+    "wait",
+    "It is 3.14 degrees outside; Mr. Smith said that it would rain.",
+    "First, we read the file. Then we parse every line of it, one by one, and we keep the "
+    "numbers. After that, we sort the numbers and print them. Finally, we close the file, "
+    "because an open file holds a handle that other programs may need, and we return the "
+    "result to the caller.",
+]
+VOICE_TEXT = "This is my voice. I am reading a short sentence for you."
+
+
+def voice_clip(rate: int = 24000) -> np.ndarray:
+    """espeak-ng speech resampled to the model's rate by sox (float32 mono)."""
+    import soundfile
+    with tempfile.TemporaryDirectory() as tmp:
+        raw, wav = Path(tmp) / "raw.wav", Path(tmp) / "voice.wav"
+        subprocess.run(["espeak-ng", "-w", str(raw), VOICE_TEXT], check=True, capture_output=True)
+        subprocess.run(["sox", str(raw), "-r", str(rate), "-c", "1", "-b", "16", str(wav)], check=True)
+        audio, sr = soundfile.read(str(wav), dtype="float32")
+    assert sr == rate
+    return audio
+
+
+@contextmanager
+def injected_noise(rng_seed: int, scale: float):
+    """torch.nn.init.normal_ fills from the core's normal stream (float32(scale * z))."""
+    import torch
+    normal = Normal(SplitMix64(rng_seed))
+    original = torch.nn.init.normal_
+
+    def fill(tensor, mean=0.0, std=1.0, generator=None):
+        del mean, std, generator  # the core's scale, sqrt(temperature), is used instead
+        values = normal.fill(scale, tensor.numel()).reshape(tuple(tensor.shape))
+        with torch.no_grad():
+            tensor.copy_(torch.from_numpy(values))
+        return tensor
+
+    torch.nn.init.normal_ = fill
+    try:
+        yield
+    finally:
+        torch.nn.init.normal_ = original
+
+
+def voice_conditioning(model, clip: np.ndarray) -> np.ndarray:
+    import torch
+    from pocket_tts.data.audio_utils import end_on_pause
+    audio = end_on_pause(torch.from_numpy(clip)[None], model.config.mimi.sample_rate)
+    with torch.no_grad():
+        prompt = model._encode_audio(audio.unsqueeze(0))
+        if model.flow_lm.insert_bos_before_voice:
+            prompt = torch.cat([model.flow_lm.bos_before_voice, prompt], dim=1)
+    return prompt[0].numpy().astype(np.float32)
+
+
+def speak(model, clip: np.ndarray, text: str, temperature: float) -> np.ndarray:
+    """The package's own pipeline: the voice state from the clip, then generate_audio."""
+    import torch
+    model.temp = temperature
+    with injected_noise(SEED, math.sqrt(temperature)):
+        state = model.get_state_for_audio_prompt(torch.from_numpy(clip)[None])
+        audio = model.generate_audio(state, text)
+    return audio.numpy().astype(np.float32)
+
+
+def write_refs(package: Path, out: Path) -> None:
+    from weft_models.pocket_tts.build import model_from_source
+    manifest = json.loads((package / "weft.json").read_text())
+    model = model_from_source(manifest["source"])
+    out.mkdir(parents=True, exist_ok=True)
+    clip = voice_clip(manifest["generator"]["sample_rate"])
+    (out / "voice.f32").write_bytes(clip.tobytes())
+    (out / "voice_cond.f32").write_bytes(voice_conditioning(model, clip).tobytes())
+    default = float(manifest.get("generation", {}).get("temperature", 0.3))
+    draws = Normal(SplitMix64(SEED)).fill(math.sqrt(default), 4096)
+    (out / "normal.f32").write_bytes(draws.tobytes())
+    cases = []
+    for temperature in (0.0, default):
+        for i, text in enumerate(TEXTS):
+            name = f"t{temperature:g}_{i}.f32"
+            audio = speak(model, clip, text, temperature)
+            (out / name).write_bytes(audio.tobytes())
+            cases.append({"text": i, "temperature": temperature, "audio": name, "samples": int(audio.size)})
+    refs = {"texts": TEXTS, "seed": SEED, "default_temperature": default, "voice": "voice.f32",
+            "voice_conditioning": "voice_cond.f32", "model_dim": manifest["generator"]["model_dim"],
+            "normal": {"file": "normal.f32", "seed": SEED, "scale": math.sqrt(default), "count": 4096},
+            "cases": cases}
+    (out / "refs.json").write_text(json.dumps(refs, indent=1) + "\n")

@@ -244,6 +244,53 @@ export interface MusicGenerator extends Task {
   continue(audio: Float32Array | Float32Array[], sampleRate: number, options?: MusicOptions): Promise<MusicResult>;
 }
 
+/** A decoded frame of speech (SpeechSynthesizer, with onAudio). */
+export interface SpeechChunk {
+  /** Mono samples at sampleRate (one frame: 1920 samples at 24 kHz). */
+  audio: Float32Array;
+  /** Sample offset of this chunk in the whole output. */
+  offset: number;
+  sampleRate: number;
+}
+
+export interface SpeakOptions {
+  /** The text to speak; it is normalized and split into chunks as the model's package does. */
+  text: string;
+  /** A voice from voiceFrom() (or its stored bytes); none: the model's unconditioned voice. */
+  voice?: Uint8Array | ArrayBuffer;
+  /** Noise scale of the flow head: sqrt(temperature) * N(0, 1); default the package's (0.3); 0: none. */
+  temperature?: number;
+  seed?: number | string | bigint;
+  /** Speech ends once the EOS logit exceeds it (default the package's). */
+  eosThreshold?: number;
+  /** Frames after EOS (default: 1, or 3 for four words or fewer, plus 2). */
+  framesAfterEos?: number;
+  /** Text tokens per chunk (default 50). */
+  maxTokensPerChunk?: number;
+  signal?: Signal;
+  /** Called with each decoded frame as soon as it exists. */
+  onAudio?: (chunk: SpeechChunk) => void;
+  /** Keep the whole audio for the result (default true; false for very long texts: only onAudio gets it). */
+  keepAudio?: boolean;
+}
+
+export interface SpeechResult {
+  audio: Float32Array;
+  sampleRate: number;
+  samples: number;
+  timeToFirstAudioMs: number;
+  /** Seconds of audio per second of wall time. */
+  realTimeFactor: number;
+  stats: { coreMs: number; runMs: number; totalMs: number; runs: number; chunks: number; frames: number; chunksCapped: number };
+}
+
+export interface SpeechSynthesizer extends Task {
+  readonly sampleRate: number;
+  speak(options: SpeakOptions): Promise<SpeechResult>;
+  /** A voice from a clip of speech (mono, or one Float32Array per channel) at any sample rate: bytes to keep and pass to speak({ voice }). */
+  voiceFrom(audio: Float32Array | Float32Array[], sampleRate: number, options?: { signal?: Signal }): Promise<Uint8Array>;
+}
+
 /**
  * The task load() gives for each generator type (weft.json `generator.type`). A new type adds one
  * line here (and its task class to TASKS in weft.js); `kind`, load()'s and loadInWorker()'s result
@@ -254,6 +301,7 @@ export interface TaskKinds {
   stream: StreamProcessor;
   classifier: ImageClassifier;
   musicgen: MusicGenerator;
+  pocket_tts: SpeechSynthesizer;
 }
 export type ModelKind = keyof TaskKinds;
 /** The task of one kind; `kind` is its generator type, so a union of tasks narrows by it. */

@@ -9,6 +9,7 @@ import ts from 'typescript';
 import { loadCore } from '../../web/weft.js';
 import { ImageClassifier } from '../../web/image-classifier.js';
 import { MusicGenerator } from '../../web/music-generator.js';
+import { SpeechSynthesizer } from '../../web/speech-synthesizer.js';
 import { StreamProcessor } from '../../web/stream-processor.js';
 import { TextGenerator } from '../../web/text-generator.js';
 
@@ -18,6 +19,7 @@ const TASKS = [
   { Task: StreamProcessor, options: 'ProcessOptions' },
   { Task: ImageClassifier, options: 'ClassifyOptions' },
   { Task: MusicGenerator, options: 'MusicOptions' },
+  { Task: SpeechSynthesizer, options: 'SpeakOptions' },
 ];
 
 const DTS = new URL('../../web/weft.d.ts', import.meta.url);

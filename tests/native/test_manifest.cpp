@@ -60,7 +60,7 @@ TEST_CASE("manifest errors name the JSON path") {
   CHECK_THROWS_WITH(weft::Manifest::parse(toyWith(R"("file": "decoder.onnx",)", "")),
                     "weft: weft.json: components.decoder.file: missing required field");
   CHECK_THROWS_WITH(weft::Manifest::parse(toyWith(R"("type": "decoder")", R"("type": "encoder")")),
-                    "weft: weft.json: generator.type: expected one of decoder, stream, classifier, musicgen but got \"encoder\"");
+                    "weft: weft.json: generator.type: expected one of decoder, stream, classifier, musicgen, pocket_tts but got \"encoder\"");
   CHECK_THROWS_WITH(weft::Manifest::parse(toyWith(R"("count": "layers", "dtype")", R"("count": "layrs", "dtype")")),
                     "weft: weft.json: components.decoder.inputs[3].count: expected an integer or a name from dims "
                     "(vocab, layers, heads, head_dim, max_positions) but got \"layrs\"");

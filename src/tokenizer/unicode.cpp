@@ -39,6 +39,8 @@ std::uint32_t flags(char32_t c) { return c < 256 ? kLatin1[c] : rangeLookup(kFla
 std::uint32_t gcb(char32_t c) { return rangeLookup(kGcbRanges, c); }
 const char* lower(char32_t c) { return mapLookup(kLower, c); }
 const char* nfd(char32_t c) { return mapLookup(kNfd, c); }
+std::uint32_t pyFlags(char32_t c) { return rangeLookup(kPyRanges, c); }
+const char* upper(char32_t c) { return mapLookup(kUpper, c); }
 
 void append(std::string& out, char32_t c) {
   if (c < 0x80) {

@@ -17,6 +17,13 @@ std::uint32_t gcb(char32_t c);
 const char* lower(char32_t c);
 const char* nfd(char32_t c);  // Hangul syllables are decomposed by the caller (algorithmic)
 
+// Python's str semantics for one code point (CPython's Unicode database): str.isspace() (also
+// re's \s and the whitespace of str.split() / str.strip()), str.isupper(), str.isdigit().
+enum PyFlag : std::uint32_t { kPySpace = 1, kPyUpper = 2, kPyDigit = 4 };
+std::uint32_t pyFlags(char32_t c);
+// str.upper() of one code point as UTF-8, full mapping ("ß" -> "SS"); nullptr: maps to itself.
+const char* upper(char32_t c);
+
 // Replaces every maximal ill-formed subpart with U+FFFD (WHATWG / Unicode 15 §3.9, the same as
 // JS TextDecoder and Python's errors="replace"). Returns true if the input was already valid.
 bool sanitize(std::string_view in, std::string& out);

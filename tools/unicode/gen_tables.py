@@ -5,6 +5,9 @@ Debian package unicode-data. Never edit the output by hand:
   .venv/bin/python tools/unicode/gen_tables.py > src/tokenizer/unicode_tables.inc
 White_Space is str.isspace() minus U+001C..U+001F (Python counts those separators; the Unicode
 White_Space property, used by Rust's char::is_whitespace and regex \\s, does not).
+kPyRanges and kUpper give Python's own string semantics (the text front ends that follow a Python
+reference): str.isspace() (also re's \\s and str.split()/strip()), str.isupper(), str.isdigit() of
+one code point, and its full uppercase (str.upper(), SpecialCasing included: 'ß' -> 'SS').
 """
 import sys
 import unicodedata
@@ -15,6 +18,7 @@ MAX = 0x110000
 AGE = "9.0"
 # flag bits (kept in sync with unicode.h)
 L, N, MN, P, C, WS, CJK = 1, 2, 4, 8, 16, 32, 64
+PY_SPACE, PY_UPPER, PY_DIGIT = 1, 2, 4  # kPy* in unicode.h
 GCB = ["Other", "CR", "LF", "Control", "Extend", "ZWJ", "SpacingMark", "Prepend"]
 
 
@@ -55,6 +59,11 @@ def flags(cp):
     if c.isspace() and not (0x1C <= cp <= 0x1F): f |= WS
     if cjk(cp): f |= CJK
     return f
+
+
+def pyflags(cp):
+    c = chr(cp)
+    return (PY_SPACE if c.isspace() else 0) | (PY_UPPER if c.isupper() else 0) | (PY_DIGIT if c.isdigit() else 0)
 
 
 def ranges(values):
@@ -98,6 +107,12 @@ def main():
            and unicodedata.normalize("NFD", chr(cp)) != chr(cp)]
     w(f"static const Mapping kNfd[{len(nfd)}] = {{\n")
     w("".join(f"{{0x{cp:x},{cstr(s)}}},\n" for cp, s in nfd) + "};\n")
+    r = ranges([pyflags(cp) for cp in range(MAX)])
+    w(f"static const std::uint32_t kPyRanges[{len(r)}][2] = {{\n")
+    w("".join(f"{{0x{a:x},{v}}}," + ("\n" if i % 8 == 7 else "") for i, (a, v) in enumerate(r)) + "};\n")
+    up = [(cp, chr(cp).upper()) for cp in range(MAX) if not 0xD800 <= cp <= 0xDFFF and chr(cp).upper() != chr(cp)]
+    w(f"static const Mapping kUpper[{len(up)}] = {{\n")
+    w("".join(f"{{0x{cp:x},{cstr(s)}}},\n" for cp, s in up) + "};\n")
 
 
 if __name__ == "__main__":

@@ -13,7 +13,7 @@ import {
 /** Handle 0: loading. Import maps do not reach workers, so the page names onnxruntime-web's URL. */
 const root = {
   async load(source, { ortUrl, ...options } = {}) {
-    const ort = ortUrl ? await import(/* @vite-ignore */ ortUrl) : undefined;
+    const ort = ortUrl ? await import(/* webpackIgnore: true */ /* @vite-ignore */ ortUrl) : undefined;
     return weft.load(source, ort ? { ...options, ort } : options);
   },
 };

@@ -8,7 +8,7 @@
 
 namespace weft {
 
-// log(x) for finite x > 0, as docs/SAMPLING.md defines it (within 2 ulp of the true value).
+// log(x) for finite x > 0, as docs/SAMPLING.md defines it (within 1e-15 relative of the true value).
 double weft_log(double x);
 
 class NormalSampler {

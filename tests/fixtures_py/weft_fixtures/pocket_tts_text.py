@@ -2,33 +2,24 @@
 pocket-tts 4.0.1's split_into_best_sentences, then prepare_text_prompt and the tokenizer on each
 chunk, as TTSModel.generate_audio_stream does (models/text_chunking.py, modules/text_conditioner.py).
 
-The model's real 4000-piece tokenizer is not redistributable here, so a 4000-piece SentencePiece
-Unigram is trained from text made on this machine (the docstrings of a fixed list of standard
-library modules, plus the paragraphs below), one thread (reproducible), and converted to a
-tokenizer.json with transformers' SpmConverter, as the package ships either file.
+The tokenizer is the toolkit's stand-in for the released one (weft_models.pocket_tts.tokenizer: a
+4000-piece SentencePiece unigram trained on standard-library docstrings, and its tokenizer.json
+conversion), loaded through the package's own build_tokenizer.
 
 Files: tokenizer.model, tokenizer.json, paragraphs.json (the texts), refs.json =
 {"max_tokens": 50, "rule_sets": {name: rules as weft.json's generator.text}, "refs": {"model" |
 "json": {rule set: [{"chunks": [{"text", "frames_after_eos_guess", "ids"}]} | {"error": "empty"}
 per paragraph]}}}. Rules are read from the package's own config files.
-
-The package comes from .venv/reference (models/requirements-reference.txt) or the folder named by
-WEFT_POCKET_TTS_SRC; only these two modules are loaded (its __init__ would import the whole model),
-with download_if_necessary stubbed to the identity (local files only).
 """
 from __future__ import annotations
 
-import contextlib
-import importlib.util
 import json
-import os
+import logging
 import random
-import sys
-import types
+import shutil
 from pathlib import Path
 
 DIR = "pocket_tts_text"
-VOCAB = 4000
 MAX_TOKENS = 50  # pocket_tts.default_parameters.MAX_TOKEN_PER_CHUNK
 SEED = 4001
 RULE_CONFIGS = {"english": "english.yaml", "english_2m": "english_2m_2026-10.yaml",
@@ -36,75 +27,18 @@ RULE_CONFIGS = {"english": "english.yaml", "english_2m": "english_2m_2026-10.yam
 RULE_KEYS = {"pad_with_spaces_for_short_inputs": False, "remove_semicolons": False,
              "append_terminal_punctuation": True, "capitalize_first_letter": True,
              "replace_characters": {}}
-DOC_MODULES = ("argparse", "collections", "json", "re", "string", "textwrap", "pathlib", "typing",
-               "datetime", "decimal", "fractions", "statistics", "random", "logging", "functools",
-               "itertools", "shutil", "tarfile", "zipfile", "csv", "threading", "calendar",
-               "difflib", "inspect", "unittest", "subprocess", "email.message", "urllib.parse",
-               "http.client", "configparser", "heapq", "bisect", "enum", "dataclasses")
-PARAMS = {"vocab": VOCAB, "max_tokens": MAX_TOKENS, "seed": SEED, "configs": RULE_CONFIGS,
-          "modules": DOC_MODULES, "v": 1}
-LIBS = ("sentencepiece", "tokenizers", "transformers", "protobuf", "torch", "pyyaml")
-
-
-def package_dir() -> Path:
-    """The pocket_tts source folder (the one holding models/text_chunking.py)."""
-    env = os.environ.get("WEFT_POCKET_TTS_SRC")
-    candidates = ([Path(env)] if env else []) + [Path(sys.prefix) / "reference"]
-    for base in candidates:
-        for d in (base / "pocket_tts", base):
-            if (d / "models/text_chunking.py").is_file():
-                return d
-    raise FileNotFoundError("pocket_tts 4.0.1 not found in .venv/reference (models/requirements-reference.txt) "
-                            "nor in WEFT_POCKET_TTS_SRC")
-
-
-def sources() -> list[Path]:
-    d = package_dir()
-    return [d / "models/text_chunking.py", d / "modules/text_conditioner.py"] + \
-        [d / "config" / c for c in RULE_CONFIGS.values()]
-
-
-@contextlib.contextmanager
-def _stub_packages(root: Path):
-    """pocket_tts, its subpackages and utils.utils as bare modules, removed again afterwards."""
-    saved = {k: v for k, v in sys.modules.items() if k == "pocket_tts" or k.startswith("pocket_tts.")}
-    for name, sub in (("pocket_tts", ""), ("pocket_tts.models", "models"),
-                      ("pocket_tts.modules", "modules"), ("pocket_tts.utils", "utils")):
-        m = types.ModuleType(name)
-        m.__path__ = [str(root / sub)]
-        sys.modules[name] = m
-    utils = types.ModuleType("pocket_tts.utils.utils")
-    utils.download_if_necessary = lambda p: p
-    sys.modules["pocket_tts.utils.utils"] = utils
-    try:
-        yield
-    finally:
-        for k in [k for k in sys.modules if k == "pocket_tts" or k.startswith("pocket_tts.")]:
-            del sys.modules[k]
-        sys.modules.update(saved)
-
-
-def load_reference():
-    """(text_chunking, text_conditioner) modules of the package."""
-    root = package_dir()
-    mods = []
-    with _stub_packages(root):
-        for name, rel in (("pocket_tts.modules.text_conditioner", "modules/text_conditioner.py"),
-                          ("pocket_tts.models.text_chunking", "models/text_chunking.py")):
-            spec = importlib.util.spec_from_file_location(name, root / rel)
-            mod = importlib.util.module_from_spec(spec)
-            sys.modules[name] = mod
-            spec.loader.exec_module(mod)
-            mods.append(mod)
-    return mods[1], mods[0]
+PARAMS = {"max_tokens": MAX_TOKENS, "seed": SEED, "configs": RULE_CONFIGS, "v": 2}
+LIBS = ("pocket-tts", "sentencepiece", "tokenizers", "transformers", "protobuf", "torch", "pyyaml")
+TOOLKIT_SOURCES = ("pocket_tts/tokenizer.py",)
 
 
 def rule_sets() -> dict:
     """Each config's text rules, the package's defaults for keys it leaves out."""
+    import pocket_tts
     import yaml
     out = {}
     for name, file in RULE_CONFIGS.items():
-        cfg = yaml.safe_load((package_dir() / "config" / file).read_text(encoding="utf-8"))
+        cfg = yaml.safe_load((Path(pocket_tts.__file__).parent / "config" / file).read_text(encoding="utf-8"))
         out[name] = {k: default if cfg.get(k) is None else cfg[k] for k, default in RULE_KEYS.items()}
         out[name]["replace_characters"] = dict(out[name]["replace_characters"])
     return out
@@ -177,33 +111,10 @@ def paragraphs(n: int = 240) -> list[str]:
 
 # ---- tokenizer ------------------------------------------------------------------------------
 
-def _docstrings() -> list[str]:
-    import importlib
-    import inspect
-    lines = []
-    for name in DOC_MODULES:
-        mod = importlib.import_module(name)
-        docs = [inspect.getdoc(mod) or ""]
-        for _, member in sorted(vars(mod).items()):
-            if getattr(member, "__module__", None) == mod.__name__:
-                docs.append(inspect.getdoc(member) or "")
-        lines += [l.strip() for d in docs for l in d.splitlines() if l.strip()]
-    return lines
-
-
-def train_tokenizer(model_path: Path, json_path: Path) -> None:
-    import io
-    import sentencepiece as spm
-    from transformers.convert_slow_tokenizer import SpmConverter
-    texts = _docstrings() + [p for p in paragraphs() for _ in range(3)]
-    buf = io.BytesIO()
-    spm.SentencePieceTrainer.train(sentence_iterator=iter(texts), model_writer=buf, model_type="unigram",
-                                   vocab_size=VOCAB, num_threads=1, minloglevel=2)
-    model_path.write_bytes(buf.getvalue())
-
-    class Shim:  # SpmConverter reads only the model file from a slow tokenizer
-        vocab_file = str(model_path)
-    SpmConverter(Shim()).converted().save(str(json_path))
+def write_tokenizer(model_path: Path, json_path: Path) -> None:
+    from weft_models.pocket_tts.tokenizer import to_tokenizer_json, train_tokenizer
+    shutil.copyfile(train_tokenizer(), model_path)
+    to_tokenizer_json(model_path, json_path)
 
 
 # ---- references -----------------------------------------------------------------------------
@@ -227,15 +138,17 @@ def _case(chunking, tokenizer, text: str, rules: dict) -> dict:
 
 
 def build(tmp: Path) -> None:
-    chunking, conditioner = load_reference()
+    from pocket_tts.models import text_chunking as chunking
+    from pocket_tts.modules import text_conditioner as conditioner
+    logging.getLogger(chunking.__name__).setLevel(logging.ERROR)  # its over-long chunk warnings
     d = tmp / DIR
     d.mkdir(parents=True)
-    train_tokenizer(d / "tokenizer.model", d / "tokenizer.json")
+    write_tokenizer(d / "tokenizer.model", d / "tokenizer.json")
     texts = paragraphs()
     rules = rule_sets()
     refs = {}
     for kind, file in (("model", "tokenizer.model"), ("json", "tokenizer.json")):
-        tok = conditioner.build_tokenizer(VOCAB, str(d / file), "sentencepiece" if kind == "model" else "tokenizers")
+        tok = conditioner.build_tokenizer(conditioner.DEFAULT_TOKENIZER_N_BINS, str(d / file), "sentencepiece" if kind == "model" else "tokenizers")
         refs[kind] = {name: [_case(chunking, tok, t, r) for t in texts] for name, r in rules.items()}
     (d / "paragraphs.json").write_text(json.dumps(texts, ensure_ascii=False), encoding="utf-8")
     (d / "refs.json").write_text(json.dumps({"max_tokens": MAX_TOKENS, "rule_sets": rules, "refs": refs},

@@ -25,11 +25,12 @@ if ((${#missing[@]})); then
 fi
 
 # 2. Python virtualenv with pinned packages, the toolkit and the test-fixture package (editable)
-PY_STAMP="$(stamp_of models/requirements.txt models/pyproject.toml tests/fixtures_py/pyproject.toml)"
+PY_STAMP="$(stamp_of models/requirements.txt models/requirements-nodeps.txt models/pyproject.toml tests/fixtures_py/pyproject.toml)"
 if [ "$(cat .venv/.weft-stamp 2>/dev/null)" != "$PY_STAMP" ]; then
   log "setting up the Python virtualenv (.venv)"
   [ -x .venv/bin/python ] || quietly python3 -m venv .venv
   quietly .venv/bin/pip install -q --disable-pip-version-check -r models/requirements.txt
+  quietly .venv/bin/pip install -q --disable-pip-version-check --no-deps -r models/requirements-nodeps.txt
   quietly .venv/bin/pip install -q --disable-pip-version-check --no-deps --no-build-isolation -e models
   quietly .venv/bin/pip install -q --disable-pip-version-check --no-deps --no-build-isolation -e tests/fixtures_py
   echo "$PY_STAMP" > .venv/.weft-stamp

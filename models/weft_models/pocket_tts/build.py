@@ -56,6 +56,7 @@ def offline() -> None:
 
 def package_config_dict(preset: str) -> dict:
     """The preset's config as a dict (weight URLs removed; tokenizer path still the release's)."""
+    offline()
     if preset == "tiny":
         return copy.deepcopy(TINY)
     if preset not in PRESET_CONFIGS:
@@ -176,6 +177,7 @@ def _checkpoint_files(folder: Path) -> tuple[Path, Path, Path]:
 def load_checkpoint(folder: str | Path):
     """(model, tokenizer file) from a checkpoint folder: the config's sizes and text rules, the
     folder's weights (strict: every key of TTSModel.state_dict()) and tokenizer."""
+    offline()
     import safetensors.torch
     import yaml
     from pocket_tts.utils.config import Config

@@ -80,8 +80,9 @@ def check_text(model, sess, dims, rng) -> list[OutputResult]:
 
 def check_voice(model, sess, dims, rng) -> list[OutputResult]:
     res = []
-    cases = (("noise5", (0.3 * rng.standard_normal((1, 1, 5 * dims.frame_samples)))
-              .astype(np.float32)), ("tone13", voice_audio(dims, 13)))
+    noise = (0.3 * rng.standard_normal((1, 1, 5 * dims.frame_samples))).astype(np.float32)
+    cases = (("noise5", noise), ("noise1", noise[..., :dims.frame_samples]),
+             ("tone13", voice_audio(dims, 13)))
     for tag, audio in cases:
         res += _grade(tag, sess.run("voice_encoder", {"audio": audio}),
                       {"conditioning": R.voice_conditioning(model, audio)})

@@ -9,7 +9,14 @@ from ..common import manifest as mf
 from .components import Dims, specs
 
 
-def _io(entries, layers: int) -> list[dict]:
+# The generator's roles -> the graphs' tensor names.
+IO = {"tokens": "tokens", "embeddings": "embeddings", "conditioning": "conditioning",
+      "previous_latent": "previous_latent", "noise": "noise", "next_latent": "next_latent",
+      "eos_logit": "eos_logit", "latent": "latent", "audio": "audio", "voice_audio": "audio",
+      "voice_conditioning": "conditioning"}
+
+
+def _io(entries) -> list[dict]:
     """Tensor entries; the per-layer K/V names collapse into one `{layer}` entry each."""
     out, seen = [], set()
     for name, dt, shape in entries:
@@ -28,8 +35,7 @@ def _components(dims: Dims, external: dict, decode_steps: int) -> dict:
     comps = {}
     for s in specs(dims, decode_steps):
         comps[s.name] = {"file": s.file, "sha256": "", "bytes": 0,
-                         "inputs": _io(s.inputs, dims.layers),
-                         "outputs": _io(s.outputs, dims.layers)}
+                         "inputs": _io(s.inputs), "outputs": _io(s.outputs)}
         if external.get(s.name):
             comps[s.name]["external_data"] = [{"file": f, "sha256": "", "bytes": 0}
                                               for f in external[s.name]]
@@ -62,9 +68,11 @@ def generator(model, dims: Dims, decode_steps: int) -> dict:
         "type": "pocket_tts",
         "text_embedder": "text_embedder", "flow_lm": "flow_lm",
         "audio_decoder": "mimi_decoder", "voice_encoder": "voice_encoder",
+        "io": IO,
         "sample_rate": dims.sample_rate, "frame_samples": dims.frame_samples,
         "latent_dim": dims.latent_dim, "model_dim": dims.model_dim,
-        "decode_steps": decode_steps,
+        "decode_steps": decode_steps, "flow_type": model.flow_lm.flow_type,
+        "insert_bos_before_voice": bool(model.flow_lm.insert_bos_before_voice),
         "eos_threshold": float(model.eos_threshold),
         "min_frames_before_eos": TTSModel._MIN_FRAMES_BEFORE_EOS,
         "frames_after_eos": cfg.model_recommended_frames_after_eos,

@@ -22,7 +22,7 @@ from ..common import manifest as mf
 log = logging.getLogger(__name__)
 
 QUANTIZED = {"flow_lm": ["MatMul", "Gemm"], "text_embedder": ["Gather", "MatMul"]}
-LATENT_COS, EOS_ABS, AUDIO_COS = 0.99, 0.25, 0.98
+LATENT_COS, EOS_ABS, AUDIO_COS = 0.97, 0.5, 0.98
 
 
 def _cos(a, b) -> float:

@@ -1,5 +1,6 @@
 """The items `python -m weft_fixtures` builds under --out (build/models): the toy decoder packages,
-Silero VAD, the MusicGen tiny package and its references, the classifier package and images,
+Silero VAD, the MusicGen tiny package and its references, the Pocket TTS tiny package, the
+classifier package and images,
 tokenizer files and references, speech and audio fixtures. Each item names the files whose bytes
 decide its result (its stamp); heavy libraries load only inside the builders.
 """
@@ -119,7 +120,26 @@ def items() -> list[Item]:
         Item("toy_sampled", [sampled],
              _toolkit("decoder/build.py") + _own("data.py", "sampling_reference.py"),
              {"seed": TOY_SEED}, _build_json("build_sampled", sampled)),
-    ] + _classifier_items() + _tokenizer_items() + _musicgen_items() + _audio_items()
+    ] + (_classifier_items() + _tokenizer_items() + _musicgen_items() + _audio_items()
+         + _pocket_tts_items() + _pocket_tts_text_items())
+
+
+def _pocket_tts_items() -> list[Item]:
+    # Pocket TTS tiny package, graded PASS vs pocket-tts at build (pocket_tts.py).
+    from . import pocket_tts as pt
+    srcs = _toolkit(*COMMON, *(f"pocket_tts/{n}.py" for n in pt.SOURCES)) + _own("pocket_tts.py")
+    from . import pocket_tts_refs as ptr
+    return [Item(pt.NAME, [pt.NAME], srcs, pt.PARAMS, pt.build, libs=pt.LIBS),
+            # pocket-tts's own generate_audio on that model: voices, speech, the normal draws.
+            Item("pocket-tts-refs", [ptr.DIR], srcs + _own("pocket_tts_refs.py", "sampling_reference.py"),
+                 {**pt.PARAMS, "seed_noise": ptr.SEED}, ptr.build, libs=(*pt.LIBS, "soundfile"))]
+
+
+def _pocket_tts_text_items() -> list[Item]:
+    # Pocket TTS text front end: chunks and ids from pocket-tts itself (pocket_tts_text.py).
+    from . import pocket_tts_text as ptt
+    return [Item("pocket_tts_text", [ptt.DIR], _toolkit(*ptt.TOOLKIT_SOURCES) + _own("pocket_tts_text.py"),
+                 ptt.PARAMS, ptt.build, libs=ptt.LIBS)]
 
 
 def _audio_items() -> list[Item]:

@@ -21,9 +21,9 @@ struct Segment {
 };
 
 // Decodes windows of ids. decode(ids[a:b]) differs from the matching part of a longer decode only
-// near a and b (a leading "▁" dropped, a byte run cut in two, a first-token rule of a decoder),
-// never by more than a few characters, so a window wide enough to hold kSettled characters
-// besides the ones looked at gives the characters the whole prefix / suffix would.
+// near a and b (a leading "▁" dropped, a byte run cut in two: at most three U+FFFD, a first-token
+// rule of a decoder), so a window holding kSettled characters besides the ones looked at gives
+// the characters the whole prefix / suffix would.
 class Windows {
  public:
   Windows(const Tokenizer& t, const Ids& ids) : t_(t), ids_(ids) {}
@@ -50,7 +50,7 @@ class Windows {
   }
 
  private:
-  static constexpr std::size_t kStart = 16, kSettled = 8;
+  static constexpr std::size_t kStart = 8, kSettled = 4;
   const Tokenizer& t_;
   const Ids& ids_;
 };
@@ -58,10 +58,10 @@ class Windows {
 // _is_decimal_period_boundary: the text before ids[at] ends with a digit and ".", and the text
 // from ids[at] starts with a digit.
 bool decimalPeriodAt(const Windows& w, std::size_t at) {
+  const U32 after = w.head(at, 1);  // first: it rules out most sentence ends
+  if (after.empty() || !pystr::isDigit(after[0])) return false;
   const U32 before = w.tail(at, 2);
-  if (before.size() < 2 || before[1] != U'.' || !pystr::isDigit(before[0])) return false;
-  const U32 after = w.head(at, 1);
-  return !after.empty() && pystr::isDigit(after[0]);
+  return before.size() == 2 && before[1] == U'.' && pystr::isDigit(before[0]);
 }
 
 // _find_boundary_indices: a segment ends after a run of boundary tokens. Returns the cut points,

@@ -33,13 +33,18 @@ const std::array<std::uint8_t, 256> kLatin1 = [] {
   for (char32_t c = 0; c < 256; ++c) a[c] = static_cast<std::uint8_t>(rangeLookup(kFlagRanges, c));
   return a;
 }();
+const std::array<std::uint8_t, 256> kPyLatin1 = [] {
+  std::array<std::uint8_t, 256> a{};
+  for (char32_t c = 0; c < 256; ++c) a[c] = static_cast<std::uint8_t>(rangeLookup(kPyRanges, c));
+  return a;
+}();
 }  // namespace
 
 std::uint32_t flags(char32_t c) { return c < 256 ? kLatin1[c] : rangeLookup(kFlagRanges, c); }
 std::uint32_t gcb(char32_t c) { return rangeLookup(kGcbRanges, c); }
 const char* lower(char32_t c) { return mapLookup(kLower, c); }
 const char* nfd(char32_t c) { return mapLookup(kNfd, c); }
-std::uint32_t pyFlags(char32_t c) { return rangeLookup(kPyRanges, c); }
+std::uint32_t pyFlags(char32_t c) { return c < 256 ? kPyLatin1[c] : rangeLookup(kPyRanges, c); }
 const char* upper(char32_t c) { return mapLookup(kUpper, c); }
 
 void append(std::string& out, char32_t c) {

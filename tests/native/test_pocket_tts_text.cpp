@@ -221,6 +221,12 @@ TEST_CASE("pocket_tts text: every fixture paragraph chunks as the package does, 
   }
 }
 
+#if defined(__SANITIZE_ADDRESS__)
+constexpr double kBudgetSeconds = 5.0;  // instrumented build
+#else
+constexpr double kBudgetSeconds = 0.5;
+#endif
+
 TEST_CASE("pocket_tts text: 100,000 characters chunk in well under a second") {
   const auto tok = weft::Tokenizer::fromSentencePiece(slurp(kRoot + "pocket_tts_text/tokenizer.model"));
   std::string prose, decimals, unbroken;
@@ -232,6 +238,6 @@ TEST_CASE("pocket_tts text: 100,000 characters chunk in well under a second") {
     const auto chunks = weft::pocket_tts::splitIntoChunks(*tok, *text, 50, TextRules{});
     const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     CHECK(!chunks.empty());
-    CHECK(seconds < 0.5);
+    CHECK(seconds < kBudgetSeconds);
   }
 }

@@ -1,10 +1,11 @@
 // `npm run parity -- <target>`: prints one JSON line per check; exits non-zero on any mismatch.
-// Targets: toy, toy-sampled, silero-vad, tokenizers (no target: all of them).
+// Targets: toy, toy-sampled, silero-vad, tokenizers, pocket-tts-text (no target: all of them).
 import { FIXTURES, MODELS } from './paths.mjs';
 import { RUNTIMES, runtimeLabel, sileroOn, toyGreedyOn } from './parity/runtimes.mjs';
 import { sampledParity } from './parity/sampled.mjs';
 import { runSileroPlain } from './parity/silero-plain.mjs';
 import { TOKENIZERS, readCorpus, tokenizerParity } from './parity/tokenizers.mjs';
+import { TEXT_TOKENIZERS, pocketTtsTextParity, readTextRefs } from './parity/pocket-tts-text.mjs';
 import { readFloat32 } from './paths.mjs';
 import { classifierParityAll } from './parity/classifier.mjs';
 import { musicgenExportParity } from './parity/musicgen.mjs';
@@ -50,6 +51,16 @@ TARGETS.tokenizers = async () => {
   for (const name of Object.keys(TOKENIZERS)) {
     const { ok, mismatches, ...line } = await tokenizerParity(name, corpus);
     emit({ ...line, ...(mismatches.length ? { mismatches } : {}) }, ok);
+  }
+};
+
+// Pocket TTS text front end: one JSON line per tokenizer file and rule set (tools/parity/pocket-tts-text.mjs).
+TARGETS['pocket-tts-text'] = async () => {
+  const refs = readTextRefs();
+  for (const file of Object.keys(TEXT_TOKENIZERS)) {
+    for (const { mismatches, ...line } of await pocketTtsTextParity(file, refs)) {
+      emit({ ...line, ...(mismatches.length ? { mismatches } : {}) }, line.ids_equal === line.paragraphs);
+    }
   }
 };
 

@@ -3,4 +3,4 @@ import { startServer } from './static-server.mjs';
 
 const port = Number(process.env.PORT ?? 8080);
 const { url } = await startServer({ port });
-console.log(`Weft demo: ${url}/web/demo/  (MusicGen; also text.html and classifier.html there; Ctrl+C to stop)`);
+console.log(`Weft demo: ${url}/web/demo/  (MusicGen; also text.html, classifier.html and speech.html there; Ctrl+C to stop)`);

@@ -1,11 +1,11 @@
 // The prompt clip: recorded from the microphone (MediaRecorder) or read from a file. WAV files go
 // through Weft's own reader (exact samples at the file's rate; the model resamples); other formats,
-// and recordings, are decoded by the browser (decodeAudioData) at 32 kHz, MusicGen's rate.
+// and recordings, are decoded by the browser (decodeAudioData) at `rate` (default 32 kHz, MusicGen's).
 
 const DECODE_RATE = 32000;
 
 /** → { channels: Float32Array[], sampleRate, seconds } */
-export async function decodeClip(blob, { decodeWav, deinterleave }) {
+export async function decodeClip(blob, { decodeWav, deinterleave }, { rate = DECODE_RATE } = {}) {
   const bytes = new Uint8Array(await blob.arrayBuffer());
   const label = blob.name ?? 'the recording';
   let wavError = null;
@@ -18,7 +18,7 @@ export async function decodeClip(blob, { decodeWav, deinterleave }) {
     }
   }
   try {
-    const context = new OfflineAudioContext(1, 1, DECODE_RATE);
+    const context = new OfflineAudioContext(1, 1, rate);
     const buffer = await context.decodeAudioData(bytes.buffer.slice(0));
     const channels = Array.from({ length: buffer.numberOfChannels }, (_, c) => buffer.getChannelData(c));
     return describe({ channels, sampleRate: buffer.sampleRate });

@@ -5,8 +5,11 @@
 const LEAD_S = 0.15; // headroom before the first chunk plays
 
 export class StreamPlayer {
-  constructor(sampleRate) {
+  /** leadS: headroom before the first chunk plays; latencyHint: the AudioContext's. */
+  constructor(sampleRate, { leadS = LEAD_S, latencyHint = 'playback' } = {}) {
     this.sampleRate = sampleRate;
+    this.leadS = leadS;
+    this.latencyHint = latencyHint;
     this.context = null;
     this.sources = new Set();
     this.origin = null;
@@ -16,7 +19,7 @@ export class StreamPlayer {
   start() {
     this.stop();
     try {
-      this.context ??= new AudioContext({ sampleRate: this.sampleRate, latencyHint: 'playback' });
+      this.context ??= new AudioContext({ sampleRate: this.sampleRate, latencyHint: this.latencyHint });
       this.context.resume();
     } catch {
       this.context = null;
@@ -25,12 +28,15 @@ export class StreamPlayer {
     return !!this.context;
   }
 
-  /** Schedules `samples` (mono Float32Array) that start at sample `offset` of the output. */
+  /**
+   * Schedules `samples` (mono Float32Array) that start at sample `offset` of the output; returns
+   * when they start on the context's clock (seconds), or null when nothing was scheduled.
+   */
   push(samples, offset) {
     const context = this.context;
-    if (!context || samples.length === 0) return;
+    if (!context || samples.length === 0) return null;
     const now = context.currentTime;
-    if (this.origin === null) this.origin = now + LEAD_S - offset / this.sampleRate;
+    if (this.origin === null) this.origin = now + this.leadS - offset / this.sampleRate;
     let when = this.origin + offset / this.sampleRate;
     if (when < now + 0.02) {
       this.origin += now + 0.05 - when;
@@ -44,6 +50,13 @@ export class StreamPlayer {
     source.onended = () => this.sources.delete(source);
     source.start(when);
     this.sources.add(source);
+    return when;
+  }
+
+  /** The output sample playing now (from the first chunk's schedule), or null before any. */
+  position() {
+    if (!this.context || this.origin === null) return null;
+    return (this.context.currentTime - this.origin) * this.sampleRate;
   }
 
   stop() {

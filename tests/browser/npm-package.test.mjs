@@ -107,7 +107,7 @@ test('Vite dev server: toy parity tokens in the page and through loadInWorker', 
   const { dir } = await prepare();
   const dev = await startViteDev(dir, MODELS);
   try {
-    await withPage('/', async (page, _url, errors) => {
+    await withPage('/tests/browser/harness.html', async (page, _url, errors) => {
       await page.goto(`${dev.url}index.html`);
       const toy = await callCheck(page, 'toyGreedy', { source: '/models/toy/', fixture, backend: 'wasm' }, errors);
       assert.deepEqual(toy.tokens, fixture.tokens);

@@ -1,8 +1,9 @@
 // The npm package as a user gets it: `npm pack` (which runs prepack), the tarball's file list, and
 // fresh apps that install it from the tarball — Vite, webpack 5 (both with no configuration) and a
 // plain Node script — in one folder outside the repository (so nothing resolves from the repo's
-// own node_modules). Tool versions are pinned; the npm download cache lives in build/npm-cache,
-// the installed apps in the system temp folder, keyed on those versions.
+// own node_modules). Tool versions are pinned; the installed apps stay in the system temp folder,
+// keyed on those versions, and npm's own cache (shared with the set-up's `npm ci`, which already
+// fetched onnxruntime-web and onnxruntime-node) serves the downloads.
 
 import { execFileSync, spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -15,8 +16,7 @@ import { fileURLToPath } from 'node:url';
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '../../..');
 const HERE = dirname(fileURLToPath(import.meta.url));
 export const TOOLS = { vite: '8.4.0', webpack: '5.113.0', 'webpack-cli': '7.3.1', 'onnxruntime-node': '1.30.0' };
-const NPM_CACHE = join(ROOT, 'build/npm-cache');
-const ENV = { ...process.env, ONNXRUNTIME_NODE_INSTALL: 'skip', npm_config_cache: NPM_CACHE, npm_config_update_notifier: 'false' };
+const ENV = { ...process.env, ONNXRUNTIME_NODE_INSTALL: 'skip', npm_config_update_notifier: 'false' };
 
 const run = (cmd, args, cwd, options = {}) => execFileSync(cmd, args, { cwd, env: ENV, encoding: 'utf8', maxBuffer: 64 << 20, ...options });
 

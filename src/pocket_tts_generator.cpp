@@ -65,29 +65,31 @@ PocketTtsGenerator::PocketTtsGenerator(std::shared_ptr<const Model> model, const
 }
 
 // A character the tokenizer has no piece for becomes its unknown token, which the model speaks as
-// filler: refuse the text and name the characters instead.
+// filler: refuse the text and name the characters (found in the request's text, as the chunks
+// hold the tokenizer's decoding).
 void PocketTtsGenerator::checkKnownCharacters(const Tokenizer& tok) const {
   const std::int32_t unk = tok.tokenToId("<unk>");
   if (unk < 0) return;
-  for (const pocket_tts::TextChunk& c : chunks_) {
-    bool has = false;
-    for (std::int32_t id : c.ids) has = has || id == unk;
-    if (!has) continue;
-    std::string chars;
-    for (std::size_t i = 0; i < c.text.size();) {
-      std::size_t n = 1;
-      const unsigned char b = static_cast<unsigned char>(c.text[i]);
-      if (b >= 0xF0) n = 4; else if (b >= 0xE0) n = 3; else if (b >= 0xC0) n = 2;
-      const std::string ch = c.text.substr(i, n);
-      i += n;
-      const std::vector<std::int32_t> ids = tok.encode(ch, false);
-      bool unknown = false;
-      for (std::int32_t id : ids) unknown = unknown || id == unk;
-      if (unknown && chars.find(ch) == std::string::npos && chars.size() < 64) chars += (chars.empty() ? "" : ", ") + ("'" + ch + "'");
-    }
-    throw Error("options.text: the model's tokenizer has no piece for " + (chars.empty() ? std::string("some characters") : chars) +
-                " (in \"" + c.text.substr(0, 80) + (c.text.size() > 80 ? "…" : "") + "\"); remove or replace them");
+  bool any = false;
+  for (const pocket_tts::TextChunk& c : chunks_)
+    for (std::int32_t id : c.ids) any = any || id == unk;
+  if (!any) return;
+  std::string chars, seen;
+  for (std::size_t i = 0; i < opt_.text.size() && chars.size() < 64;) {
+    const unsigned char b = static_cast<unsigned char>(opt_.text[i]);
+    const std::size_t n = b >= 0xF0 ? 4 : b >= 0xE0 ? 3 : b >= 0xC0 ? 2 : 1;
+    const std::string ch = opt_.text.substr(i, n);
+    i += n;
+    if (seen.find(ch) != std::string::npos) continue;
+    seen += ch;
+    for (std::int32_t id : tok.encode(ch, false))
+      if (id == unk) {
+        chars += (chars.empty() ? "'" : ", '") + ch + "'";
+        break;
+      }
   }
+  throw Error("options.text: the model's tokenizer has no piece for " + (chars.empty() ? std::string("some characters") : chars) +
+              "; remove or replace them (the model would speak them as filler)");
 }
 
 void PocketTtsGenerator::buildPlans() {

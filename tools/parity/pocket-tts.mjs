@@ -3,7 +3,7 @@
 // pocket-tts's own generate_audio, on onnxruntime-node, Chromium wasm and Chromium WebGPU; and
 // the core's normal draws against their NumPy reproduction.
 import * as weft from '../../web/weft.js';
-import { MODELS, readFloat32, readJson } from '../paths.mjs';
+import { FIXTURES, MODELS, readFloat32, readJson } from '../paths.mjs';
 import { runPocketTtsParity } from './pocket-tts-weft.mjs';
 import { inChromium, nodeLoadOptions } from './runtimes.mjs';
 
@@ -13,8 +13,8 @@ const PACKAGE = 'pocket-tts-tiny';
 const BOUND = { node: 1e-4, 'chromium-wasm': 1e-4, 'chromium-webgpu': 1e-3 };
 
 function references(dir) {
-  const refs = readJson(`${dir}/parity/refs.json`);
-  for (const c of refs.cases) c.want = readFloat32(`${dir}/parity/${c.audio}`);
+  const refs = readJson(`${FIXTURES}/pocket_tts/refs.json`);
+  for (const c of refs.cases) c.want = readFloat32(`${FIXTURES}/pocket_tts/${c.audio}`);
   return refs;
 }
 
@@ -26,21 +26,21 @@ async function runOn(runtime) {
       exportName: 'runPocketTtsParity',
       args: {
         source: `/build/models/${PACKAGE}`,
-        refsUrl: `/build/models/${PACKAGE}/parity`,
+        refsUrl: `/build/models/fixtures/pocket_tts`,
         loadOptions: { backend: runtime.slice('chromium-'.length) },
       },
     });
   }
   return runPocketTtsParity(weft, {
-    source: dir, refs: references(dir), voiceClip: readFloat32(`${dir}/parity/voice.f32`),
-    voiceConditioning: readFloat32(`${dir}/parity/voice_cond.f32`), loadOptions: await nodeLoadOptions(runtime),
+    source: dir, refs: references(dir), voiceClip: readFloat32(`${FIXTURES}/pocket_tts/voice.f32`),
+    voiceConditioning: readFloat32(`${FIXTURES}/pocket_tts/voice_cond.f32`), loadOptions: await nodeLoadOptions(runtime),
   });
 }
 
 /** The core's normal draws against NumPy's (sampling_reference.Normal). */
 export async function normalParity() {
-  const refs = readJson(`${MODELS}/${PACKAGE}/parity/refs.json`);
-  const want = readFloat32(`${MODELS}/${PACKAGE}/parity/${refs.normal.file}`);
+  const refs = readJson(`${FIXTURES}/pocket_tts/refs.json`);
+  const want = readFloat32(`${FIXTURES}/pocket_tts/${refs.normal.file}`);
   const core = await weft.loadCore();
   const got = core.normalDraws(String(refs.normal.seed), refs.normal.scale, refs.normal.count);
   let equal = 0;

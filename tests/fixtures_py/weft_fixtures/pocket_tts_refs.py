@@ -1,7 +1,8 @@
 """Pocket TTS references from the package itself (pocket-tts's TTSModel.generate_audio and
-get_state_for_audio_prompt, no loop re-implemented here), for `npm run parity -- pocket-tts`.
+get_state_for_audio_prompt, no loop re-implemented here), for `npm run parity -- pocket-tts` and
+tests/js/pocket-tts.test.mjs, on the model of build/models/pocket-tts-tiny (pocket_tts.py).
 
-Writes, beside a Pocket TTS package, `parity/`:
+Writes fixtures/pocket_tts/:
   refs.json       texts, seed, temperatures, and per case the reference audio file
   voice.f32       the voice clip (espeak-ng speech at 24 kHz, float32)
   voice_cond.f32  the package's voice conditioning: [bos_before_voice; speaker projection of the
@@ -96,15 +97,22 @@ def speak(model, clip: np.ndarray, text: str, temperature: float) -> np.ndarray:
     return audio.numpy().astype(np.float32)
 
 
-def write_refs(package: Path, out: Path) -> None:
-    from weft_models.pocket_tts.build import model_from_source
-    manifest = json.loads((package / "weft.json").read_text())
-    model = model_from_source(manifest["source"])
+DIR = "fixtures/pocket_tts"
+
+
+def build(tmp: Path) -> None:
+    from . import pocket_tts as pt
+    from weft_models.pocket_tts.build import build_random
+    model, _ = build_random(pt.PARAMS["preset"], pt.PARAMS["seed"])
+    write_refs(model, tmp / DIR)
+
+
+def write_refs(model, out: Path) -> None:
     out.mkdir(parents=True, exist_ok=True)
-    clip = voice_clip(manifest["generator"]["sample_rate"])
+    clip = voice_clip(model.config.mimi.sample_rate)
     (out / "voice.f32").write_bytes(clip.tobytes())
     (out / "voice_cond.f32").write_bytes(voice_conditioning(model, clip).tobytes())
-    default = float(manifest.get("generation", {}).get("temperature", 0.3))
+    default = float(model.config.default_temperature)
     draws = Normal(SplitMix64(SEED)).fill(math.sqrt(default), 4096)
     (out / "normal.f32").write_bytes(draws.tobytes())
     cases = []
@@ -115,7 +123,7 @@ def write_refs(package: Path, out: Path) -> None:
             (out / name).write_bytes(audio.tobytes())
             cases.append({"text": i, "temperature": temperature, "audio": name, "samples": int(audio.size)})
     refs = {"texts": TEXTS, "seed": SEED, "default_temperature": default, "voice": "voice.f32",
-            "voice_conditioning": "voice_cond.f32", "model_dim": manifest["generator"]["model_dim"],
+            "voice_conditioning": "voice_cond.f32", "model_dim": model.config.flow_lm.transformer.d_model,
             "normal": {"file": "normal.f32", "seed": SEED, "scale": math.sqrt(default), "count": 4096},
             "cases": cases}
     (out / "refs.json").write_text(json.dumps(refs, indent=1) + "\n")

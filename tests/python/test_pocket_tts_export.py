@@ -210,3 +210,26 @@ def test_core_loads_the_package(pkg):
                        text=True, timeout=120)
     assert r.returncode == 0, r.stderr
     assert "pocket_tts" in r.stdout
+
+
+def test_checkpoint_folder_loads_strictly(model, pkg, tmp_path):
+    """--checkpoint DIR: a YAML config, model.safetensors (TTSModel.state_dict()) and the
+    tokenizer give back the same model; a state dict of another shape is refused."""
+    import safetensors.torch
+    import torch
+    import yaml
+    from weft_models.pocket_tts.build import package_config_dict, load_checkpoint
+    (tmp_path / "config.yaml").write_text(yaml.safe_dump(package_config_dict("tiny")))
+    safetensors.torch.save_file({k: v.contiguous() for k, v in model.state_dict().items()},
+                                str(tmp_path / "model.safetensors"))
+    shutil.copyfile(pkg / "tokenizer.model", tmp_path / "tokenizer.model")
+    loaded, tok = load_checkpoint(tmp_path)
+    assert tok.name == "tokenizer.model"
+    theirs = loaded.state_dict()
+    assert all(torch.equal(v, theirs[k]) for k, v in model.state_dict().items())
+    state = model.state_dict()
+    state.pop("flow_lm.out_eos.bias")
+    safetensors.torch.save_file({k: v.contiguous() for k, v in state.items()},
+                                str(tmp_path / "model.safetensors"))
+    with pytest.raises(ValueError, match="1 missing keys"):
+        load_checkpoint(tmp_path)

@@ -71,6 +71,7 @@ def _save(proto: onnx.ModelProto, path: Path) -> list[str]:
     if size > EXTERNAL_BYTES:
         onnx.save(proto, str(path), save_as_external_data=True, all_tensors_to_one_file=True,
                   location=data.name, size_threshold=1024)
+        data.chmod(0o644)  # onnx creates it owner-only; it is served like the graph
         return [data.name]
     onnx.save(proto, str(path))
     return []

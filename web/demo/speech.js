@@ -150,16 +150,17 @@ function speakOptions() {
 }
 
 /** What the page saw of the stream: frames, samples, first arrival, playback schedule. */
-function streamSink(started, audible) {
-  const stream = { frames: 0, samples: 0, firstChunkMs: null, scheduled: 0, firstStartS: null };
+function streamSink(started, audible, signal) {
+  const stream = { frames: 0, samples: 0, firstChunkMs: null, scheduled: 0, firstLeadMs: null };
   stream.onAudio = ({ audio, offset, sampleRate }) => {
+    if (signal.aborted) return; // a frame already on its way when Stop was pressed: not played
     stream.frames += 1;
     stream.samples = Math.max(stream.samples, offset + audio.length);
     stream.firstChunkMs ??= performance.now() - started;
     const when = player.push(audio, offset);
     if (when !== null) {
       stream.scheduled += 1;
-      stream.firstStartS ??= when;
+      stream.firstLeadMs ??= 1000 * (when - player.context.currentTime); // how long after arrival it plays
     }
     waveform.add(audio, offset);
     $('progress').textContent = `speaking: ${(stream.samples / sampleRate).toFixed(2)} s in ${stream.frames} frames${audible ? '' : ' (no audio output here)'}`;
@@ -172,11 +173,20 @@ function showResult(result, stream, doneMs, backend) {
   const stats = $('stats');
   Object.assign(stats.dataset, {
     frames: stream.frames, scheduled: stream.scheduled, samples: result.samples, firstChunkMs: stream.firstChunkMs?.toFixed(1),
-    doneMs: doneMs.toFixed(1), ttfaMs: result.timeToFirstAudioMs.toFixed(1), rtf: result.realTimeFactor.toFixed(3),
+    firstLeadMs: stream.firstLeadMs?.toFixed(1), doneMs: doneMs.toFixed(1), ttfaMs: result.timeToFirstAudioMs.toFixed(1),
+    rtf: result.realTimeFactor.toFixed(3), hash: hashSamples(result.audio),
   });
   stats.textContent = `${(result.samples / result.sampleRate).toFixed(2)} s of speech · ${result.stats.chunks} chunk(s), `
     + `${result.stats.frames} frames · first audio after ${Math.round(result.timeToFirstAudioMs)} ms · `
     + `${result.realTimeFactor.toFixed(2)}× real time · backend ${backend}`;
+}
+
+/** FNV-1a over the samples' bytes: lets a reader tell two results apart (or see they are the same). */
+function hashSamples(samples) {
+  const bytes = new Uint8Array(samples.buffer, samples.byteOffset, samples.byteLength);
+  let h = 0x811c9dc5;
+  for (let i = 0; i < bytes.length; i++) h = Math.imul(h ^ bytes[i], 0x01000193);
+  return (h >>> 0).toString(16).padStart(8, '0');
 }
 
 async function speak() {
@@ -190,13 +200,13 @@ async function speak() {
   const audible = player.start();
   waveform.reset();
   const started = performance.now();
-  const stream = streamSink(started, audible);
+  const stream = streamSink(started, audible, controller.signal);
   followPlayback();
   try {
     const model = await ensureModel();
     const result = await model.speak({ ...speakOptions(), signal: controller.signal, onAudio: stream.onAudio });
     showResult(result, stream, performance.now() - started, model.backend);
-    offerDownload(result);
+    await offerDownload(result).catch((error) => console.warn(`no WAV download: ${error.message}`));
     stats.dataset.done = 'true';
   } catch (error) {
     player.stop();
@@ -254,8 +264,13 @@ function wireControls() {
   });
   $('record').addEventListener('click', toggleRecording);
   $('default-voice').addEventListener('click', useDefaultVoice);
-  $('clip-file').addEventListener('change', () => { if ($('clip-file').files[0]) useFile($('clip-file').files[0]); });
-  $('voice-file').addEventListener('change', () => { if ($('voice-file').files[0]) useFile($('voice-file').files[0]); });
+  for (const id of ['clip-file', 'voice-file']) {
+    $(id).addEventListener('change', () => {
+      const file = $(id).files[0];
+      $(id).value = ''; // the same file can be picked again
+      if (file) useFile(file);
+    });
+  }
   for (const type of ['dragover', 'drop']) {
     document.addEventListener(type, (event) => {
       event.preventDefault();

@@ -21,7 +21,7 @@ const voice = await tts.voiceFrom(clip, 24000);
 
 test.after(() => tts.dispose());
 
-test('voice and speech equal pocket-tts (temperature 0 and default, 5 texts, several chunks)', async () => {
+test('voice and speech equal pocket-tts (temperature 0 and default, 5 texts, several chunks, late EOS, frame cap)', async () => {
   const lines = await runPocketTtsParity(weft, { source: PACKAGE, refs, voiceClip: clip, voiceConditioning: readFloat32(`${DIR}/voice_cond.f32`), loadOptions: nodeOptions });
   const [voiceLine, ...speech] = lines;
   assert.equal(voiceLine.positions, voiceLine.reference_positions);
@@ -32,6 +32,8 @@ test('voice and speech equal pocket-tts (temperature 0 and default, 5 texts, sev
     assert.ok(l.max_abs <= 1e-4, JSON.stringify(l));
   }
   assert.ok(speech.some((l) => l.chunks > 1), 'a text needs several chunks');
+  assert.ok(speech.some((l) => l.chunks_capped > 0), 'a chunk ends at its frame cap');
+  assert.ok(speech.some((l) => l.eos_threshold !== undefined && !l.chunks_capped && l.frames > 30), 'EOS late in a chunk');
 });
 
 test('the core draws the noise NumPy reproduces, bit for bit', () => {

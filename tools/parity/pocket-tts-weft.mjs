@@ -11,15 +11,15 @@ export async function runPocketTtsParity(weft, { source, refs, voiceClip, voiceC
     const voice = await tts.voiceFrom(voiceClip, tts.sampleRate);
     const lines = [voiceLine(voice, voiceConditioning, refs.model_dim, tts.backend)];
     for (const c of refs.cases) {
-      const r = await tts.speak({ text: refs.texts[c.text], voice, temperature: c.temperature, seed: refs.seed });
+      const r = await tts.speak({ text: refs.texts[c.text], voice, temperature: c.temperature, seed: refs.seed, eosThreshold: c.eos_threshold });
       const want = c.want;
       const n = Math.min(want.length, r.audio.length);
       let maxAbs = want.length === r.audio.length ? 0 : Infinity;
       for (let i = 0; i < n; i += 1) maxAbs = Math.max(maxAbs, Math.abs(r.audio[i] - want[i]));
       lines.push({
-        pipeline: 'speak', text: c.text, temperature: c.temperature, frames: r.audio.length / 1920,
+        pipeline: 'speak', text: c.text, temperature: c.temperature, ...(c.eos_threshold !== undefined ? { eos_threshold: c.eos_threshold } : {}), frames: r.audio.length / 1920,
         reference_frames: want.length / 1920, max_abs: maxAbs, eos_frame_equal: want.length === r.audio.length,
-        chunks: r.stats.chunks, backend: tts.backend,
+        chunks: r.stats.chunks, chunks_capped: r.stats.chunksCapped, backend: tts.backend,
       });
     }
     return lines;

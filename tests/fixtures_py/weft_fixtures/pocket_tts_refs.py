@@ -87,13 +87,23 @@ def voice_conditioning(model, clip: np.ndarray) -> np.ndarray:
     return prompt[0].numpy().astype(np.float32)
 
 
-def speak(model, clip: np.ndarray, text: str, temperature: float) -> np.ndarray:
+# The tiny model's EOS logits sit near -1 (above the default threshold, -4, from the first frame on):
+# these thresholds also put EOS late in a chunk (-0.6) and never, so the frame cap ends it (100).
+EOS_CASES = [(0, -0.6), (1, 100.0), (4, -0.6)]
+
+
+def speak(model, clip: np.ndarray, text: str, temperature: float, eos_threshold: float | None = None) -> np.ndarray:
     """The package's own pipeline: the voice state from the clip, then generate_audio."""
     import torch
     model.temp = temperature
-    with injected_noise(SEED, math.sqrt(temperature)):
-        state = model.get_state_for_audio_prompt(torch.from_numpy(clip)[None])
-        audio = model.generate_audio(state, text)
+    default_eos = model.eos_threshold
+    model.eos_threshold = default_eos if eos_threshold is None else eos_threshold
+    try:
+        with injected_noise(SEED, math.sqrt(temperature)):
+            state = model.get_state_for_audio_prompt(torch.from_numpy(clip)[None])
+            audio = model.generate_audio(state, text)
+    finally:
+        model.eos_threshold = default_eos
     return audio.numpy().astype(np.float32)
 
 
@@ -122,6 +132,11 @@ def write_refs(model, out: Path) -> None:
             audio = speak(model, clip, text, temperature)
             (out / name).write_bytes(audio.tobytes())
             cases.append({"text": i, "temperature": temperature, "audio": name, "samples": int(audio.size)})
+    for i, eos in EOS_CASES:
+        name = f"eos{eos:g}_{i}.f32"
+        audio = speak(model, clip, TEXTS[i], 0.0, eos)
+        (out / name).write_bytes(audio.tobytes())
+        cases.append({"text": i, "temperature": 0.0, "eos_threshold": eos, "audio": name, "samples": int(audio.size)})
     refs = {"texts": TEXTS, "seed": SEED, "default_temperature": default, "voice": "voice.f32",
             "voice_conditioning": "voice_cond.f32", "model_dim": model.config.flow_lm.transformer.d_model,
             "normal": {"file": "normal.f32", "seed": SEED, "scale": math.sqrt(default), "count": 4096},

@@ -23,7 +23,7 @@ from .common.cli import add_command
 
 log = logging.getLogger("weft_models")
 
-FAMILIES = ("decoder", "classifier", "musicgen", "pocket_tts")  # modules; pocket-tts on the CLI
+FAMILIES = ("decoder", "classifier", "musicgen", "pocket-tts")  # CLI names; modules use "_"
 VERBS = {"export": "export a model to a package folder, validated against PyTorch",
          "validate": "grade a package against the PyTorch model it was exported from",
          "quantize": "write a quantized copy of a package, graded against PyTorch"}
@@ -38,7 +38,8 @@ def _setup_logging(verbosity: int) -> None:
 
 def family_clis() -> dict:
     """{family: its cli module}; light imports only, so `--help` stays fast."""
-    return {f: importlib.import_module(f".{f}.cli", __package__) for f in FAMILIES}
+    return {f: importlib.import_module(f".{f.replace('-', '_')}.cli", __package__)
+            for f in FAMILIES}
 
 
 def deprecated(old: str, new: str) -> None:

@@ -14,7 +14,7 @@ import onnx
 import pytest
 
 REPO = Path(__file__).resolve().parents[2]
-COMPONENTS = ["text_embedder", "flow_lm", "mimi_decoder", "voice_encoder"]
+COMPONENTS = ["text_embedder", "voice_encoder", "flow_lm", "mimi_decoder"]
 GENERATOR_KEYS = {"type", "text_embedder", "flow_lm", "audio_decoder", "voice_encoder", "io",
                   "flow_type", "insert_bos_before_voice",
                   "sample_rate", "frame_samples", "latent_dim", "model_dim", "decode_steps",
@@ -233,3 +233,10 @@ def test_checkpoint_folder_loads_strictly(model, pkg, tmp_path):
                                 str(tmp_path / "model.safetensors"))
     with pytest.raises(ValueError, match="1 missing keys"):
         load_checkpoint(tmp_path)
+
+
+def test_cli_validate(pkg, capsys):
+    from weft_models.cli import main
+    assert main(["validate", "pocket-tts", str(pkg), "-q"]) == 0
+    lines = [json.loads(x) for x in capsys.readouterr().out.splitlines() if x.startswith("{")]
+    assert [x["component"] for x in lines] == COMPONENTS and {x["band"] for x in lines} == {"PASS"}

@@ -23,7 +23,11 @@ VOCAB = 4000
 TRAIN_OPTIONS = {"model_type": "unigram", "vocab_size": VOCAB, "byte_fallback": False,
                  "character_coverage": 0.9995, "num_threads": 1,
                  "shuffle_input_sentence": False, "input_sentence_size": 0,
-                 "max_sentence_length": 4192, "minloglevel": 2}
+                 "max_sentence_length": 4192, "minloglevel": 2,
+                 # Docstrings are rare in some characters text is full of ("!", "?", "$", accents):
+                 # a real TTS tokenizer has them, so the stand-in must too.
+                 "required_chars": "".join(map(chr, range(0x21, 0x7F))) + "".join(
+                     chr(c) for c in range(0xC0, 0x100) if c not in (0xD7, 0xF7)) + "\u2019\u2018\u201c\u201d\u2026\u2013\u2014"}
 CORPUS_MODULES = 400   # stdlib files read, in sorted order
 CORPUS_CHARS = 1_500_000
 

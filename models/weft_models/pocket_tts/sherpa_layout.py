@@ -107,16 +107,33 @@ def export_lm(model, out: Path) -> None:
                       output_names=["flow_dir"], opset_version=OPSET, dynamo=False)
 
 
-def write_tokenizer(out: Path) -> None:
-    """vocab.json and token_scores.json from the presets' stand-in SentencePiece model."""
-    import sentencepiece as spm
+def write_tokenizer(pkg: Path, meta: dict, out: Path) -> None:
+    """vocab.json and token_scores.json from the package's own tokenizer (a SentencePiece
+    `.model`, or a tokenizer.json holding a Unigram model)."""
+    path = pkg / meta["tokenizer"]["file"]
+    if path.suffix == ".json":
+        pieces = json.loads(path.read_text(encoding="utf-8"))["model"]["vocab"]
+    else:
+        import sentencepiece as spm
+        sp = spm.SentencePieceProcessor(model_file=str(path))
+        pieces = [(sp.id_to_piece(i), sp.get_score(i)) for i in range(sp.get_piece_size())]
+    (out / "vocab.json").write_text(json.dumps({p: i for i, (p, _) in enumerate(pieces)}, ensure_ascii=False))
+    (out / "token_scores.json").write_text(json.dumps({p: sc for p, sc in pieces}, ensure_ascii=False))
 
-    from .tokenizer import train_tokenizer
-    sp = spm.SentencePieceProcessor(model_file=str(train_tokenizer()))
-    pieces = [sp.id_to_piece(i) for i in range(sp.get_piece_size())]
-    (out / "vocab.json").write_text(json.dumps({p: i for i, p in enumerate(pieces)}, ensure_ascii=False))
-    (out / "token_scores.json").write_text(
-        json.dumps({p: sp.get_score(i) for i, p in enumerate(pieces)}, ensure_ascii=False))
+
+def rebuild(pkg: Path, meta: dict):
+    """The package's torch model: its preset's config and seed, with the package's own tokenizer
+    (no stand-in tokenizer is trained or converted again)."""
+    from pocket_tts.utils.config import Config
+
+    from .build import from_config, package_config_dict, randomize
+    src = meta["source"]
+    if src.get("checkpoint"):
+        from .build import model_from_source
+        return model_from_source(src)
+    d = package_config_dict(src["preset"])
+    d["flow_lm"]["lookup_table"]["tokenizer_path"] = str(pkg / meta["tokenizer"]["file"])
+    return randomize(from_config(Config(**d)), src.get("seed", 0))
 
 
 def quantize_lm(out: Path) -> None:
@@ -202,15 +219,14 @@ def package_digest(pkg: Path) -> str:
 def write_layout(pkg: Path, out: Path, int8: bool = False) -> dict:
     """Writes the sherpa-onnx folder for the Weft package `pkg` (built from its fp32 weights; with
     int8, `pkg` is the int8 package and only its graphs are copied, lm_main quantized here)."""
-    from .build import model_from_source
     meta = json.loads((pkg / "weft.json").read_text())
     out.mkdir(parents=True, exist_ok=True)
-    model = model_from_source({k: v for k, v in meta["source"].items() if k != "quantization"})
+    model = rebuild(pkg, meta)
     with torch.no_grad():
         export_lm(model, out)
     for src, dst in (("text_embedder", "text_conditioner"), ("voice_encoder", "encoder"), ("mimi_decoder", "decoder")):
         shutil.copyfile(pkg / meta["components"][src]["file"], out / f"{dst}.onnx")
-    write_tokenizer(out)
+    write_tokenizer(pkg, meta, out)
     if int8:
         quantize_lm(out)
     grade = check(pkg, out)  # int8: both quantized, each its own way

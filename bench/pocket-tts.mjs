@@ -16,7 +16,11 @@ import { MODELS, ROOT } from '../tools/paths.mjs';
 import { barePocketSpeak, openBarePocket, releaseBarePocket } from './pocket-tts-bare.mjs';
 import { SHERPA_VERSION, loadSherpaTts, sherpaSpeak } from './pocket-tts-sherpa.mjs';
 
-const TEXT = process.env.WEFT_BENCH_TEXT ?? 'The quick brown fox jumps over the lazy dog near the quiet river bank today.';
+const TEXT = process.env.WEFT_BENCH_TEXT ?? 'The quick brown fox jumps over the lazy dog.';
+// Random weights raise EOS within the first frames; by default it is ignored, so each request is the
+// chunk's whole frame cap (ceil((tokens / 3 + 2) * 12.5) frames), a sentence of realistic length.
+// sherpa-onnx's threshold is fixed (-4): it gets the same frame cap as max_frames.
+const EOS_THRESHOLD = Number(process.env.WEFT_BENCH_EOS_THRESHOLD ?? 1e6);
 const ROUNDS = Number(process.env.WEFT_BENCH_ROUNDS ?? 3);
 const THREADS = Number(process.env.WEFT_BENCH_THREADS ?? 1);
 const TEMPERATURE = 0.3;
@@ -101,11 +105,11 @@ async function bareInputs(tts, dir, voice) {
   const cond = new Float32Array(voice.buffer.slice(voice.byteOffset + 48, voice.byteOffset + voice.byteLength));
   const runs = 1 + chunks.reduce((n, c) => n + 2 + Math.ceil((c.ids.length / 3 + 2) * 12.5), 0);
   const noise = core.normalDraws(String(SEED), Math.sqrt(TEMPERATURE), runs * m.generator.latent_dim);
-  return { chunks, voice: cond, voicePositions: cond.length / m.generator.model_dim, noise, eosThreshold: m.generator.eos_threshold };
+  return { chunks, voice: cond, voicePositions: cond.length / m.generator.model_dim, noise, eosThreshold: EOS_THRESHOLD };
 }
 
 const maxDiff = (a, b) => a.reduce((m, v, i) => Math.max(m, Math.abs(v - b[i])), 0);
-const weftSpeak = (tts, voice) => tts.speak({ text: TEXT, voice, temperature: TEMPERATURE, seed: SEED });
+const weftSpeak = (tts, voice) => tts.speak({ text: TEXT, voice, temperature: TEMPERATURE, seed: SEED, eosThreshold: EOS_THRESHOLD });
 
 async function nodeVsBare(precision, dir, clip) {
   const ort = await import('onnxruntime-node');
@@ -126,7 +130,7 @@ async function nodeVsBare(precision, dir, clip) {
     const split = await barePocketSpeak(ort, s, inputs);
     console.log(JSON.stringify({
       bench: 'pocket-tts', model: 'pocket-tts-english-random', precision, runtime: 'onnxruntime-node', threads: THREADS, rounds: ROUNDS,
-      frames: w.stats.frames, audio_s: r.weft.seconds, weft_rtf: r.weft.rtf, bare_rtf: r.bare.rtf, weft_over_bare: +(r.bare.ms / r.weft.ms).toFixed(4),
+      eos_threshold: EOS_THRESHOLD, frames: w.stats.frames, audio_s: r.weft.seconds, weft_rtf: r.weft.rtf, bare_rtf: r.bare.rtf, weft_over_bare: +(r.bare.ms / r.weft.ms).toFixed(4),
       weft_ttfa_ms: r.weft.ttfa_ms, bare_ttfa_ms: r.bare.ttfa_ms, weft_core_ms_per_frame: +(st.coreMs / st.frames).toFixed(3),
       flow_step_ms: +(split.flowMs / split.frames).toFixed(2), mimi_decode_ms: +(split.decodeMs / split.frames).toFixed(2), loadavg_1m: [load0, load1()],
     }));
@@ -145,7 +149,7 @@ async function webVsSherpa(precision, dir, clip) {
   try {
     const voice = await tts.voiceFrom(clip, 24000);
     const w = await weftSpeak(tts, voice);
-    const maxFrames = w.stats.frames + 8;
+    const maxFrames = w.stats.frames;
     try {
       peer = loadSherpaTts(sherpaFolder(dir, precision), THREADS);
       sherpaSpeak(peer, { text: TEXT, clip, temperature: TEMPERATURE, seed: SEED, maxFrames }); // warm: encodes and caches the voice
@@ -157,7 +161,7 @@ async function webVsSherpa(precision, dir, clip) {
     const contestants = [{ name: 'weft', run: () => weftSpeak(tts, voice) }];
     if (peer) contestants.push({ name: 'sherpa', run: async () => sherpaSpeak(peer, { text: TEXT, clip, temperature: TEMPERATURE, seed: SEED, maxFrames }) });
     const r = await timedRounds(contestants);
-    Object.assign(line, { weft_frames: w.stats.frames, weft_audio_s: r.weft.seconds, weft_rtf: r.weft.rtf, weft_ttfa_ms: r.weft.ttfa_ms });
+    Object.assign(line, { weft_frames: w.stats.frames, eos_threshold: EOS_THRESHOLD, weft_audio_s: r.weft.seconds, weft_rtf: r.weft.rtf, weft_ttfa_ms: r.weft.ttfa_ms });
     if (r.sherpa) {
       Object.assign(line, { sherpa_audio_s: r.sherpa.seconds, sherpa_rtf: r.sherpa.rtf, sherpa_ttfa_ms: r.sherpa.ttfa_ms,
         weft_over_sherpa_rtf: +(r.weft.rtf / r.sherpa.rtf).toFixed(4), weft_ttfa_over_sherpa: +(r.weft.ttfa_ms / r.sherpa.ttfa_ms).toFixed(4) });

@@ -65,20 +65,20 @@ PocketTtsGenerator::PocketTtsGenerator(std::shared_ptr<const Model> model, const
 }
 
 // A character the tokenizer has no piece for becomes its unknown token, which the model speaks as
-// filler: refuse the text and name the characters (found in the request's text, as the chunks
-// hold the tokenizer's decoding).
+// filler (or, decoded into a chunk's text as " ⁇ ", as question marks): refuse the text and name
+// the characters. Checked on the whole prepared text, where the replacement rules have run.
 void PocketTtsGenerator::checkKnownCharacters(const Tokenizer& tok) const {
   const std::int32_t unk = tok.tokenToId("<unk>");
   if (unk < 0) return;
+  const std::string text = pocket_tts::prepareTextPrompt(opt_.text, spec_.text).text;
   bool any = false;
-  for (const pocket_tts::TextChunk& c : chunks_)
-    for (std::int32_t id : c.ids) any = any || id == unk;
+  for (std::int32_t id : tok.encode(text, false)) any = any || id == unk;
   if (!any) return;
   std::string chars, seen;
-  for (std::size_t i = 0; i < opt_.text.size() && chars.size() < 64;) {
-    const unsigned char b = static_cast<unsigned char>(opt_.text[i]);
+  for (std::size_t i = 0; i < text.size() && chars.size() < 64;) {
+    const unsigned char b = static_cast<unsigned char>(text[i]);
     const std::size_t n = b >= 0xF0 ? 4 : b >= 0xE0 ? 3 : b >= 0xC0 ? 2 : 1;
-    const std::string ch = opt_.text.substr(i, n);
+    const std::string ch = text.substr(i, n);
     i += n;
     if (seen.find(ch) != std::string::npos) continue;
     seen += ch;

@@ -26,7 +26,7 @@ TRAIN_OPTIONS = {"model_type": "unigram", "vocab_size": VOCAB, "byte_fallback": 
                  "max_sentence_length": 4192, "minloglevel": 2,
                  # Docstrings are rare in some characters text is full of ("!", "?", "$", accents):
                  # a real TTS tokenizer has them, so the stand-in must too.
-                 "required_chars": "".join(map(chr, range(0x21, 0x7F))) + "".join(
+                 "required_chars": "!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~" + "".join(
                      chr(c) for c in range(0xC0, 0x100) if c not in (0xD7, 0xF7)) + "\u2019\u2018\u201c\u201d\u2026\u2013\u2014"}
 CORPUS_MODULES = 400   # stdlib files read, in sorted order
 CORPUS_CHARS = 1_500_000
@@ -115,6 +115,10 @@ def check_same_ids(spm_model: Path, tokenizer_json: Path, lines: list[str] | Non
     tj = Tokenizer.from_file(str(tokenizer_json))
     for line in (lines or corpus_lines()[:300]) + ["Hello world.", "  two  spaces ", "Ünïcödé ½"]:
         a, b = sp.encode(line, out_type=int), tj.encode(line).ids
-        if a != b:
+        # Two segmentations of equal score ("11" "1" or "1" "11") are a tie that sentencepiece and
+        # tokenizers break differently; the core follows each file's own library.
+        tie = ("".join(map(sp.id_to_piece, a)) == "".join(map(sp.id_to_piece, b))
+               and abs(sum(map(sp.get_score, a)) - sum(map(sp.get_score, b))) < 1e-4)
+        if a != b and not tie:
             raise RuntimeError(f"{tokenizer_json.name}: ids differ from sentencepiece on {line!r}: "
                                f"{a[:12]} vs {b[:12]}")

@@ -87,9 +87,26 @@ def voice_conditioning(model, clip: np.ndarray) -> np.ndarray:
     return prompt[0].numpy().astype(np.float32)
 
 
-# The tiny model's EOS logits sit near -1 (above the default threshold, -4, from the first frame on):
-# these thresholds also put EOS late in a chunk (-0.6) and never, so the frame cap ends it (100).
-EOS_CASES = [(0, -0.6), (1, 100.0), (4, -0.6)]
+# The tiny model's EOS logits sit near -1, above the default threshold (-4) from the first frame
+# on: other thresholds also put EOS late in a chunk ("late": chosen from the package's own logits)
+# and nowhere, so the frame cap ends the chunk (100).
+EOS_CASES = [(0, "late"), (1, 100.0), (3, "late")]
+
+
+def late_eos_threshold(model, clip: np.ndarray, text: str) -> float:
+    """A threshold the package's EOS logit first exceeds at the highest logit from frame 15 on."""
+    logits = []
+    hook = model.flow_lm.out_eos.register_forward_hook(lambda m, i, o: logits.append(float(o.flatten()[-1])))
+    try:
+        speak(model, clip, text, 0.0, 1e9)
+    finally:
+        hook.remove()
+    steps = logits[2:]  # after the voice's and the text's runs
+    k = max(range(15, len(steps) - 3), key=lambda j: steps[j])
+    before = max(steps[model._MIN_FRAMES_BEFORE_EOS:k])
+    if steps[k] <= before:
+        raise RuntimeError(f"no frame from 15 on has an EOS logit above every earlier one ({steps})")
+    return (before + steps[k]) / 2
 
 
 def speak(model, clip: np.ndarray, text: str, temperature: float, eos_threshold: float | None = None) -> np.ndarray:
@@ -133,7 +150,8 @@ def write_refs(model, out: Path) -> None:
             (out / name).write_bytes(audio.tobytes())
             cases.append({"text": i, "temperature": temperature, "audio": name, "samples": int(audio.size)})
     for i, eos in EOS_CASES:
-        name = f"eos{eos:g}_{i}.f32"
+        eos = late_eos_threshold(model, clip, TEXTS[i]) if eos == "late" else eos
+        name = f"eos{eos:.3f}_{i}.f32"
         audio = speak(model, clip, TEXTS[i], 0.0, eos)
         (out / name).write_bytes(audio.tobytes())
         cases.append({"text": i, "temperature": 0.0, "eos_threshold": eos, "audio": name, "samples": int(audio.size)})

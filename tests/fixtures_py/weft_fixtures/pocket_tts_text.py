@@ -1,6 +1,6 @@
 """Pocket TTS text front-end references (<out>/pocket_tts_text/), computed with the package itself:
 pocket-tts 4.0.1's split_into_best_sentences, then prepare_text_prompt and the tokenizer on each
-chunk, as TTSModel.generate_audio_stream does (models/text_chunking.py, modules/text_conditioner.py).
+chunk, as TTSModel.generate_audio_stream does (pocket_tts/models/text_chunking.py, pocket_tts/modules/text_conditioner.py).
 
 The tokenizer is the toolkit's stand-in for the released one (weft_models.pocket_tts.tokenizer: a
 4000-piece SentencePiece unigram trained on standard-library docstrings, and its tokenizer.json

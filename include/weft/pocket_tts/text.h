@@ -1,7 +1,7 @@
 // Pocket TTS text front end: the normalization and chunking that pocket-tts 4.0.1 applies to a
 // prompt before generation (pocket_tts/models/text_chunking.py and
-// TTSModel.generate_audio_stream), with Python's string semantics on Unicode text (str.strip / split / isupper / upper / isdigit, re's
-// \s, str.translate).
+// TTSModel.generate_audio_stream), with Python's string semantics on Unicode text (str.strip /
+// split / isupper / upper / isdigit, re's \s, str.translate).
 //
 //   prepareTextPrompt: prepare_text_prompt — strip; with replace_characters, translate, collapse
 //     whitespace and drop a , ; : right after . ! ? …; refuse empty text; newlines to spaces;

@@ -29,10 +29,18 @@ export function loadSherpaTts(dir, threads) {
     decoder: `${dir}/decoder.onnx`, textConditioner: `${dir}/text_conditioner.onnx`,
     vocabJson: `${dir}/vocab.json`, tokenScoresJson: `${dir}/token_scores.json`, voiceEmbeddingCacheCapacity: 4,
   };
-  return so.createOfflineTts({
-    offlineTtsModelConfig: { offlineTtsPocketModelConfig: pocket, numThreads: threads, debug: 0, provider: 'cpu' },
-    maxNumSentences: 1,
-  });
+  // Its tokenizer logs one line per byte piece a SentencePiece model without byte fallback lacks
+  // (the presets' stand-in has none) to stdout; those lines are dropped so stdout stays JSON lines.
+  const log = console.log;
+  console.log = (...args) => { if (!/Missing byte token/.test(String(args[0]))) log(...args); };
+  try {
+    return so.createOfflineTts({
+      offlineTtsModelConfig: { offlineTtsPocketModelConfig: pocket, numThreads: threads, debug: 0, provider: 'cpu' },
+      maxNumSentences: 1,
+    });
+  } finally {
+    console.log = log;
+  }
 }
 
 /**

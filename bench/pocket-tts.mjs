@@ -15,6 +15,7 @@ import { load, loadCore } from '../web/weft.js';
 import { MODELS, ROOT } from '../tools/paths.mjs';
 import { barePocketSpeak, openBarePocket, releaseBarePocket } from './pocket-tts-bare.mjs';
 import { SHERPA_VERSION, loadSherpaTts, sherpaSpeak } from './pocket-tts-sherpa.mjs';
+import { pocketTtsSplit } from './pocket-tts-split.mjs';
 
 const TEXT = process.env.WEFT_BENCH_TEXT ?? 'The quick brown fox jumps over the lazy dog.';
 // Random weights raise EOS within the first frames; by default it is ignored, so each request is the
@@ -25,7 +26,7 @@ const ROUNDS = Number(process.env.WEFT_BENCH_ROUNDS ?? 3);
 const THREADS = Number(process.env.WEFT_BENCH_THREADS ?? 1);
 const TEMPERATURE = 0.3;
 const SEED = 7;
-const ONLY = process.env.WEFT_BENCH_ONLY; // 'node' or 'wasm'
+const ONLY = process.env.WEFT_BENCH_ONLY; // 'node', 'wasm' or 'split': only those lines
 const CLI = `${ROOT}.venv/bin/weft-models`;
 const load1 = () => +os.loadavg()[0].toFixed(2);
 
@@ -174,12 +175,26 @@ async function webVsSherpa(precision, dir, clip) {
   }
 }
 
+/** Per-run costs on each runtime (bench/pocket-tts-split.mjs), Weft's graphs and sherpa-onnx's layout. */
+async function splitLines(precision, dir) {
+  const folder = sherpaFolder(dir, precision);
+  const node = await import('onnxruntime-node');
+  const web = await import('onnxruntime-web');
+  web.env.wasm.numThreads = THREADS;
+  for (const [runtime, ort, options] of [['onnxruntime-node', node, { intraOpNumThreads: THREADS, interOpNumThreads: 1 }], ['onnxruntime-web-wasm (Node)', web, { executionProviders: ['wasm'] }]]) {
+    const load0 = load1();
+    const split = await pocketTtsSplit(ort, dir, folder, options);
+    console.log(JSON.stringify({ bench: 'pocket-tts-split', precision, runtime, threads: THREADS, ...split, loadavg_1m: [load0, load1()] }));
+  }
+}
+
 export async function benchPocketTts() {
   const clip = voiceClip();
   console.log(JSON.stringify({ bench: 'pocket-tts', cpus: os.cpus().length, loadavg: os.loadavg().map((x) => +x.toFixed(2)), text: TEXT }));
   for (const precision of process.env.WEFT_BENCH_PRECISION?.split(',') ?? ['fp32', 'int8']) {
     const dir = englishPackage(precision);
-    if (ONLY !== 'wasm') await nodeVsBare(precision, dir, clip);
-    if (ONLY !== 'node') await webVsSherpa(precision, dir, clip);
+    if (!ONLY || ONLY === 'node') await nodeVsBare(precision, dir, clip);
+    if (!ONLY || ONLY === 'wasm') await webVsSherpa(precision, dir, clip);
+    if (!ONLY || ONLY === 'split') await splitLines(precision, dir);
   }
 }

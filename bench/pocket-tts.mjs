@@ -81,19 +81,23 @@ function voiceClip() {
   return clip;
 }
 
+/** Interleaved rounds; per contestant its RTF over all rounds, mean TTFA and ms, and (`vs`, the
+ * first contestant's ms over each other's, round by round) the paired ratios, so noise shows. */
 async function timedRounds(contestants) {
-  const sum = Object.fromEntries(contestants.map((c) => [c.name, { ms: 0, ttfa: 0, samples: 0 }]));
+  const sum = Object.fromEntries(contestants.map((c) => [c.name, { ms: 0, ttfa: 0, samples: 0, each: [] }]));
   for (let r = 0; r < ROUNDS; r += 1) {
     for (const c of contestants) {
       const t0 = performance.now();
       const out = await c.run();
-      sum[c.name].ms += performance.now() - t0;
-      sum[c.name].ttfa += out.timeToFirstAudioMs;
-      sum[c.name].samples += out.audio.length;
+      const ms = performance.now() - t0;
+      Object.assign(sum[c.name], { ms: sum[c.name].ms + ms, ttfa: sum[c.name].ttfa + out.timeToFirstAudioMs, samples: sum[c.name].samples + out.audio.length });
+      sum[c.name].each.push(ms / (out.audio.length / 24000));
     }
   }
+  const first = sum[contestants[0].name].each;
   return Object.fromEntries(Object.entries(sum).map(([k, v]) => [k, {
     rtf: +(v.samples / 24000 / (v.ms / 1000)).toFixed(3), ttfa_ms: +(v.ttfa / ROUNDS).toFixed(1), ms: +(v.ms / ROUNDS).toFixed(1), seconds: +(v.samples / ROUNDS / 24000).toFixed(2),
+    rounds_speedup_of_first: v.each.map((x, i) => +(x / first[i]).toFixed(3)),
   }]));
 }
 
@@ -131,8 +135,8 @@ async function nodeVsBare(precision, dir, clip) {
     const split = await barePocketSpeak(ort, s, inputs);
     console.log(JSON.stringify({
       bench: 'pocket-tts', model: 'pocket-tts-english-random', precision, runtime: 'onnxruntime-node', threads: THREADS, rounds: ROUNDS,
-      eos_threshold: EOS_THRESHOLD, frames: w.stats.frames, audio_s: r.weft.seconds, weft_rtf: r.weft.rtf, bare_rtf: r.bare.rtf, weft_over_bare: +(r.bare.ms / r.weft.ms).toFixed(4),
-      weft_ttfa_ms: r.weft.ttfa_ms, bare_ttfa_ms: r.bare.ttfa_ms, weft_core_ms_per_frame: +(st.coreMs / st.frames).toFixed(3),
+      eos_threshold: EOS_THRESHOLD, frames: w.stats.frames, audio_s: r.weft.seconds, weft_rtf: r.weft.rtf, bare_rtf: r.bare.rtf, weft_over_bare: +(r.bare.ms / r.weft.ms).toFixed(4), weft_over_bare_rounds: r.bare.rounds_speedup_of_first,
+      weft_ttfa_ms: r.weft.ttfa_ms, bare_ttfa_ms: r.bare.ttfa_ms, weft_core_ms_per_frame: +(st.coreMs / st.frames).toFixed(3), weft_ort_run_ms_per_frame: +(st.runMs / st.frames).toFixed(2),
       flow_step_ms: +(split.flowMs / split.frames).toFixed(2), mimi_decode_ms: +(split.decodeMs / split.frames).toFixed(2), loadavg_1m: [load0, load1()],
     }));
   } finally {
@@ -165,8 +169,10 @@ async function webVsSherpa(precision, dir, clip) {
     Object.assign(line, { weft_frames: w.stats.frames, eos_threshold: EOS_THRESHOLD, weft_audio_s: r.weft.seconds, weft_rtf: r.weft.rtf, weft_ttfa_ms: r.weft.ttfa_ms });
     if (r.sherpa) {
       Object.assign(line, { sherpa_audio_s: r.sherpa.seconds, sherpa_rtf: r.sherpa.rtf, sherpa_ttfa_ms: r.sherpa.ttfa_ms,
-        weft_over_sherpa_rtf: +(r.weft.rtf / r.sherpa.rtf).toFixed(4), weft_ttfa_over_sherpa: +(r.weft.ttfa_ms / r.sherpa.ttfa_ms).toFixed(4) });
+        weft_over_sherpa_rtf: +(r.weft.rtf / r.sherpa.rtf).toFixed(4), weft_over_sherpa_rounds: r.sherpa.rounds_speedup_of_first, weft_ttfa_over_sherpa: +(r.weft.ttfa_ms / r.sherpa.ttfa_ms).toFixed(4) });
     }
+    const st = (await weftSpeak(tts, voice)).stats;
+    Object.assign(line, { weft_core_ms_per_frame: +(st.coreMs / st.frames).toFixed(3), weft_ort_run_ms_per_frame: +(st.runMs / st.frames).toFixed(2), weft_total_ms_per_frame: +(st.totalMs / st.frames).toFixed(2) });
     line.loadavg_1m = [load0, load1()];
     console.log(JSON.stringify(line));
   } finally {

@@ -1,11 +1,25 @@
-// Small manifests shared by the native tests (written by hand after docs/ARCHITECTURE.md).
+// Small manifests shared by the native tests (written by hand after docs/ARCHITECTURE.md), and
+// reading fixture files.
 #pragma once
+#include <doctest/doctest.h>
+
+#include <fstream>
 #include <functional>
+#include <sstream>
 #include <string>
 
 #include "weft/error.h"
 
 namespace fixtures {
+
+// A fixture file's bytes; a missing one fails the test, naming it.
+inline std::string slurp(const std::string& path) {
+  std::ifstream f(path, std::ios::binary);
+  REQUIRE_MESSAGE(f.good(), "missing fixture " << path << " (run scripts/setup.sh)");
+  std::stringstream s;
+  s << f.rdbuf();
+  return s.str();
+}
 
 // The message of the weft::Error `f` throws, or "(no error)".
 inline std::string errorOf(const std::function<void()>& f) {

@@ -23,13 +23,7 @@ using Ids = std::vector<std::int32_t>;
 
 const std::string kRoot = std::string(WEFT_SOURCE_DIR) + "/build/models/";
 
-std::string slurp(const std::string& path) {
-  std::ifstream f(path, std::ios::binary);
-  REQUIRE_MESSAGE(f.good(), "missing fixture " << path << " (run scripts/setup.sh)");
-  std::stringstream s;
-  s << f.rdbuf();
-  return s.str();
-}
+using fixtures::slurp;
 
 TextRules rules(const char* json) { return TextRules::fromJson(nlohmann::ordered_json::parse(json), "text"); }
 

@@ -16,13 +16,7 @@ namespace {
 
 const std::string kDir = std::string(WEFT_SOURCE_DIR) + "/build/models/tokenizers/";
 
-std::string slurp(const std::string& path) {
-  std::ifstream f(path, std::ios::binary);
-  REQUIRE_MESSAGE(f.good(), "missing fixture " << path << " (run scripts/setup.sh)");
-  std::stringstream s;
-  s << f.rdbuf();
-  return s.str();
-}
+using fixtures::slurp;
 
 std::vector<std::string> corpus() {
   static const std::vector<std::string> lines = [] {

@@ -23,3 +23,20 @@ def threads_for(model, small: int = 5_000_000):
         yield
     finally:
         torch.set_num_threads(saved)
+
+
+def dynamic_shapes(axes: list[dict], module) -> dict:
+    """torch.export's dynamic_shapes from each input's symbolic axes ({axis: name}), keyed like
+    the module's forward signature: the remaining inputs go to a var-positional parameter as a
+    tuple."""
+    import inspect
+    out, k = {}, 0
+    for p in inspect.signature(module.forward).parameters.values():
+        if p.kind == p.VAR_POSITIONAL:
+            if k < len(axes):
+                out[p.name] = tuple(axes[k:])
+            k = len(axes)
+        elif k < len(axes):
+            out[p.name] = axes[k]
+            k += 1
+    return out

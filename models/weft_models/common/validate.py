@@ -158,6 +158,23 @@ def worst_band(results: list[OutputResult]) -> str:
     return max((r.band for r in results), key=BANDS.index, default="PASS")
 
 
+@dataclass
+class ComponentReport:
+    """One component's grades over its input sets and outputs (a family's check reports)."""
+    component: str
+    results: list[OutputResult]
+
+    @property
+    def band(self) -> str:
+        return worst_band(self.results)
+
+    def summary(self) -> dict:
+        return {"component": self.component,
+                "max_abs": max(r.max_abs for r in self.results),
+                "mse": max(r.mse for r in self.results),
+                "cosine": min(r.cosine for r in self.results), "band": self.band}
+
+
 def format_table(results: list[OutputResult]) -> str:
     rows = [("input set", "output", "shape", "max abs", "mse", "cosine", "band")]
     for r in results:

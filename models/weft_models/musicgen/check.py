@@ -10,26 +10,10 @@ from pathlib import Path
 
 import numpy as np
 
-from ..common.validate import OutputResult, grade, worst_band
+from ..common.validate import ComponentReport, OutputResult, grade
 from . import reference as R
 from .components import Dims, empty_cache
 from .pipeline import Sessions, generate
-
-
-@dataclass
-class ComponentReport:
-    component: str
-    results: list[OutputResult]
-
-    @property
-    def band(self) -> str:
-        return worst_band(self.results)
-
-    def summary(self) -> dict:
-        return {"component": self.component,
-                "max_abs": max(r.max_abs for r in self.results),
-                "mse": max(r.mse for r in self.results),
-                "cosine": min(r.cosine for r in self.results), "band": self.band}
 
 
 def _grade(set_name, got: dict, ref: dict) -> list[OutputResult]:

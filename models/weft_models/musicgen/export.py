@@ -7,7 +7,6 @@ decoder graphs' weights are written once to a shared file.
 """
 from __future__ import annotations
 
-import inspect
 import logging
 import time
 from pathlib import Path
@@ -17,7 +16,7 @@ import onnx
 
 from ..common import manifest as mf
 from ..common.onnx_tools import MIN_OPSET, ExportError, check_symbolic, export_module, name_dims
-from ..common.torch_tools import threads_for
+from ..common.torch_tools import dynamic_shapes, threads_for
 from .components import Dims, Spec, specs, weights_file
 from .manifest import fill_external_data, manifest_for, write_hf_configs
 from .merge import merge_if
@@ -38,19 +37,7 @@ def _sym(shape) -> dict:
 
 
 def _dynamic(spec_inputs, module) -> dict:
-    """dynamic_shapes keyed like the module's forward signature (var-positional -> tuple)."""
-    axes = [_sym(shape) for _, _, shape in spec_inputs]
-    params = list(inspect.signature(module.forward).parameters.values())
-    out, k = {}, 0
-    for p in params:
-        if p.kind == p.VAR_POSITIONAL:
-            if k < len(axes):
-                out[p.name] = tuple(axes[k:])
-            k = len(axes)
-        elif k < len(axes):
-            out[p.name] = axes[k]
-            k += 1
-    return out
+    return dynamic_shapes([_sym(shape) for _, _, shape in spec_inputs], module)
 
 
 def _axes(spec_io) -> dict:

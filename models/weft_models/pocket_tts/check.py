@@ -11,34 +11,17 @@ onnxruntime, with the toolkit's metrics and bands (common/validate.py):
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
-from ..common.validate import OutputResult, grade, ort_session, run_session, worst_band
+from ..common.validate import ComponentReport, OutputResult, grade, ort_session, run_session
 from . import reference as R
 from .components import Dims
 
 TEXT = "Hello world. I am a small test of the pocket model, with words and numbers: 42."
 STEPS = 12
 FRAME_CHUNKS = [1] * 22 + [3, 2, 5, 1]
-
-
-@dataclass
-class ComponentReport:
-    component: str
-    results: list[OutputResult]
-
-    @property
-    def band(self) -> str:
-        return worst_band(self.results)
-
-    def summary(self) -> dict:
-        return {"component": self.component,
-                "max_abs": max(r.max_abs for r in self.results),
-                "mse": max(r.mse for r in self.results),
-                "cosine": min(r.cosine for r in self.results), "band": self.band}
 
 
 class Sessions:

@@ -4,7 +4,6 @@ weft.json (last: a folder without it is not a package, so an interrupted export 
 complete). A graph whose weights exceed EXTERNAL_BYTES keeps them in `<file>_data`."""
 from __future__ import annotations
 
-import inspect
 import logging
 import shutil
 import time
@@ -15,7 +14,7 @@ import onnx
 
 from ..common import manifest as mf
 from ..common.onnx_tools import MIN_OPSET, ExportError, check_symbolic, export_module, name_dims
-from ..common.torch_tools import threads_for
+from ..common.torch_tools import dynamic_shapes, threads_for
 from .components import FIXED, Dims, Spec, specs
 
 log = logging.getLogger(__name__)
@@ -34,17 +33,7 @@ def _sym(shape) -> dict:
 
 
 def _dynamic(spec: Spec, module) -> dict:
-    """dynamic_shapes keyed like the module's forward signature (var-positional -> tuple)."""
-    axes = [_sym(shape) for _, _, shape in spec.inputs]
-    out, k = {}, 0
-    for p in inspect.signature(module.forward).parameters.values():
-        if p.kind == p.VAR_POSITIONAL:
-            out[p.name] = tuple(axes[k:])
-            k = len(axes)
-        elif k < len(axes):
-            out[p.name] = axes[k]
-            k += 1
-    return out
+    return dynamic_shapes([_sym(shape) for _, _, shape in spec.inputs], module)
 
 
 def axes_of(spec: Spec) -> dict:

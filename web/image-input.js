@@ -1,7 +1,10 @@
 // Turns whatever image a caller has into RGBA bytes, in a page, a worker or Node. The size is
 // known first so the core can refuse an empty or huge image before any pixel is copied.
 // Decoding never converts colour spaces or premultiplies alpha: the bytes are the file's, as
-// PIL reads them.
+// PIL reads them. PNG and JPEG bytes (and, in Node, file paths) are decoded too: in Node by the
+// host (node-host.js), elsewhere by createImageBitmap.
+
+import { fileHost, isLocalFile } from './host.js';
 
 const DECODE = { colorSpaceConversion: 'none', premultiplyAlpha: 'none' };
 
@@ -12,10 +15,21 @@ export async function openImage(image, { width, height } = {}) {
     return fixed(image.width, image.height, bytesOf(image.data)); // ImageData or {data, width, height}
   }
   if (isBytes(image) || image instanceof ArrayBuffer) {
+    const bytes = bytesOf(image);
+    const format = imageFormat(bytes);
+    if (format) return encoded(bytes, format);
     if (!Number.isInteger(width) || !Number.isInteger(height)) {
-      throw new TypeError(`weft: classify: RGBA bytes need integer {width, height} options, got ${width}x${height}`);
+      throw new TypeError(`weft: classify: ${bytes.length} bytes that are not a PNG or JPEG image; as RGBA bytes they need `
+        + `integer {width, height} options, got ${width}x${height}`);
     }
-    return fixed(width, height, bytesOf(image));
+    return fixed(width, height, bytes);
+  }
+  if (typeof image === 'string' && isLocalFile(image)) return openFile(image);
+  if (typeof Blob !== 'undefined' && image instanceof Blob && typeof createImageBitmap === 'undefined') {
+    const bytes = new Uint8Array(await image.arrayBuffer()); // Node has Blob but no createImageBitmap
+    const format = imageFormat(bytes);
+    if (!format) throw new Error(`weft: classify: the ${image.type || 'blob'} is not a PNG or JPEG image`);
+    return encoded(bytes, format);
   }
   if (typeof Blob !== 'undefined' && image instanceof Blob) {
     let bitmap;
@@ -41,7 +55,35 @@ export async function openImage(image, { width, height } = {}) {
     }
   }
   throw new TypeError(`weft: classify: expected an image (HTMLImageElement, ImageBitmap, ImageData, Blob, canvas, `
-    + `or RGBA bytes with {width, height}), got ${what}`);
+    + `PNG/JPEG bytes, a file path in Node, or RGBA bytes with {width, height}), got ${what}`);
+}
+
+// PNG and JPEG by their signatures; anything else is taken as raw RGBA.
+function imageFormat(bytes) {
+  const starts = (sig) => bytes.length >= sig.length && sig.every((b, i) => bytes[i] === b);
+  if (starts([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a])) return 'png';
+  if (starts([0xff, 0xd8, 0xff])) return 'jpeg';
+  return null;
+}
+
+// Encoded bytes: decoded by the host in Node (node-host.js), by createImageBitmap elsewhere.
+async function encoded(bytes, format) {
+  const host = await fileHost();
+  if (host?.openEncodedImage) return { ...(await host.openEncodedImage(bytes, format)), close() {} };
+  return openImage(new Blob([bytes], { type: `image/${format}` }));
+}
+
+async function openFile(path) {
+  const host = await fileHost();
+  let bytes;
+  try {
+    bytes = new Uint8Array(await host.fs.readFile(path));
+  } catch (error) {
+    throw new Error(`weft: classify: could not read the image file '${path}' (${error.message})`, { cause: error });
+  }
+  const format = imageFormat(bytes);
+  if (!format) throw new Error(`weft: classify: the file '${path}' is not a PNG or JPEG image`);
+  return encoded(bytes, format);
 }
 
 function fixed(width, height, data) {
@@ -49,7 +91,8 @@ function fixed(width, height, data) {
     width, height, close() {},
     async read() {
       if (data.length !== width * height * 4) {
-        throw new Error(`weft: classify: ${data.length} bytes of RGBA for a ${width}x${height} image (expected ${width * height * 4})`);
+        throw new Error(`weft: classify: ${data.length} bytes are neither a PNG or JPEG image nor RGBA of a ${width}x${height} image `
+          + `(expected ${width * height * 4})`);
       }
       return data;
     },

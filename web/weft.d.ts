@@ -153,13 +153,16 @@ export interface StreamProcessor extends Task {
   stream(options?: { sampleRate?: number; signal?: Signal }): ResultStream;
 }
 
-/** Anything classify() accepts; raw bytes need {width, height} in the options. */
+/**
+ * Anything classify() accepts: a decodable DOM/Web object, RGBA pixels (raw bytes need {width, height}
+ * in the options), PNG or JPEG file bytes (Uint8Array, Node's Buffer, ArrayBuffer), or in Node a file path.
+ */
 export type ImageInput = Global<'HTMLImageElement'> | Global<'ImageBitmap'> | Global<'ImageData'> | Global<'Blob'>
-  | Global<'HTMLCanvasElement'> | Global<'OffscreenCanvas'> | Global<'VideoFrame'> | { data: Uint8Array | Uint8ClampedArray; width: number; height: number } | Uint8Array | Uint8ClampedArray | ArrayBuffer;
+  | Global<'HTMLCanvasElement'> | Global<'OffscreenCanvas'> | Global<'VideoFrame'> | { data: Uint8Array | Uint8ClampedArray; width: number; height: number } | Uint8Array | Uint8ClampedArray | ArrayBuffer | string;
 
 export interface ClassifyOptions {
   topK?: number;
-  /** Required for raw RGBA bytes. */
+  /** Required for raw RGBA bytes (not for PNG or JPEG bytes). */
   width?: number;
   height?: number;
   signal?: Signal;

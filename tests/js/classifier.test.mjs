@@ -26,13 +26,13 @@ test('RGBA bytes and ImageData-like objects give PyTorch logits (Node)', async (
 
 test('bad images: not an image, zero-sized, 10000x10000, wrong byte count', async () => {
   await assert.rejects(classifier.classify(42), /weft: classify: expected an image .* got number/);
-  await assert.rejects(classifier.classify('cat.png'), /got string/);
+  await assert.rejects(classifier.classify('cat.png'), /could not read the image file 'cat.png'/); // a path in Node
   await assert.rejects(classifier.classify(new Uint8Array(16)), /need integer \{width, height\}/);
   await assert.rejects(classifier.classify({ data: new Uint8Array(0), width: 0, height: 0 }), /weft: image is 0x0: it has no pixels/);
   // Refused from the size alone: no 400 MB buffer is ever allocated.
   const huge = { data: new Uint8Array(4), width: 10000, height: 10000 };
   await assert.rejects(classifier.classify(huge), /10000x10000 .* more than the limit of 40000000 pixels/);
-  await assert.rejects(classifier.classify(new Uint8Array(10), { width: 2, height: 2 }), /10 bytes of RGBA for a 2x2 image/);
+  await assert.rejects(classifier.classify(new Uint8Array(10), { width: 2, height: 2 }), /10 bytes are neither a PNG or JPEG image nor RGBA of a 2x2 image/);
   assert.equal(classifier.liveTensors(), 0);
   // Still usable afterwards.
   assert.equal((await classifier.classify(image(0), { width: 640, height: 480 }))[0].index, ref.top1[0]);

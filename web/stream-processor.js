@@ -12,6 +12,7 @@ export class StreamProcessor extends Task {
     super(model);
     this.sampleRate = model.info.generator.sample_rate ?? null;
     this.chunkSize = model.info.generator.chunk ?? null;
+    this.contextSize = model.info.generator.context ?? 0;
   }
 
   /** Runs the whole clip; returns { results: Float32Array (one per chunk), steps, stats }. */

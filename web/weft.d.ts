@@ -144,6 +144,8 @@ export interface ResultStream {
 export interface StreamProcessor extends Task {
   readonly sampleRate: number | null;
   readonly chunkSize: number | null;
+  /** Samples of the previous input prepended to each chunk (generator.context); 0 when none. */
+  readonly contextSize: number;
   process(samples: Float32Array, options?: ProcessOptions): Promise<{
     results: Float32Array;
     steps: number;

@@ -1,7 +1,9 @@
 // Streaming generator (type "stream", e.g. Silero VAD): pushed samples are cut into fixed-size
 // chunks, each run through a stateful component; each run's whole `result` output is appended to
 // results(). Input: the shared sample protocol (sample_intake.h); finish() flushes a last partial
-// chunk, zero-padded. next() returns "" while no full chunk is ready. Options: none.
+// chunk, zero-padded. With generator.context = N, each run's input is the last N samples of the
+// previous run's input (zeros before the first) followed by the chunk. next() returns "" while no
+// full chunk is ready. Options: none.
 #pragma once
 #include <cstdint>
 #include <memory>
@@ -15,11 +17,13 @@
 
 namespace weft {
 
-// generator.chunk (else the last dim of the samples input, else dims.chunk) and sample_rate.
+// generator.chunk (else the last dim of the samples input less the context, else dims.chunk),
+// context and sample_rate.
 struct StreamSpec : GeneratorSpecBase {
   std::int64_t chunk = 0;
+  std::int64_t context = 0;  // samples of the previous input prepended to each chunk
   std::int64_t sampleRate = 0;  // 0 when not given
-  std::vector<std::int64_t> chunkShape;  // the samples input holding one chunk (symbolic dims 1)
+  std::vector<std::int64_t> chunkShape;  // the samples input holding context + chunk (symbolic dims 1)
   void describe(nlohmann::ordered_json& generator, nlohmann::ordered_json& generation) const override;
 };
 
@@ -47,6 +51,7 @@ class StreamGenerator : public Generator {
   int samplesHost_ = -1, resultHost_ = -1;
   SampleIntake intake_;
   std::vector<float> results_;
+  std::vector<float> context_;  // the last spec_.context samples of the previous input
   std::int64_t padded_ = 0;
   bool chunkRunning_ = false;  // a chunk was planned and its result not yet accepted
 };

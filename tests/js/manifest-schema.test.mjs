@@ -162,6 +162,7 @@ const INVALID = [
   { name: 'a growing state without an axis', type: 'decoder', path: 'state[0].axis', mutate: (m) => { delete m.state[0].axis; } },
   { name: 'a constant value of the wrong type', type: 'stream', path: 'constants[0].values[0]', mutate: (m) => { m.constants[0].values = ['16000']; } },
   { name: 'a stream chunk of 0', type: 'stream', path: 'generator.chunk', mutate: (m) => { m.generator.chunk = 0; } },
+  { name: 'a negative stream context', type: 'stream', path: 'generator.context', mutate: (m) => { m.generator.context = -1; } },
   { name: 'a classifier resize that is neither a size nor [h, w]', type: 'classifier', path: 'generator.preprocess.resize', mutate: (m) => { m.generator.preprocess.resize = [256]; } },
   { name: 'an unknown preprocess key', type: 'classifier', path: 'generator.preprocess.normalize', mutate: (m) => { m.generator.preprocess.normalize = true; } },
   { name: 'musicgen delay that is not an array', type: 'musicgen', path: 'generator.delay', mutate: (m) => { m.generator.delay = 3; } },
@@ -211,6 +212,13 @@ const VALID = [
       m.$schema = 'weft/weft.schema.json';
       m.generator.chunk = m.dims.chunk;
       delete m.generator.sample_rate;
+    },
+  },
+  {
+    name: 'stream: an input context, the samples input sized context + chunk', type: 'stream',
+    mutate: (m) => {
+      m.components[m.generator.component].inputs.find((i) => i.name === m.generator.io.samples).shape = ['batch', 'frame'];
+      Object.assign(m.generator, { chunk: 512, context: 64 });
     },
   },
   {

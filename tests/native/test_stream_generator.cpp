@@ -95,3 +95,53 @@ TEST_CASE("stream generator: exact multiple needs no padding; misuse errors") {
   CHECK_THROWS_WITH(g3->pushView(1), "weft: stream generator: pushView() after finish()");
   CHECK_THROWS_WITH(m->createGenerator(R"({"chunk":3})"), "weft: options.chunk: unknown option (a stream generator takes none)");
 }
+
+namespace {
+
+// The fixture with generator.context set and the samples input sized context + chunk.
+std::string contextManifest(const std::string& generatorKeys) {
+  std::string s = fixtures::streamManifest();
+  s.replace(s.find(R"(["batch", "chunk"])"), 18, R"(["batch", "frame"])");
+  s.replace(s.find(R"("sample_rate": 16000)"), 20, R"("sample_rate": 16000, )" + generatorKeys);
+  return s;
+}
+
+}  // namespace
+
+TEST_CASE("stream generator context: the previous input's last N samples, zeros first, before each chunk") {
+  auto m = weft::Model::fromJson(contextManifest(R"("chunk": 4, "context": 2)"));
+  CHECK(json::parse(m->infoJson())["generator"]["context"] == 2);
+  auto g = m->createGenerator("{}");
+  pushSamples(*g, {1, 2, 3, 4, 5, 6, 7, 8, 9});
+  json p = json::parse(g->next());
+  CHECK(p["inputs"][0]["shape"] == json::parse("[1, 6]"));
+  CHECK(floats(g->input(0)) == std::vector<float>{0, 0, 1, 2, 3, 4});
+  run(*g, p);
+  p = json::parse(g->next());
+  CHECK(floats(g->input(0)) == std::vector<float>{3, 4, 5, 6, 7, 8});
+  run(*g, p);
+  g->finish();
+  p = json::parse(g->next());
+  CHECK(floats(g->input(0)) == std::vector<float>{7, 8, 9, 0, 0, 0});
+  run(*g, p);
+  CHECK(g->done());
+  CHECK(g->results() == std::vector<float>{10, 33, 24});
+  CHECK(json::parse(g->statsJson())["context"] == 2);
+}
+
+TEST_CASE("stream generator context: a context equal to the chunk; bad values name the field") {
+  auto m = weft::Model::fromJson(contextManifest(R"("chunk": 2, "context": 2)"));
+  auto g = m->createGenerator("{}");
+  pushSamples(*g, {1, 2, 3, 4});
+  run(*g, json::parse(g->next()));
+  json p = json::parse(g->next());
+  CHECK(floats(g->input(0)) == std::vector<float>{1, 2, 3, 4});
+  CHECK_THROWS_WITH(weft::Model::fromJson(contextManifest(R"("chunk": 4, "context": 5)")),
+                    "weft: weft.json: generator.context: the context (5 samples) is larger than the chunk (4); it must be <= generator.chunk");
+  CHECK_THROWS_WITH(weft::Model::fromJson(contextManifest(R"("chunk": 4, "context": -1)")),
+                    "weft: weft.json: generator.context: must be >= 0");
+  std::string fixed = contextManifest(R"("chunk": 4, "context": 2)");
+  fixed.replace(fixed.find(R"(["batch", "frame"])"), 18, R"(["batch", 4])");
+  CHECK_THROWS_WITH(weft::Model::fromJson(fixed),
+                    "weft: weft.json: generator.context: input 'input' has a fixed last dim of 4, but context + chunk is 6");
+}

@@ -37,9 +37,10 @@ std::shared_ptr<const GeneratorSpecBase> parseClassifierSpec(const Manifest& m) 
   if (out.shape.size() != 2 || !out.shape[1].fixed())
     ju::fail(kP, "generator.io.logits", "output '" + out.name + "' must be [batch, classes] with fixed classes but is " + shapeString(out.shape));
   s.classes = out.shape[1].value;
-  const std::string post = g.contains("postprocess") ? ju::asString(g["postprocess"], kP, "generator.postprocess") : "softmax";
-  if (post != "softmax" && post != "sigmoid") ju::fail(kP, "generator.postprocess", "must be 'softmax' or 'sigmoid', got '" + post + "'");
-  s.sigmoid = post == "sigmoid";
+  if (g.contains("postprocess")) s.postprocess = ju::asString(g["postprocess"], kP, "generator.postprocess");
+  if (s.postprocess != "softmax" && s.postprocess != "sigmoid" && s.postprocess != "none")
+    ju::fail(kP, "generator.postprocess", "expected one of softmax, sigmoid, none (the output already is scores) but got '" +
+                                              s.postprocess + "'");
   if (g.contains("top_k")) s.topK = ju::asInt(g["top_k"], kP, "generator.top_k");
   if (s.topK < 1) ju::fail(kP, "generator.top_k", "must be >= 1");
   if (g.contains("labels")) {
@@ -125,7 +126,9 @@ int ClassifierGenerator::onAccept() {
   for (float v : logits_)
     if (!std::isfinite(v)) throw Error("classifier: the model returned a non-finite logit (NaN or infinity)");
   scores_.resize(logits_.size());
-  if (spec_.sigmoid) {
+  if (spec_.postprocess == "none") {
+    scores_ = logits_;  // the graph's output already is the scores
+  } else if (spec_.postprocess == "sigmoid") {
     for (std::size_t i = 0; i < logits_.size(); ++i) scores_[i] = 1.0f / (1.0f + std::exp(-logits_[i]));
   } else {  // stable softmax in double
     const float mx = *std::max_element(logits_.begin(), logits_.end());
@@ -161,7 +164,7 @@ void ClassifierGenerator::addStats(Json& s) const {
     top.push_back({{"index", i}, {"label", spec_.labels[static_cast<std::size_t>(i)]}, {"score", scores_[static_cast<std::size_t>(i)]}});
   s["width"] = width_;
   s["height"] = height_;
-  s["postprocess"] = spec_.sigmoid ? "sigmoid" : "softmax";
+  s["postprocess"] = spec_.postprocess;
   s["preprocess_ms"] = preprocessMs_;
   s["top"] = std::move(top);
 }

@@ -1,6 +1,7 @@
 // The task for manifests whose generator type is "classifier": one image in, labels out.
-// Preprocessing (resize with antialiasing, center crop, normalize), softmax/sigmoid and top-k all
-// run in the core; this file only moves the RGBA bytes in and the answer out.
+// Preprocessing (resize with antialiasing, center crop, normalize), softmax/sigmoid (or nothing, for
+// graphs that output probabilities) and top-k all run in the core; this file only moves the RGBA
+// bytes in and the answer out.
 
 import { openImage } from './image-input.js';
 import { runSteps } from './step-loop.js';
@@ -18,7 +19,7 @@ export class ImageClassifier extends Task {
     this.multiLabel = g.postprocess === 'sigmoid';
   }
 
-  /** → [{label, score, index}] best first (scores: softmax, or sigmoid for multi-label heads). */
+  /** → [{label, score, index}] best first (scores: softmax, sigmoid for multi-label heads, or the graph's own with postprocess "none"). */
   async classify(image, options = {}) {
     return (await this.classifyDetailed(image, options)).top;
   }

@@ -3,7 +3,8 @@
 //
 // Manifest: generator {"type": "classifier", "component", "io": {"pixel_values", "logits"},
 //   "preprocess": {resize, crop, mean, std, interpolation, max_pixels} (see image.h),
-//   "postprocess": "softmax" | "sigmoid" (multi-label), "labels": [...], "top_k": 5}.
+//   "postprocess": "softmax" | "sigmoid" (multi-label) | "none" (the output already is scores),
+//   "labels": [...], "top_k": 5}.
 // Options: {"width", "height" (required), "top_k"}. The size is checked (zero-sized,
 // over max_pixels) here, before JS extracts or copies any pixel.
 // Input: the image's RGBA bytes, typed as bytes end to end: rgbaView(width * height * 4) returns
@@ -28,7 +29,7 @@ struct Manifest;
 
 struct ClassifierSpec : GeneratorSpecBase {
   ImageSpec image;
-  bool sigmoid = false;
+  std::string postprocess = "softmax";  // "softmax", "sigmoid" or "none"
   std::int64_t classes = 0;
   std::int64_t topK = 5;
   std::vector<std::string> labels;  // one per class

@@ -163,6 +163,7 @@ const INVALID = [
   { name: 'a constant value of the wrong type', type: 'stream', path: 'constants[0].values[0]', mutate: (m) => { m.constants[0].values = ['16000']; } },
   { name: 'a stream chunk of 0', type: 'stream', path: 'generator.chunk', mutate: (m) => { m.generator.chunk = 0; } },
   { name: 'a negative stream context', type: 'stream', path: 'generator.context', mutate: (m) => { m.generator.context = -1; } },
+  { name: 'an unknown classifier postprocess', type: 'classifier', path: 'generator.postprocess', mutate: (m) => { m.generator.postprocess = 'identity'; } },
   { name: 'a classifier resize that is neither a size nor [h, w]', type: 'classifier', path: 'generator.preprocess.resize', mutate: (m) => { m.generator.preprocess.resize = [256]; } },
   { name: 'an unknown preprocess key', type: 'classifier', path: 'generator.preprocess.normalize', mutate: (m) => { m.generator.preprocess.normalize = true; } },
   { name: 'musicgen delay that is not an array', type: 'musicgen', path: 'generator.delay', mutate: (m) => { m.generator.delay = 3; } },
@@ -220,6 +221,10 @@ const VALID = [
       m.components[m.generator.component].inputs.find((i) => i.name === m.generator.io.samples).shape = ['batch', 'frame'];
       Object.assign(m.generator, { chunk: 512, context: 64 });
     },
+  },
+  {
+    name: 'classifier: postprocess none (the output already is probabilities)', type: 'classifier',
+    mutate: (m) => { m.generator.postprocess = 'none'; },
   },
   {
     name: 'classifier: [h, w] sizes, sigmoid, bicubic, max_pixels', type: 'classifier',

@@ -71,10 +71,24 @@ TEST_CASE("classifier: sigmoid (multi-label) scores") {
   CHECK(s["top"][1]["score"].get<double>() == doctest::Approx(0.5));
 }
 
+TEST_CASE("classifier: postprocess none reports the graph's output as the scores") {
+  auto m = weft::Model::fromJson(manifest("none"));
+  auto g = m->createGenerator(R"({"width": 2, "height": 2, "top_k": 3})");
+  const float probabilities[3] = {0.25f, 0.0f, 0.75f};
+  const weft::Json s = run(classifier(g), probabilities);
+  CHECK(s["postprocess"] == "none");
+  CHECK(s["top"][0]["label"] == "fox");
+  CHECK(s["top"][0]["score"].get<double>() == 0.75);
+  CHECK(s["top"][1]["score"].get<double>() == 0.25);
+  CHECK(s["top"][2]["score"].get<double>() == 0.0);
+}
+
 TEST_CASE("classifier: bad manifests and bad input fail clearly") {
   CHECK_THROWS_WITH_AS(weft::Model::fromJson(manifest("softmax", R"(["a","b"])")),
                        doctest::Contains("2 labels but output 'logits' has 3 classes"), weft::Error);
-  CHECK_THROWS_WITH_AS(weft::Model::fromJson(manifest("relu")), doctest::Contains("'softmax' or 'sigmoid'"), weft::Error);
+  CHECK_THROWS_WITH_AS(weft::Model::fromJson(manifest("relu")),
+                       "weft: weft.json: generator.postprocess: expected one of softmax, sigmoid, none (the output already is scores) but got 'relu'",
+                       weft::Error);
   CHECK_THROWS_WITH_AS(weft::Model::fromJson(manifest("softmax", R"(["a","b","c"])", 8)),
                        doctest::Contains("gives 8x8 but input 'pixel_values'"), weft::Error);
   auto m = weft::Model::fromJson(manifest());

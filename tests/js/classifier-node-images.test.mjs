@@ -1,4 +1,5 @@
-// classify() in Node takes PNG/JPEG bytes (Buffer, Uint8Array) and file paths. A PNG made from the
+// classify() in Node takes PNG/JPEG bytes (Buffer, Uint8Array) and file paths. The fixture PNGs give
+// PyTorch's logits (Pillow decode + torchvision); a PNG made from the
 // RGBA fixture by an encoder written for the tests must give exactly the RGBA fixture's logits
 // (which equal PyTorch's); a JPEG (lossy) the same top-1. Bytes that are neither get a clear error.
 import test from 'node:test';
@@ -35,6 +36,19 @@ test('PNG bytes, a PNG Uint8Array and a PNG file path give the RGBA logits exact
       assert.deepEqual(got.logits, expected.logits);
       assert.equal(got.top[0].index, ref.top1[i]);
     }
+  }
+});
+
+test('the fixture PNG files (written by Pillow) give PyTorch + torchvision logits, by path and as bytes', async () => {
+  for (const [i, name] of ref.images.entries()) {
+    const path = `${FIXTURES}/classifier/images/${name}`;
+    const byPath = await classifier.classifyDetailed(path);
+    assert.deepEqual([byPath.stats.width, byPath.stats.height], sizeOf(i));
+    const diff = maxAbs(ref.logits[i], byPath.logits);
+    assert.ok(diff < 1e-4, `${name}: max abs ${diff}`);
+    assert.equal(byPath.top[0].index, ref.top1[i]);
+    assert.deepEqual((await classifier.classifyDetailed(readFileSync(path))).logits, byPath.logits);
+    console.log(`# ${name}: max abs vs PyTorch ${diff}`);
   }
 });
 

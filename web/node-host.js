@@ -13,8 +13,17 @@ export const importOrtWeb = () => import('onnxruntime-web');
  * PNG or JPEG bytes → { width, height, read: async () => RGBA Uint8Array }, decoded with sharp (8 bits a
  * channel, alpha 255 where the file has none). The size comes from the header, before any pixel is decoded.
  */
+// sharp is an optional peer dependency: only Node apps that classify encoded images need it.
+async function importSharp() {
+  try {
+    return (await import('sharp')).default;
+  } catch (error) {
+    throw new Error("weft: classify: decoding PNG or JPEG in Node needs the 'sharp' package (npm install sharp), or pass RGBA bytes with { width, height }", { cause: error });
+  }
+}
+
 export async function openEncodedImage(bytes, format) {
-  const { default: sharp } = await import('sharp');
+  const sharp = await importSharp();
   const fail = (error) => {
     throw new Error(`weft: classify: could not decode the ${format.toUpperCase()} image (${error.message})`, { cause: error });
   };

@@ -7,7 +7,7 @@
 
 namespace weft::tok::uni {
 
-enum Flag : std::uint32_t { kL = 1, kN = 2, kMn = 4, kP = 8, kC = 16, kWs = 32, kCjk = 64 };
+enum Flag : std::uint32_t { kL = 1, kN = 2, kMn = 4, kP = 8, kC = 16, kWs = 32, kCjk = 64, kWord = 128 };  // kWord: \w
 enum Gcb : std::uint32_t { kOther, kCR, kLF, kControl, kExtend, kZWJ, kSpacingMark, kPrepend };
 
 std::uint32_t flags(char32_t c);

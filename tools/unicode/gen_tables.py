@@ -17,7 +17,8 @@ import regex
 MAX = 0x110000
 AGE = "9.0"
 # flag bits (kept in sync with unicode.h)
-L, N, MN, P, C, WS, CJK = 1, 2, 4, 8, 16, 32, 64
+L, N, MN, P, C, WS, CJK, WORD = 1, 2, 4, 8, 16, 32, 64, 128
+WORD_RE = regex.compile(r"\w")  # Unicode \w: Alphabetic, Mark, Nd, Pc, Join_Control (as Rust's regex)
 PY_SPACE, PY_UPPER, PY_DIGIT = 1, 2, 4  # kPy* in unicode.h
 GCB = ["Other", "CR", "LF", "Control", "Extend", "ZWJ", "SpacingMark", "Prepend"]
 
@@ -58,6 +59,7 @@ def flags(cp):
     if cat in ("Cc", "Cf", "Co", "Cs") and old: f |= C  # HF BertNormalizer keeps unassigned (Cn)
     if c.isspace() and not (0x1C <= cp <= 0x1F): f |= WS
     if cjk(cp): f |= CJK
+    if WORD_RE.match(c): f |= WORD
     return f
 
 

@@ -93,6 +93,8 @@ std::unique_ptr<PreTokenizer> makeByteLevelPre(bool addPrefixSpace, bool useRege
 std::unique_ptr<PreTokenizer> makeBertPre();
 std::unique_ptr<PreTokenizer> makeWhitespaceSplit();
 std::unique_ptr<PreTokenizer> makeMetaspacePre(std::string replacement, int prependScheme, bool split);
+// Hugging Face Split: behavior Removed / Isolated / MergedWithPrevious / MergedWithNext / Contiguous.
+std::unique_ptr<PreTokenizer> makeSplitPre(std::string pattern, bool regex, const std::string& behavior, bool invert);
 std::unique_ptr<PreTokenizer> makeSequencePre(std::vector<std::unique_ptr<PreTokenizer>> parts);
 
 struct BpeSpec {

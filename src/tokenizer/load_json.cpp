@@ -107,6 +107,12 @@ std::unique_ptr<PreTokenizer> preTokenizer(const Json& j, const std::string& pat
   if (t == "BertPreTokenizer") return makeBertPre();
   if (t == "WhitespaceSplit") return makeWhitespaceSplit();
   if (t == "Metaspace") return makeMetaspacePre(opt<std::string>(j, "replacement", "\xE2\x96\x81"), prependScheme(j), opt(j, "split", true));
+  if (t == "Split") {
+    const Json& pat = req(j, "pattern", path);
+    const bool re = pat.contains("Regex");
+    const std::string s = re ? str(pat, "Regex", path + ".pattern") : str(pat, "String", path + ".pattern");
+    return makeSplitPre(s, re, str(j, "behavior", path), opt(j, "invert", false));
+  }
   if (t == "Sequence") {
     std::vector<std::unique_ptr<PreTokenizer>> parts;
     const Json& list = req(j, "pretokenizers", path);
@@ -252,11 +258,15 @@ std::unique_ptr<Pipeline> loadTokenizerJson(std::string_view text) {
     normalizer(j.value("normalizer", Json()), "normalizer", *p);
     p->pre = preTokenizer(j.value("pre_tokenizer", Json()), "pre_tokenizer");
     for (const auto& a : j.value("added_tokens", Json::array())) {
-      if (opt(a, "lstrip", false) || opt(a, "rstrip", false) || opt(a, "single_word", false))
-        fail("tokenizer.json: added token '" + str(a, "content", "added_tokens") + "': lstrip / rstrip / single_word are not supported");
+      const bool special = opt(a, "special", false);
+      AddedMatcher::Rules r;
+      r.lstrip = opt(a, "lstrip", false);
+      r.rstrip = opt(a, "rstrip", false);
+      r.singleWord = opt(a, "single_word", false);
       p->addToken(str(a, "content", "added_tokens[]"), integer<std::int32_t>(req(a, "id", "added_tokens[]"), "added_tokens[].id"),
-                  opt(a, "special", false));
+                  special, opt(a, "normalized", !special), r);
     }
+    p->buildAddedMatchers();
     postProcessor(j.value("post_processor", Json()), "post_processor", *p);
     decoder(j.value("decoder", Json()), "decoder", *p);
     for (const char* pad : {"<pad>", "[PAD]"}) {

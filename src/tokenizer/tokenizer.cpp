@@ -33,42 +33,7 @@ void Tokenizer::encode(std::string_view raw, bool addSpecial, std::vector<std::i
   tok::uni::sanitize(raw, text);
   const std::size_t base = out.size();
   if (addSpecial) out.insert(out.end(), p.prefix.begin(), p.prefix.end());
-  std::vector<std::string> words;
-  std::string seg;
-  bool first = true;
-  auto encodeSegment = [&](std::size_t a, std::size_t b) {
-    if (b <= a) return;
-    seg.assign(text, a, b - a);
-    for (const auto& n : p.normalizers) n->apply(seg);
-    if (seg.empty()) return;
-    tok::setFirstSegment(first);
-    first = false;
-    words.clear();
-    if (p.pre) p.pre->split(seg, words);
-    else words.push_back(seg);
-    for (const auto& w : words)
-      if (!w.empty()) p.model->encodeWord(w, out);
-  };
-  std::size_t start = 0;
-  if (!p.added.empty()) {
-    for (std::size_t i = 0; i < text.size();) {
-      if (!p.addedFirstByte[static_cast<unsigned char>(text[i])]) { ++i; continue; }
-      std::size_t best = 0;
-      std::int32_t id = -1;
-      for (const auto& a : p.added)
-        if (a.content.size() > best && text.compare(i, a.content.size(), a.content) == 0) {
-          best = a.content.size();
-          id = a.id;
-        }
-      if (!best) { ++i; continue; }
-      encodeSegment(start, i);
-      first = false;
-      out.push_back(id);
-      i += best;
-      start = i;
-    }
-  }
-  encodeSegment(start, text.size());
+  tok::encodeText(p, text, out);
   if (addSpecial) out.insert(out.end(), p.suffix.begin(), p.suffix.end());
   if (p.maxLength && out.size() - base > p.maxLength) {
     // Keep the specials: drop content from the end of the sequence part.
@@ -95,7 +60,7 @@ std::vector<std::vector<std::int32_t>> Tokenizer::encodeBatch(const std::vector<
 
 std::string Tokenizer::idToToken(std::int32_t id) const {
   const auto it = p_->addedById.find(id);
-  if (it != p_->addedById.end()) return p_->added[it->second].content;
+  if (it != p_->addedById.end()) return p_->added[it->second].surface;
   if (const std::string* t = p_->model->idToToken(id)) return *t;
   throw Error("tokenizer: id " + std::to_string(id) + " is outside the vocabulary (size " +
               std::to_string(vocabSize()) + ")");

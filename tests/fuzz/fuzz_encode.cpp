@@ -26,6 +26,19 @@ extern "C" int LLVMFuzzerInitialize(int*, char***) {
   for (const char* n : {"gpt2.json", "mistral.json", "bert.json", "t5.json"})
     tokenizers.push_back(weft::Tokenizer::fromJson(slurp(dir + n)));
   tokenizers.push_back(weft::Tokenizer::fromSentencePiece(slurp(dir + "albert.model")));
+  // Split (every behavior, the LLaMA-3 pattern) and added tokens with every matching rule.
+  const std::string llama3 = R"((?i:'s|'t|'re|'ve|'m|'ll|'d)|[^\\r\\n\\p{L}\\p{N}]?\\p{L}+|\\p{N}{1,3}| ?[^\\s\\p{L}\\p{N}]+[\\r\\n]*|\\s*[\\r\\n]+|\\s+(?!\\S)|\\s+)";
+  std::string pre;
+  for (const char* b : {"Isolated", "MergedWithNext", "MergedWithPrevious", "Contiguous", "Removed"})
+    pre += std::string(pre.empty() ? "" : ",") + R"({"type":"Split","pattern":{"String":"a"},"behavior":")" + b + R"(","invert":)" +
+           (pre.size() % 2 ? "true}" : "false}");
+  tokenizers.push_back(weft::Tokenizer::fromJson(
+      R"({"model":{"type":"BPE","vocab":{"a":0,"b":1,"ab":2,"[UNK]":3},"merges":["a b"],"unk_token":"[UNK]"},)"
+      R"("normalizer":{"type":"Lowercase"},"pre_tokenizer":{"type":"Sequence","pretokenizers":[)"
+      R"({"type":"Split","pattern":{"Regex":")" + llama3 + R"("},"behavior":"Isolated"},)" + pre + R"(]},"added_tokens":[)"
+      R"({"id":4,"content":"<x>","special":true,"lstrip":true,"rstrip":true,"single_word":false,"normalized":false},)"
+      R"({"id":5,"content":"ab","special":false,"lstrip":true,"rstrip":true,"single_word":true,"normalized":true},)"
+      R"({"id":6,"content":"B ","special":false,"lstrip":false,"rstrip":true,"single_word":false,"normalized":true}]})"));
   return 0;
 }
 

@@ -5,10 +5,11 @@ import { readFileSync } from 'node:fs';
 import { loadTokenizer } from '../../web/tokenizer.js';
 import { MODELS } from '../paths.mjs';
 
-export const TOKENIZER_DIR = `${MODELS}/tokenizers`;
+export const TOKENIZER_DIR = process.env.WEFT_TOKENIZER_DIR ?? `${MODELS}/tokenizers`;
 export const TOKENIZERS = {
   gpt2: 'gpt2.json', mistral: 'mistral.json', bert: 'bert.json', t5: 't5.json', albert: 'albert.model',
-  llama: 'llama.model', tinybpe: 'tinybpe.model',
+  llama: 'llama.model', tinybpe: 'tinybpe.model', gpt2_added: 'gpt2_added.json', mistral_added: 'mistral_added.json',
+  bert_added: 'bert_added.json',
 };
 
 /** The corpus as raw byte lines (subarrays of one buffer) and as decoded strings. */

@@ -167,7 +167,7 @@ def _tokenizer_items() -> list[Item]:
     # Real tokenizer files, the parity corpus and reference ids (tokenizer_refs.py).
     from . import tokenizer_refs as tf
     return [Item("tokenizers", ["tokenizers"], _own("tokenizer_refs.py", "corpus.py") + tf.sources(REPO),
-                 {"v": 2}, lambda tmp: tf.build(REPO, tmp),
+                 {"v": 3}, lambda tmp: tf.build(REPO, tmp),
                  libs=("tokenizers", "sentencepiece", "transformers", "protobuf")),
             # After "toy": rebuilding the toy package replaces its folder, which brings this back.
             Item("toy_tokenizer", ["toy/tokenizer.json", "fixtures/toy_tokenizer_refs.json"],

@@ -113,6 +113,7 @@ def build(repo: Path, tmp: Path) -> None:
     write(d / "corpus.txt")
     (d / "tinybpe.model").write_bytes(_tiny_bpe(corpus_texts(d)))
     write_refs(d)
+    build_added(d)
 
 
 def corpus_texts(d: Path) -> list[str]:
@@ -172,3 +173,39 @@ def build_toy_tokenizer(tmp: Path) -> None:
     ids = [e.ids for e in tok.encode_batch(head)]
     (tmp / "fixtures/toy_tokenizer_refs.json").write_text(json.dumps(
         {"ids": ids, "decoded": tok.decode_batch(ids, skip_special_tokens=True)}, ensure_ascii=False))
+
+
+# Added tokens with every Hugging Face matching rule, on three real tokenizers (byte-level BPE
+# without a normalizer, SentencePiece-style BPE with Prepend + Replace, WordPiece with BERT's
+# lowercasing normalizer). Contents are frequent in the corpus so that the rules are exercised.
+ADDED_NAMES = ("gpt2_added", "mistral_added", "bert_added")
+_ADDED_RULES = [  # content, special, lstrip, rstrip, single_word, normalized
+    ("<|user|>", True, True, True, False, False), ("the", False, False, False, True, True),
+    ("ing", False, False, False, False, False), ("\u2019", False, True, False, False, False),
+    ("\u2014", False, False, True, False, True), ("<", True, True, True, False, False),
+    ("and", False, True, False, True, False), ("  ", False, False, True, False, False),
+    ("http", False, False, True, True, True), ("\u00e9", False, True, True, False, True),
+    ("Hello", False, False, False, False, True), ("[X]", True, True, False, True, False),
+    ("in", False, False, False, True, False), ("_", False, False, False, True, False),
+]
+
+
+def build_added(d: Path) -> None:
+    """<name>_added.json for ADDED_NAMES from the base tokenizer files in d, with refs."""
+    from tokenizers import Tokenizer, AddedToken
+    texts = corpus_texts(d)
+    for name in ADDED_NAMES:
+        tok = Tokenizer.from_file(str(d / f"{name[:-6]}.json"))
+        tok.add_tokens([AddedToken(c, special=s, lstrip=l, rstrip=r, single_word=w, normalized=n)
+                        for c, s, l, r, w, n in _ADDED_RULES])
+        tok.save(str(d / f"{name}.json"))
+        tok = Tokenizer.from_file(str(d / f"{name}.json"))
+        ids = [e.ids for e in tok.encode_batch(texts)]
+        decoded = tok.decode_batch(ids, skip_special_tokens=True)
+        (d / "refs" / f"{name}.json").write_text(json.dumps({"ids": ids, "decoded": decoded}, ensure_ascii=False))
+
+
+if __name__ == "__main__":  # python -m weft_fixtures.tokenizer_refs added <dir with the base files>
+    import sys
+    if sys.argv[1] == "added":
+        build_added(Path(sys.argv[2]))

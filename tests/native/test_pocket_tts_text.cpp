@@ -201,8 +201,9 @@ TEST_CASE("pocket_tts text: every fixture paragraph chunks as the package does, 
   for (const std::string kind : {"model", "json"}) {
     const auto tok = kind == "model" ? weft::Tokenizer::fromSentencePiece(slurp(dir + "tokenizer.model"))
                                      : weft::Tokenizer::fromJson(slurp(dir + "tokenizer.json"));
-    for (const auto& [name, rulesJson] : refs.at("rule_sets").items()) {
-      const TextRules r = TextRules::fromJson(rulesJson, "rule_sets." + name);
+    for (const auto& entry : refs.at("rule_sets").items()) {
+      const std::string name = entry.key();  // a plain variable: CHECK_MESSAGE captures it in a lambda
+      const TextRules r = TextRules::fromJson(entry.value(), "rule_sets." + name);
       std::size_t equal = 0;
       for (std::size_t i = 0; i < paragraphs.size(); ++i) {
         const auto got = chunksJson(*tok, paragraphs[i].get<std::string>(), maxTokens, r);

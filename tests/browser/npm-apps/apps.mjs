@@ -2,7 +2,7 @@
 // fresh apps that install it from the tarball — Vite, webpack 5 (both with no configuration) and a
 // plain Node script — in one folder outside the repository (so nothing resolves from the repo's
 // own node_modules). Tool versions are pinned; the installed apps stay in the system temp folder,
-// keyed on those versions, and npm's own cache (shared with the set-up's `npm ci`, which already
+// keyed on those versions and the checkout, and npm's own cache (shared with the set-up's `npm ci`, which already
 // fetched onnxruntime-web and onnxruntime-node) serves the downloads.
 
 import { execFileSync, spawn } from 'node:child_process';
@@ -37,7 +37,8 @@ export function packedFiles() {
 
 /** A fresh Vite app (vite/), webpack app (webpack/) and Node script (node-app.mjs) with the tarball installed. */
 export function createApps(tarball) {
-  const key = createHash('sha256').update(JSON.stringify(TOOLS)).digest('hex').slice(0, 12);
+  // Keyed on the checkout too: two checkouts testing at once must not share (and clobber) the apps.
+  const key = createHash('sha256').update(JSON.stringify({ TOOLS, ROOT })).digest('hex').slice(0, 12);
   const dir = join(tmpdir(), `weft-npm-apps-${key}`);
   mkdirSync(dir, { recursive: true });
   copyFileSync(tarball, join(dir, 'weft.tgz'));

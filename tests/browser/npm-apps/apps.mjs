@@ -2,8 +2,8 @@
 // fresh apps that install it from the tarball — Vite, webpack 5 (both with no configuration) and a
 // plain Node script — in one folder outside the repository (so nothing resolves from the repo's
 // own node_modules). Tool versions are pinned; the installed apps stay in the system temp folder,
-// keyed on those versions and the checkout, and npm's own cache (shared with the set-up's `npm ci`, which already
-// fetched onnxruntime-web and onnxruntime-node) serves the downloads.
+// keyed on those versions and the checkout, and npm's own cache (shared with the set-up's
+// `npm ci`, which already fetched onnxruntime-web and onnxruntime-node) serves the downloads.
 
 import { execFileSync, spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';

@@ -7,6 +7,8 @@
 #include "json_util.h"
 #include "weft/error.h"
 #include "weft/model.h"
+#include "weft/tensor.h"
+#include "tokenizer/unicode.h"
 
 namespace weft {
 
@@ -23,12 +25,6 @@ std::size_t indexOf(const std::vector<int>& v, int x) {
   for (std::size_t i = 0; i < v.size(); ++i)
     if (v[i] == x) return i;
   throw Error("pocket_tts generator: internal error: slot " + std::to_string(x) + " is not in its list");
-}
-
-std::int64_t elements(const std::vector<std::int64_t>& shape) {
-  std::int64_t n = 1;
-  for (std::int64_t d : shape) n *= d;
-  return n;
 }
 
 void requireFinite(const float* x, std::size_t n, const std::string& what) {
@@ -76,10 +72,8 @@ void PocketTtsGenerator::checkKnownCharacters(const Tokenizer& tok) const {
   if (!any) return;
   std::string chars, seen;
   for (std::size_t i = 0; i < text.size() && chars.size() < 64;) {
-    const unsigned char b = static_cast<unsigned char>(text[i]);
-    const std::size_t n = b >= 0xF0 ? 4 : b >= 0xE0 ? 3 : b >= 0xC0 ? 2 : 1;
-    const std::string ch = text.substr(i, n);
-    i += n;
+    const std::string ch = text.substr(i, tok::uni::charLen(static_cast<unsigned char>(text[i])));
+    i += ch.size();
     if (seen.find(ch) != std::string::npos) continue;
     seen += ch;
     for (std::int32_t id : tok.encode(ch, false))
@@ -126,7 +120,7 @@ void PocketTtsGenerator::buildStateFeeds(const std::string& flow, const std::str
     if (slot.mode != SlotMode::Fixed || slot.init != SlotInit::Zeros)
       throw Error("weft.json: " + slot.path + ": a pocket_tts decoder state must be a fixed slot that starts at zeros");
     mimiZeros_.push_back(addHostBuffer(slot.dtype));
-    host(mimiZeros_.back()).resize(static_cast<std::size_t>(elements(slot.initialShape(1))));  // zero-filled
+    host(mimiZeros_.back()).resize(static_cast<std::size_t>(elementCount(slot.initialShape(1))));  // zero-filled
   }
 }
 
@@ -181,23 +175,21 @@ std::optional<Plan> PocketTtsGenerator::makePlan() {
       return encodePlan();
     case Phase::VoicePrefill: {
       const std::int64_t V = voicePositions_;
-      host(h_.conditioning) = host(h_.voice);
       host(h_.previous).resize(0);
       voicePositions_ = 0;  // the voice run itself starts from an empty cache
-      Plan p = flowPlan(V, 0, true, true);
+      Plan p = flowPlan(h_.voice, V, 0, true, true);
       voicePositions_ = V;
       return p;
     }
     case Phase::Embed: return embedPlan();
     case Phase::Prefill: {
       const std::int64_t T = static_cast<std::int64_t>(chunks_[chunk_].ids.size());
-      host(h_.conditioning) = host(h_.embeddings);
       host(h_.previous).resize(0);
-      return flowPlan(T, 0, true, false);
+      return flowPlan(h_.embeddings, T, 0, true, false);
     }
     case Phase::Step:
       host(h_.conditioning).resize(0);
-      return flowPlan(0, 1, false, false);
+      return flowPlan(h_.conditioning, 0, 1, false, false);
     case Phase::Decode: return decodePlan();
     case Phase::Encode:
     case Phase::Done: return std::nullopt;
@@ -228,14 +220,18 @@ Plan PocketTtsGenerator::embedPlan() {
   return p;
 }
 
-// One flow_lm run appending C conditioning positions and S latents. fromVoice: the K/V inputs are
-// the voice's (empty without one) instead of the slots; toVoice: the K/V outputs are kept as the voice's.
-Plan PocketTtsGenerator::flowPlan(std::int64_t C, std::int64_t S, bool fromVoice, bool toVoice) {
+// One flow_lm run appending C conditioning positions (read from host buffer `conditioning`: the
+// voice's, the chunk's embeddings or the empty one) and S latents. fromVoice: the K/V inputs are the
+// voice's (empty without one) instead of the slots; toVoice: the K/V outputs are kept as the voice's.
+Plan PocketTtsGenerator::flowPlan(int conditioning, std::int64_t C, std::int64_t S, bool fromVoice, bool toVoice) {
   const auto& slots = model().slots();
   Plan p = plans_.flow;
   for (PlanInput& in : p.inputs) {
     if (in.source == Source::Host) {
-      if (in.index == h_.conditioning) in.shape = {1, C, spec_.modelDim};
+      if (in.index == h_.conditioning) {
+        in.index = conditioning;
+        in.shape = {1, C, spec_.modelDim};
+      }
       else if (in.index == h_.previous) in.shape = {1, S, spec_.latentDim};
       else if (in.index == h_.noise) in.shape = {1, spec_.latentDim};
     } else if (in.source == Source::Slot && fromVoice) {

@@ -61,7 +61,7 @@ class PocketTtsGenerator : public Generator {
   void checkKnownCharacters(const Tokenizer& tok) const;
   void startChunk();
   Plan encodePlan();
-  Plan flowPlan(std::int64_t conditioningPositions, std::int64_t latents, bool fromVoice, bool toVoice);
+  Plan flowPlan(int conditioning, std::int64_t conditioningPositions, std::int64_t latents, bool fromVoice, bool toVoice);
   Plan embedPlan();
   Plan decodePlan();
   void drawNoise();

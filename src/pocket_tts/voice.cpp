@@ -21,14 +21,15 @@ std::string seconds(double s) {
   return b;
 }
 
-double loudestFrameDb(const std::vector<float>& wav, std::size_t frame) {
-  double best = 0.0;
-  for (std::size_t f = 0; f + frame <= wav.size(); f += frame) {
+// 20 log10(rms + 1e-12) of each whole frame of `frame` samples (end_on_pause's loudness).
+std::vector<double> frameDb(const std::vector<float>& wav, std::size_t frame) {
+  std::vector<double> db(wav.size() / frame);
+  for (std::size_t f = 0; f < db.size(); ++f) {
     double acc = 0.0;
-    for (std::size_t i = f; i < f + frame; ++i) acc += static_cast<double>(wav[i]) * wav[i];
-    best = std::max(best, acc / static_cast<double>(frame));
+    for (std::size_t i = f * frame; i < (f + 1) * frame; ++i) acc += static_cast<double>(wav[i]) * wav[i];
+    db[f] = 20.0 * std::log10(std::sqrt(acc / static_cast<double>(frame)) + 1e-12);
   }
-  return 20.0 * std::log10(std::sqrt(best) + 1e-12);
+  return db;
 }
 
 void putU32(std::uint8_t* p, std::uint32_t v) {
@@ -83,7 +84,8 @@ std::vector<float> VoiceClip::prepare() {
   intake_.release();
   if (rate_ != spec_.sampleRate) mono = Resampler(static_cast<int>(rate_), static_cast<int>(spec_.sampleRate)).process(mono.data(), mono.size());
   const std::size_t frame = static_cast<std::size_t>(std::max<std::int64_t>(1, spec_.sampleRate / 50));
-  const double db = loudestFrameDb(mono, frame);
+  const std::vector<double> frames = frameDb(mono, frame);
+  const double db = frames.empty() ? -240.0 : *std::max_element(frames.begin(), frames.end());
   if (db < spec_.voice.silentDb)
     throw Error("voice clip: the clip is silent (its loudest 20 ms is " + json_util::num(std::round(db)) + " dBFS); record or choose a clip with speech");
   std::vector<float> wav = endOnPause(std::move(mono), spec_.sampleRate, spec_.voice);
@@ -100,14 +102,9 @@ float torchLinspace(float a, float b, std::int64_t n, std::int64_t i) {
 
 std::vector<float> endOnPause(std::vector<float> wav, std::int64_t sampleRate, const VoiceClipRule& rule) {
   const std::size_t frame = static_cast<std::size_t>(std::max<std::int64_t>(1, static_cast<std::int64_t>(0.02 * static_cast<double>(sampleRate))));
-  const std::size_t n = wav.size() / frame;
+  const std::vector<double> db = frameDb(wav, frame);
+  const std::size_t n = db.size();
   if (n == 0) return wav;
-  std::vector<double> db(n);
-  for (std::size_t f = 0; f < n; ++f) {
-    double acc = 0.0;
-    for (std::size_t i = f * frame; i < (f + 1) * frame; ++i) acc += static_cast<double>(wav[i]) * wav[i];
-    db[f] = 20.0 * std::log10(std::sqrt(acc / static_cast<double>(frame)) + 1e-12);
-  }
   const double floor = *std::max_element(db.begin(), db.end()) - rule.floorDb;
   std::size_t last = 0;
   for (std::size_t f = 0; f < n; ++f)

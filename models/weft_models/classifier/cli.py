@@ -88,7 +88,8 @@ def add_export(sub, common) -> None:
     cl = add_command(sub, "classifier", common, cmd_export,
                      help="an image classifier (torchvision or custom)",
                      description="Export an image classifier to a package (model.onnx + weft.json "
-                                 "with the preprocessing), validated against PyTorch. Checkpoints: "
+                                 "with the preprocessing), validated against PyTorch (int8: against its own "
+                                 "fp32 export, by cosine and top-1 on images). Checkpoints: "
                                  + ", ".join(CHECKPOINT_FORMS) + " ('module.' prefixes are stripped).")
     cl.add_argument("arch", help=f"torchvision name ({', '.join(PARITY_ARCHS)}, ...) or module:function "
                                  "(or path/file.py:function) returning the nn.Module skeleton")
@@ -113,7 +114,8 @@ def add_validate(sub, common) -> None:
     va = add_command(sub, "classifier", common, cmd_validate, help="a classifier package vs PyTorch",
                      description="Grade a classifier package against the PyTorch model its "
                                  "weft.json 'source' record names (input sets and top-1 on "
-                                 "images), record the result in weft.json, print a JSON line.",
+                                 "images; an int8 package against its fp32 export, by cosine "
+                                 "and top-1 on images), record the result in weft.json, print a JSON line.",
                      package=True)
     va.add_argument("--images", default=None, help="folder of images for top-1 agreement (default: generated)")
     va.add_argument("--allow-warn", action="store_true", help="accept WARN for fp32")

@@ -22,6 +22,19 @@ BANDS = ("PASS", "WARN", "FAIL")
 Feeds = dict[str, np.ndarray]
 
 
+# Quantized packages are graded against their own fp32 export by direction, not by absolute bands:
+# int8 rounding moves every logit a little (max abs is reported, never graded), what matters is that
+# the output vector points the same way and the decisions agree.
+QUANT_PASS_COS, QUANT_WARN_COS = 0.999, 0.99
+
+
+def quantized_band(cosine: float, top1_agree: int, images: int) -> str:
+    """PASS: cosine >= 0.999 and every top-1 equal; WARN: cosine >= 0.99; else FAIL."""
+    if cosine >= QUANT_PASS_COS and top1_agree == images:
+        return "PASS"
+    return "WARN" if cosine >= QUANT_WARN_COS else "FAIL"
+
+
 def band(max_abs: float, cosine: float) -> str:
     """Strict inequalities: max == 1e-4 is already WARN."""
     if max_abs < PASS_MAX and cosine > PASS_COS:

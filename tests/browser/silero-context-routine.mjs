@@ -1,4 +1,4 @@
-// In a page: a Silero package with generator.context, run with process() and with stream() fed in
+// In a page: a Silero package (with or without generator.context), run with process() and with stream() fed in
 // uneven pieces. Returns both result lists and the backend.
 export async function runSileroContext(weft, { source, samples, loadOptions = {} }) {
   const vad = await weft.load(source, loadOptions);

@@ -30,18 +30,25 @@ bool Model::uses(const std::string& component) const {
   return false;
 }
 
-static Json componentFilesJson(const Component& c) {
-  Json e = {{"name", c.name}};
-  e.update(fileRefJson(c));
+static Json externalDataJson(const Component& c) {
   Json ext = Json::array();
   for (const FileRef& f : c.externalData) ext.push_back(fileRefJson(f));
-  e["external_data"] = ext;
+  return ext;
+}
+
+static Json componentFileJson(const Component& c) {
+  Json e = {{"name", c.name}};
+  e.update(fileRefJson(c));
   return e;
 }
 
 std::string Model::componentsToDescribe(const std::string& text, const std::string& budgets) {
   Json a = Json::array();
-  for (const Component& c : Manifest::componentsWithoutIo(text, Budgets::parse(budgets))) a.push_back(componentFilesJson(c));
+  for (const Component& c : Manifest::componentsWithoutIo(text, Budgets::parse(budgets))) {
+    Json e = componentFileJson(c);
+    e["external_data"] = externalDataJson(c);
+    a.push_back(std::move(e));
+  }
   return a.dump();
 }
 
@@ -58,10 +65,11 @@ std::string Model::componentsJson() const {
           break;
         }
     }
-    Json e = componentFilesJson(c);
+    Json e = componentFileJson(c);
     e["inputs"] = ins;
     e["outputs"] = outs;
     e["state_outputs"] = stateOuts;
+    e["external_data"] = externalDataJson(c);
     e["used"] = uses(c.name);
     a.push_back(std::move(e));
   }

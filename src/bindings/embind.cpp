@@ -121,6 +121,7 @@ class JsModel {
                                            jsonArg(graphs, "Model.fromJson: graphs", true)));
     });
   }
+  static std::string componentsToDescribeDefault(val text) { return componentsToDescribe(text, val::undefined()); }
   static std::string componentsToDescribe(val text, val budgets) {
     return guard([&] {
       return weft::Model::componentsToDescribe(jsonArg(text, "Model.componentsToDescribe"),
@@ -207,6 +208,7 @@ EMSCRIPTEN_BINDINGS(weft_core) {
       .class_function("fromJson", &JsModel::fromJsonDefault)
       .class_function("fromJson", &JsModel::fromJson)
       .class_function("fromJson", &JsModel::fromJsonWithGraphs)
+      .class_function("componentsToDescribe", &JsModel::componentsToDescribeDefault)
       .class_function("componentsToDescribe", &JsModel::componentsToDescribe)
       .function("componentsJson", &JsModel::componentsJson)
       .function("infoJson", &JsModel::infoJson)

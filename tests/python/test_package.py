@@ -103,7 +103,8 @@ def test_labels_must_match_the_classes(tmp_path, caplog):
     assert rc == 2 and "--labels: 3 labels but output 'softmax_0.tmp_0'" in caplog.text
 
 
-def test_help():
+@pytest.mark.parametrize("argv", [["package"], ["package", "stream"], ["package", "classifier"]])
+def test_help(argv, capsys):
     with pytest.raises(SystemExit) as e:
-        main(["package", "stream", "--help"])
-    assert e.value.code == 0
+        main([*argv, "--help"])
+    assert e.value.code == 0 and "usage: weft-models package" in capsys.readouterr().out

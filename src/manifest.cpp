@@ -2,6 +2,7 @@
 
 #include "manifest_parser.h"
 #include "weft/error.h"
+#include "weft/session_check.h"
 
 namespace weft {
 
@@ -161,10 +162,30 @@ void Parser::components(const Json& obj) {
         c.externalData.push_back(f.is_string() ? FileRef{fileName(f, ju::index(xp, k)), std::nullopt, std::nullopt} : fileRef(f, ju::index(xp, k)));
       }
     }
-    tensors(ju::require(e, "inputs", kP, p), ju::key(p, "inputs"), c.inputs);
-    tensors(ju::require(e, "outputs", kP, p), ju::key(p, "outputs"), c.outputs);
+    componentIo(e, p, c);
     m_.components.push_back(std::move(c));
   }
+}
+
+// Inputs and outputs as declared; a list the manifest omits is the graph's own (from `graphs_`),
+// and a declared one must match the graph.
+void Parser::componentIo(const Json& e, const std::string& p, Component& c) {
+  const auto g = graphs_ ? graphs_->find(c.name) : GraphIO::const_iterator();
+  const SessionIO* graph = graphs_ && g != graphs_->end() ? &g->second : nullptr;
+  for (const char* kind : {"input", "output"}) {
+    const std::string field = std::string(kind) + "s";
+    std::vector<TensorDesc>& list = field == "inputs" ? c.inputs : c.outputs;
+    if (auto it = e.find(field); it != e.end()) {
+      tensors(*it, ju::key(p, field), list);
+      continue;
+    }
+    c.ioFromGraph = true;
+    if (graph) list = declaredFromGraph(m_, c, kind, field == "inputs" ? graph->inputs : graph->outputs);
+    else if (!listOnly_)
+      bad(ju::key(p, field), "omitted, so it comes from the graph, but no session described it: load the package through the JS "
+                             "layer (which opens the graph first) or declare the component's " + field);
+  }
+  if (graph) checkDeclared(c, *graph);
 }
 
 const Component& Parser::componentNamed(const Json& v, const std::string& p) {
@@ -250,24 +271,36 @@ void parseDims(Manifest& m, const Json& d) {
 
 }  // namespace
 
-Manifest Manifest::parse(const std::string& text, const Budgets& budgets) {
+namespace {
+
+// The manifest's JSON after the checks every reading needs: the size budget, the top-level keys,
+// the format; `m` gets the budgets, format, name and dims.
+Json parseTop(const std::string& text, const Budgets& budgets, Manifest& m) {
   using namespace manifest_parser;
   if (static_cast<std::int64_t>(text.size()) > budgets.manifestBytes)
     throw Error("weft.json: the manifest is " + std::to_string(text.size()) + " bytes, over the budget of " +
                 std::to_string(budgets.manifestBytes) + " (budgets.manifest_bytes)");
-  const Json j = ju::parse(text, "weft.json", budgets.jsonDepth);
+  Json j = ju::parse(text, "weft.json", budgets.jsonDepth);
   ju::expectObject(j, kP, "");
   // compat, source and validation are the toolkit's records (other runtimes, provenance, bands);
   // $schema lets editors find docs/weft.schema.json.
   onlyKeys(j, "", {"$schema", "format", "name", "dims", "components", "state", "constants", "generator", "generation", "tokenizer",
                    "compat", "source", "validation"});
-  Manifest m;
   m.budgets = budgets;
   m.format = ju::asString(ju::require(j, "format", kP, ""), kP, "format");
   if (m.format != "weft/1") bad("format", "expected \"weft/1\" but got " + ju::show(j["format"]));
   if (auto n = j.find("name"); n != j.end()) m.name = ju::asString(*n, kP, "name");
   if (auto d = j.find("dims"); d != j.end()) parseDims(m, *d);
-  Parser p(m);
+  return j;
+}
+
+}  // namespace
+
+Manifest Manifest::parse(const std::string& text, const Budgets& budgets, const GraphIO& graphs) {
+  using namespace manifest_parser;
+  Manifest m;
+  const Json j = parseTop(text, budgets, m);
+  Parser p(m, &graphs);
   p.components(ju::require(j, "components", kP, ""));
   if (auto s = j.find("state"); s != j.end()) p.state(*s);
   if (auto c = j.find("constants"); c != j.end()) p.constants(*c);
@@ -278,6 +311,17 @@ Manifest Manifest::parse(const std::string& text, const Budgets& budgets) {
   }
   p.generator(ju::require(j, "generator", kP, ""));  // last: its spec reads dims, state and generation
   return m;
+}
+
+std::vector<Component> Manifest::componentsWithoutIo(const std::string& text, const Budgets& budgets) {
+  using namespace manifest_parser;
+  Manifest m;
+  const Json j = parseTop(text, budgets, m);
+  Parser(m, nullptr, true).components(ju::require(j, "components", kP, ""));
+  std::vector<Component> r;
+  for (Component& c : m.components)
+    if (c.ioFromGraph) r.push_back(std::move(c));
+  return r;
 }
 
 }  // namespace weft

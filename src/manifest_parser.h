@@ -25,7 +25,10 @@ std::string fileName(const Json& v, const std::string& path);
 
 class Parser {
  public:
-  explicit Parser(Manifest& m) : m_(m) {}
+  // graphs: sessions' inputs/outputs for components that omit theirs; listOnly: only collect
+  // which components omit them (componentsWithoutIo), leaving those lists empty.
+  explicit Parser(Manifest& m, const GraphIO* graphs = nullptr, bool listOnly = false)
+      : m_(m), graphs_(graphs), listOnly_(listOnly) {}
 
   void components(const Json& obj);
   void state(const Json& list);
@@ -43,6 +46,7 @@ class Parser {
                              const std::vector<std::pair<std::string, std::string>>& names);
   Dim dim(const Json& d, const std::string& path);
   void tensors(const Json& list, const std::string& path, std::vector<TensorDesc>& out);
+  void componentIo(const Json& e, const std::string& p, Component& c);
   const Component& componentRef(const Json& e, const std::string& p);
   const Component& componentNamed(const Json& v, const std::string& p);
   static std::string oneOf(const Json& v, const std::string& p, std::initializer_list<const char*> allowed);
@@ -57,6 +61,8 @@ class Parser {
   void generatorIo(const Json& g, const GeneratorType& t);
 
   Manifest& m_;
+  const GraphIO* graphs_;
+  bool listOnly_;
   std::set<std::string> fed_;  // "component\ninput" pairs already fed by something
 };
 

@@ -7,8 +7,8 @@
 
 namespace weft {
 
-std::shared_ptr<Model> Model::fromJson(const std::string& text, const std::string& budgets) {
-  return std::shared_ptr<Model>(new Model(Manifest::parse(text, Budgets::parse(budgets))));
+std::shared_ptr<Model> Model::fromJson(const std::string& text, const std::string& budgets, const std::string& graphs) {
+  return std::shared_ptr<Model>(new Model(Manifest::parse(text, Budgets::parse(budgets), parseGraphIO(graphs))));
 }
 
 // {"file", "sha256"|null, "bytes"|null}. The toolkit writes "" and 0 as placeholders before
@@ -30,6 +30,28 @@ bool Model::uses(const std::string& component) const {
   return false;
 }
 
+static Json externalDataJson(const Component& c) {
+  Json ext = Json::array();
+  for (const FileRef& f : c.externalData) ext.push_back(fileRefJson(f));
+  return ext;
+}
+
+static Json componentFileJson(const Component& c) {
+  Json e = {{"name", c.name}};
+  e.update(fileRefJson(c));
+  return e;
+}
+
+std::string Model::componentsToDescribe(const std::string& text, const std::string& budgets) {
+  Json a = Json::array();
+  for (const Component& c : Manifest::componentsWithoutIo(text, Budgets::parse(budgets))) {
+    Json e = componentFileJson(c);
+    e["external_data"] = externalDataJson(c);
+    a.push_back(std::move(e));
+  }
+  return a.dump();
+}
+
 std::string Model::componentsJson() const {
   Json a = Json::array();
   for (const Component& c : manifest_.components) {
@@ -43,14 +65,11 @@ std::string Model::componentsJson() const {
           break;
         }
     }
-    Json e = {{"name", c.name}};
-    e.update(fileRefJson(c));
+    Json e = componentFileJson(c);
     e["inputs"] = ins;
     e["outputs"] = outs;
     e["state_outputs"] = stateOuts;
-    Json ext = Json::array();
-    for (const FileRef& f : c.externalData) ext.push_back(fileRefJson(f));
-    e["external_data"] = ext;
+    e["external_data"] = externalDataJson(c);
     e["used"] = uses(c.name);
     a.push_back(std::move(e));
   }

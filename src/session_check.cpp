@@ -100,16 +100,52 @@ SessionIO parseSessionIO(const std::string& text) {
   return SessionIO{parseList(j, "inputs"), parseList(j, "outputs")};
 }
 
-void checkSession(const Manifest& m, const std::string& component, const SessionIO& io) {
-  const Component* c = m.component(component);
-  if (!c) throw Error("validateComponent: no component named '" + component + "' (components: " + m.componentList() + ")");
-  const std::string where = "component '" + c->name + "' (" + c->file + "): ";
+GraphIO parseGraphIO(const std::string& text) {
+  GraphIO r;
+  if (text.empty()) return r;
+  const Json j = ju::parse(text, "graphs");
+  ju::expectObject(j, "graphs: ", "");
+  for (auto it = j.begin(); it != j.end(); ++it) {
+    ju::expectObject(it.value(), "graphs: ", it.key());
+    r[it.key()] = SessionIO{parseList(it.value(), "inputs"), parseList(it.value(), "outputs")};
+  }
+  return r;
+}
+
+const char* const kUnnamedDim = "batch";
+
+std::vector<TensorDesc> declaredFromGraph(const Manifest& m, const Component& c, const char* kind,
+                                          const std::vector<GraphTensor>& graph) {
+  const std::string where = "component '" + c.name + "' (" + c.file + "): the manifest omits its " + kind + "s, so ";
+  std::vector<TensorDesc> r;
+  for (const GraphTensor& g : graph) {
+    const std::string who = std::string(kind) + " '" + g.name + "'";
+    TensorDesc t{g.name, DType::Float32, {}};
+    if (g.type.empty() || !g.shape)
+      throw Error(where + "they come from the graph, but onnxruntime reports no element type or shape for " + who +
+                  " (an onnxruntime without session metadata?); declare the " + kind + "s in weft.json");
+    if (!parseDType(g.type, &t.dtype))
+      throw Error(where + "they come from the graph, but " + who + " has element type " + g.type +
+                  ", which Weft does not run (supported: " + dtypeList() + ")");
+    for (const auto& d : *g.shape) {
+      if (const auto* v = std::get_if<std::int64_t>(&d)) t.shape.push_back(Dim::of(*v));
+      else if (const std::string& n = std::get<std::string>(d); n.empty()) t.shape.push_back(Dim::symbol(kUnnamedDim));
+      else if (auto fixed = m.dim(n)) t.shape.push_back(Dim{*fixed, n});
+      else t.shape.push_back(Dim::symbol(n));
+    }
+    r.push_back(std::move(t));
+  }
+  return r;
+}
+
+void checkDeclared(const Component& c, const SessionIO& io) {
+  const std::string where = "component '" + c.name + "' (" + c.file + "): ";
   auto find = [](const std::vector<GraphTensor>& ts, const std::string& n) -> const GraphTensor* {
     for (const GraphTensor& t : ts)
       if (t.name == n) return &t;
     return nullptr;
   };
-  for (const TensorDesc& t : c->inputs) {
+  for (const TensorDesc& t : c.inputs) {
     const GraphTensor* g = find(io.inputs, t.name);
     if (!g)
       throw Error(where + "the manifest names input '" + t.name + "' but the graph has no such input (graph inputs: " +
@@ -117,19 +153,26 @@ void checkSession(const Manifest& m, const std::string& component, const Session
     compare(where, "input", t, *g);
   }
   for (const GraphTensor& g : io.inputs)
-    if (!c->findInput(g.name))
+    if (!c.findInput(g.name))
       throw Error(where + "the graph has input '" + g.name + "' that the manifest does not declare, so nothing would feed it (manifest inputs: " +
-                  names(c->inputs) + ")");
-  for (const TensorDesc& t : c->inputs)
-    if (!fedByManifest(m, c->name, t.name))
-      throw Error(where + "input '" + t.name + "' is not fed by the manifest (no generator role, state entry or constant names it)");
-  for (const TensorDesc& t : c->outputs) {
+                  names(c.inputs) + ")");
+  for (const TensorDesc& t : c.outputs) {
     const GraphTensor* g = find(io.outputs, t.name);
     if (!g)
       throw Error(where + "the manifest names output '" + t.name + "' but the graph has no such output (graph outputs: " +
                   names(io.outputs) + ")");
     compare(where, "output", t, *g);
   }
+}
+
+void checkSession(const Manifest& m, const std::string& component, const SessionIO& io) {
+  const Component* c = m.component(component);
+  if (!c) throw Error("validateComponent: no component named '" + component + "' (components: " + m.componentList() + ")");
+  checkDeclared(*c, io);
+  for (const TensorDesc& t : c->inputs)
+    if (!fedByManifest(m, c->name, t.name))
+      throw Error("component '" + c->name + "' (" + c->file + "): input '" + t.name +
+                  "' is not fed by the manifest (no generator role, state entry or constant names it)");
 }
 
 }  // namespace weft

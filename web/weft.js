@@ -1,6 +1,7 @@
 // Weft's public entry point: load a model package and get the task its manifest describes.
 
-import { createSession, describeSession, resolveRuntime } from './backend.js';
+import { describeSession, resolveRuntime } from './backend.js';
+import { describeUndeclaredComponents, openComponent, releaseAll } from './graph-io.js';
 import { ImageClassifier } from './image-classifier.js';
 import { loadCore } from './core-loader.js';
 import { MusicGenerator } from './music-generator.js';
@@ -29,10 +30,14 @@ export async function load(source, options = {}) {
   const { signal, onProgress } = options;
   const core = await loadCore({ coreUrl: options.coreUrl });
   const pkg = await openPackage(source, { signal, onProgress, fetchImpl: options.fetch ?? globalThis.fetch, cache: options.cache, budgets: options.budgets });
+  const runtime = await resolveRuntime(options);
+  // Components whose inputs/outputs the manifest leaves to the graph are opened first (graph-io.js).
+  const { graphs, opened } = await describeUndeclaredComponents(core, pkg, runtime, options);
   let manifest;
   try {
-    manifest = core.Model.fromJson(pkg.manifestText, options.budgets ?? null);
+    manifest = core.Model.fromJson(pkg.manifestText, options.budgets ?? null, graphs);
   } catch (error) {
+    await releaseAll(opened);
     throw new Error(`${error.message} [${pkg.location}/weft.json]`, { cause: error });
   }
   const model = new WeftModel(core, manifest);
@@ -41,8 +46,8 @@ export async function load(source, options = {}) {
     if (options.kind !== undefined && options.kind !== type) {
       throw new Error(`weft: ${pkg.location}/weft.json: the package is a '${type}' model, not the '${options.kind}' that options.kind expects`);
     }
-    model.runtime = await resolveRuntime(options);
-    await loadComponents(model, pkg, options);
+    model.runtime = runtime;
+    await loadComponents(model, pkg, options, opened);
     const tokenizerFile = model.info.tokenizer;
     if (tokenizerFile) {
       const bytes = await pkg.read(tokenizerFile.file, { bytes: tokenizerFile.bytes, sha256: tokenizerFile.sha256, verify: options.verify ?? true, field: 'tokenizer.file' });
@@ -52,6 +57,7 @@ export async function load(source, options = {}) {
     }
     onProgress?.({ phase: 'ready', backend: model.backend });
   } catch (error) {
+    await releaseAll(opened);
     await model.dispose();
     throw error;
   }
@@ -64,30 +70,24 @@ export async function load(source, options = {}) {
   return model.task;
 }
 
-/** Reads each used component's graph and external data, creates its session and checks it against the manifest. */
-async function loadComponents(model, pkg, { signal, onProgress, verify = true, sessionOptions }) {
+/**
+ * Reads each used component's graph and external data, creates its session and checks it against
+ * the manifest. A session opened earlier to describe the graph (`opened`) is kept, unless WebGPU
+ * should keep the component's state outputs on the GPU, which is set when a session is created.
+ */
+async function loadComponents(model, pkg, { signal, onProgress, verify = true, sessionOptions }, opened) {
   const { manifest } = model;
   let candidates = model.runtime.candidates;
   const components = JSON.parse(manifest.componentsJson());
   const externalFiles = new Map(); // an external data file shared by several graphs is read once
-  for (const component of components.filter((c) => c.used !== false)) {
-    const field = `components.${component.name}`;
-    const bytes = await pkg.read(component.file, { bytes: component.bytes, sha256: component.sha256, verify, field: `${field}.file` });
-    const externalData = [];
-    for (const [k, ext] of (component.external_data ?? []).entries()) {
-      if (!externalFiles.has(ext.file)) {
-        externalFiles.set(ext.file, await pkg.read(ext.file, { bytes: ext.bytes, sha256: ext.sha256, verify, field: `${field}.external_data[${k}]` }));
-      }
-      externalData.push({ path: ext.file, data: externalFiles.get(ext.file) });
-    }
-    signal?.throwIfAborted();
-    onProgress?.({ phase: 'session', file: component.file });
-    const label = `component '${component.name}' (${pkg.location}/${component.file})`;
-    const { session, backend } = await createSession(model.runtime, bytes, {
-      label,
-      candidates,
-      stateOutputs: component.state_outputs,
-      sessionOptions: externalData.length ? { ...sessionOptions, externalData } : sessionOptions,
+  for (const component of components) {
+    const early = opened.get(component.name);
+    opened.delete(component.name);
+    const reusable = early && !(early.backend === 'webgpu' && component.state_outputs.length);
+    if (early && (!reusable || component.used === false)) await early.session.release?.();
+    if (component.used === false) continue;
+    const { session, backend } = reusable ? early : await openComponent(model.runtime, pkg, component, {
+      candidates, signal, onProgress, verify, sessionOptions, stateOutputs: component.state_outputs, externalFiles,
     });
     model.sessions.set(component.name, session);
     candidates = [backend]; // every component of a model runs on the same backend

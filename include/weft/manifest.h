@@ -15,6 +15,7 @@
 #include "weft/budgets.h"
 #include "weft/generator_type.h"
 #include "weft/host_buffer.h"
+#include "weft/session_io.h"
 #include "weft/state.h"
 #include "weft/tensor.h"
 
@@ -32,6 +33,7 @@ struct Component : FileRef {
   std::string name;
   std::vector<TensorDesc> inputs, outputs;  // expanded, in manifest order
   std::vector<FileRef> externalData;        // files holding the graph's initializers
+  bool ioFromGraph = false;                 // the manifest omits its inputs or outputs
 
   const TensorDesc* findInput(const std::string& n) const;
   const TensorDesc* findOutput(const std::string& n) const;
@@ -73,8 +75,13 @@ struct Manifest {
 
   Budgets budgets;  // what the package may make Weft allocate (checked at load)
 
-  // Throws weft::Error("weft.json: <path>: <problem>").
-  static Manifest parse(const std::string& json_text, const Budgets& budgets = Budgets());
+  // Throws weft::Error("weft.json: <path>: <problem>"). `graphs`: the sessions' inputs and
+  // outputs, by component, for the components whose inputs or outputs the manifest omits (they
+  // are taken from the graph; declared ones are checked against it).
+  static Manifest parse(const std::string& json_text, const Budgets& budgets = Budgets(), const GraphIO& graphs = {});
+  // The components whose inputs or outputs the manifest omits: their sessions must be opened
+  // (and described to parse) before the manifest can be. Reads only the top level and components.
+  static std::vector<Component> componentsWithoutIo(const std::string& json_text, const Budgets& budgets = Budgets());
 
   const Component* component(const std::string& n) const;
   std::optional<std::int64_t> dim(const std::string& n) const;

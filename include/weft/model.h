@@ -17,7 +17,13 @@ class Model : public std::enable_shared_from_this<Model> {
  public:
   // Parses and validates weft.json text (including the generator's spec and defaults).
   // budgets_json: {"manifest_bytes", "tensor_elements", "json_depth"} over the defaults (budgets.h).
-  static std::shared_ptr<Model> fromJson(const std::string& manifest_json, const std::string& budgets_json = "");
+  // graphs_json: {"<component>": {"inputs", "outputs"}} as sessions report them (session_io.h),
+  // for the components whose inputs or outputs the manifest omits (componentsToDescribe).
+  static std::shared_ptr<Model> fromJson(const std::string& manifest_json, const std::string& budgets_json = "",
+                                         const std::string& graphs_json = "");
+  // The components whose sessions must be described before fromJson, because the manifest omits
+  // their inputs or outputs: [{"name","file","sha256"|null,"bytes"|null,"external_data"}].
+  static std::string componentsToDescribe(const std::string& manifest_json, const std::string& budgets_json = "");
 
   const Manifest& manifest() const { return manifest_; }
   const std::vector<StateSlot>& slots() const { return manifest_.state; }

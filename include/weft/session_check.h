@@ -3,32 +3,27 @@
 // graph input fed by a host role, a state entry or a constant. Errors name the component, its
 // file, the tensor, the expected and the actual value.
 #pragma once
-#include <cstdint>
-#include <optional>
 #include <string>
-#include <variant>
 #include <vector>
 
 #include "weft/manifest.h"
+#include "weft/session_io.h"
 
 namespace weft {
 
-// One tensor as onnxruntime's session.inputMetadata / outputMetadata describe it.
-struct GraphTensor {
-  std::string name;
-  std::string type;  // ORT's dtype string; empty when unknown
-  // Absent when unknown (then only names and dtypes are checked). Each dim is a number (fixed)
-  // or a string (symbolic, possibly "").
-  std::optional<std::vector<std::variant<std::int64_t, std::string>>> shape;
-};
+// The component's declared tensors vs the graph's: every declared tensor exists with that dtype,
+// rank and fixed dims, and the graph has no input the component does not list.
+// Throws weft::Error("component 'c' (file.onnx): ...") on the first mismatch.
+void checkDeclared(const Component& c, const SessionIO& io);
 
-struct SessionIO {
-  std::vector<GraphTensor> inputs, outputs;
-};
+// The graph's tensors as the manifest would declare them, for a component whose manifest omits
+// the list (`kind`: "input" or "output"). A dim the graph leaves unnamed is `batch`
+// (kUnnamedDim); a named one that is also a `dims` name takes its value, as in a manifest.
+extern const char* const kUnnamedDim;
+std::vector<TensorDesc> declaredFromGraph(const Manifest& m, const Component& c, const char* kind,
+                                          const std::vector<GraphTensor>& graph);
 
-// {"inputs":[{"name","type","shape"}],"outputs":[...]}; throws weft::Error on malformed JSON.
-SessionIO parseSessionIO(const std::string& json_text);
-
+// checkDeclared, then every input fed by the manifest.
 // Throws weft::Error("component 'c' (file.onnx): ...") on the first mismatch.
 void checkSession(const Manifest& m, const std::string& component, const SessionIO& io);
 

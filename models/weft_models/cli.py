@@ -4,6 +4,7 @@ pocket-tts).
   weft-models export   FAMILY …                  export a package, validated against PyTorch
   weft-models validate FAMILY PACKAGE …          grade a package against its PyTorch source
   weft-models quantize musicgen PACKAGE --out …  a quantized copy of a package, graded
+  weft-models package  stream|classifier FILE.onnx --out DIR …   a package around an .onnx file
   weft-models sanitize FILE.onnx | PACKAGE --out DIR
   weft-models sample                             the NumPy reference sampler (stdin JSON)
 
@@ -102,6 +103,8 @@ def cmd_fixtures(args) -> int:
 
 
 def _add_tools(sub, common) -> None:
+    from .package.cli import add_package
+    add_package(sub, common)
     sa = add_command(sub, "sanitize", common, cmd_sanitize, help="shape inference + folding + DCE",
                      description="An .onnx file: write <name>.sanitized.onnx and check it "
                                  "equals the original (PASS on every output and input set). "
@@ -152,7 +155,7 @@ def main(argv: list[str] | None = None) -> int:
     except (FileNotFoundError, ValueError) as e:
         log.error("%s", e)
         return 2
-    except RuntimeError as e:  # ExportError, SanitizeError, fixture build failures
+    except RuntimeError as e:  # ExportError, SanitizeError, PackageCheckError, fixture build failures
         log.error("%s", e)
         return 1
 

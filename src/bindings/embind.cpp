@@ -113,9 +113,19 @@ class JsModel {
  public:
   static JsModel fromJsonDefault(val text) { return fromJson(text, val::undefined()); }
   // budgets: optional {"manifest_bytes", "tensor_elements", "json_depth"} (object or JSON text).
-  static JsModel fromJson(val text, val budgets) {
+  static JsModel fromJson(val text, val budgets) { return fromJsonWithGraphs(text, budgets, val::undefined()); }
+  // graphs: optional {"<component>": {"inputs", "outputs"}}, the sessions of componentsToDescribe.
+  static JsModel fromJsonWithGraphs(val text, val budgets, val graphs) {
     return guard([&] {
-      return JsModel(weft::Model::fromJson(jsonArg(text, "Model.fromJson"), jsonArg(budgets, "Model.fromJson: budgets", true)));
+      return JsModel(weft::Model::fromJson(jsonArg(text, "Model.fromJson"), jsonArg(budgets, "Model.fromJson: budgets", true),
+                                           jsonArg(graphs, "Model.fromJson: graphs", true)));
+    });
+  }
+  static std::string componentsToDescribeDefault(val text) { return componentsToDescribe(text, val::undefined()); }
+  static std::string componentsToDescribe(val text, val budgets) {
+    return guard([&] {
+      return weft::Model::componentsToDescribe(jsonArg(text, "Model.componentsToDescribe"),
+                                               jsonArg(budgets, "Model.componentsToDescribe: budgets", true));
     });
   }
   std::string componentsJson() const { return guard([&] { return m_->componentsJson(); }); }
@@ -197,6 +207,9 @@ EMSCRIPTEN_BINDINGS(weft_core) {
   class_<JsModel>("Model")
       .class_function("fromJson", &JsModel::fromJsonDefault)
       .class_function("fromJson", &JsModel::fromJson)
+      .class_function("fromJson", &JsModel::fromJsonWithGraphs)
+      .class_function("componentsToDescribe", &JsModel::componentsToDescribeDefault)
+      .class_function("componentsToDescribe", &JsModel::componentsToDescribe)
       .function("componentsJson", &JsModel::componentsJson)
       .function("infoJson", &JsModel::infoJson)
       .function("validateComponent", &JsModel::validateComponent)

@@ -1,0 +1,1 @@
+"""`weft-models package`: a Weft package around existing .onnx files (no PyTorch source)."""

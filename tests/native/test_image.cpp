@@ -1,6 +1,8 @@
 // Preprocessing against torchvision (Resize(antialias) -> CenterCrop -> ToTensor -> Normalize on
 // PIL images), from fixtures the Python toolkit writes with torchvision itself
-// (build/models/fixtures/classifier, tests/fixtures_py/weft_fixtures/classifier.py).
+// (build/models/fixtures/classifier, tests/fixtures_py/weft_fixtures/classifier.py); resizing
+// against Pillow's Image.resize and padded layouts against NumPy/Pillow implementations
+// (build/models/fixtures/image, tests/fixtures_py/weft_fixtures/image_refs.py).
 #include <doctest/doctest.h>
 
 #include <cmath>
@@ -16,7 +18,7 @@
 
 namespace {
 
-const std::string kDir = std::string(WEFT_SOURCE_DIR) + "/build/models/fixtures/classifier/";
+const std::string kFixtures = std::string(WEFT_SOURCE_DIR) + "/build/models/fixtures/";
 
 std::vector<char> readFile(const std::string& path) {
   std::ifstream f(path, std::ios::binary);
@@ -24,33 +26,75 @@ std::vector<char> readFile(const std::string& path) {
   return std::vector<char>(std::istreambuf_iterator<char>(f), {});
 }
 
+// The reference of one case: a float32 tensor ("tensor"), or Pillow's uint8 RGB resize ("rgb",
+// height x width x 3) as the [3, H, W] tensor ToTensor makes of it (mean 0, std 1).
+std::vector<float> expected(const std::string& dir, const weft::Json& c) {
+  if (c.contains("tensor")) {
+    const std::vector<char> raw = readFile(dir + c["tensor"].get<std::string>());
+    std::vector<float> want(raw.size() / 4);
+    std::memcpy(want.data(), raw.data(), raw.size());
+    return want;
+  }
+  const std::vector<char> rgb = readFile(dir + c["rgb"].get<std::string>());
+  const std::size_t plane = rgb.size() / 3;
+  std::vector<float> want(rgb.size());
+  for (std::size_t i = 0; i < plane; ++i)
+    for (std::size_t ch = 0; ch < 3; ++ch) want[ch * plane + i] = static_cast<unsigned char>(rgb[i * 3 + ch]) / 255.0f;
+  return want;
+}
+
+struct Tally {
+  std::size_t cases = 0, values = 0, exact = 0;
+  double worst = 0;
+};
+
+// Runs every case of an index (see tests/fixtures_py/weft_fixtures/image_refs.py, classifier.py).
+Tally runCases(const std::string& dir, const std::string& index) {
+  const std::vector<char> text = readFile(dir + index);
+  const weft::Json cases = weft::json_util::parse(std::string(text.begin(), text.end()), index);
+  Tally t;
+  for (const auto& c : cases) {
+    const weft::ImageSpec spec = weft::ImageSpec::parse(c["preprocess"], "preprocess");
+    const std::vector<char> rgba = readFile(dir + c["rgba"].get<std::string>());
+    const std::vector<float> want = expected(dir, c);
+    std::vector<float> got;
+    weft::preprocessRgba(reinterpret_cast<const std::uint8_t*>(rgba.data()), c["width"], c["height"], spec, got);
+    REQUIRE_MESSAGE(got.size() == want.size(), c.dump());
+    std::size_t exact = 0;
+    for (std::size_t i = 0; i < got.size(); ++i) {
+      const double d = std::fabs(static_cast<double>(got[i]) - want[i]);
+      t.worst = std::max(t.worst, d);
+      exact += d == 0;
+    }
+    CHECK_MESSAGE(exact == got.size(), c.dump() << ": " << got.size() - exact << " values differ");
+    t.values += got.size(), t.exact += exact, ++t.cases;
+  }
+  MESSAGE(index << ": " << t.cases << " cases, " << t.exact << "/" << t.values << " values bit-exact, max abs diff " << t.worst);
+  return t;
+}
+
 }  // namespace
 
 TEST_CASE("image preprocessing equals torchvision on PIL images (bilinear, bicubic, crop, padding)") {
-  const std::vector<char> index = readFile(kDir + "preprocess.json");
-  const weft::Json cases = weft::json_util::parse(std::string(index.begin(), index.end()), "preprocess.json");
-  REQUIRE(cases.size() >= 20);
-  std::size_t values = 0, exact = 0;
-  double worst = 0;
-  for (const auto& c : cases) {
-    const weft::ImageSpec spec = weft::ImageSpec::parse(c["preprocess"], "preprocess");
-    const std::vector<char> rgba = readFile(kDir + c["rgba"].get<std::string>());
-    const std::vector<char> raw = readFile(kDir + c["tensor"].get<std::string>());
-    std::vector<float> want(raw.size() / 4), got;
-    std::memcpy(want.data(), raw.data(), raw.size());
-    weft::preprocessRgba(reinterpret_cast<const std::uint8_t*>(rgba.data()), c["width"], c["height"], spec, got);
-    REQUIRE_MESSAGE(got.size() == want.size(), c["tensor"]);
-    for (std::size_t i = 0; i < got.size(); ++i) {
-      const double d = std::fabs(static_cast<double>(got[i]) - want[i]);
-      worst = std::max(worst, d);
-      exact += d == 0;
-    }
-    values += got.size();
-  }
-  MESSAGE("preprocessing: " << exact << "/" << values << " values bit-exact, max abs diff " << worst);
   // Stated tolerance: bit-exact (the uint8 resample reproduces Pillow's fixed-point arithmetic).
-  CHECK(worst == 0.0);
-  CHECK(exact == values);
+  const Tally t = runCases(kFixtures + "classifier/", "preprocess.json");
+  CHECK(t.cases >= 20);
+  CHECK(t.worst == 0.0);
+}
+
+TEST_CASE("resize equals Pillow's one-call Image.resize on every size pair of the grid, both filters") {
+  // Up in one axis and down in the other, identity on one axis, both down on either side of
+  // Pillow's pass-order rule: every uint8 level equal.
+  const Tally t = runCases(kFixtures + "image/", "resize.json");
+  CHECK(t.cases >= 400);
+  CHECK(t.worst == 0.0);
+}
+
+TEST_CASE("aspect-preserving resize with padding equals PaddleOCR's cls preprocessing and a letterbox") {
+  // References computed in NumPy/Pillow, independently of the core (image_refs.py).
+  const Tally t = runCases(kFixtures + "image/", "padded.json");
+  CHECK(t.cases >= 12);
+  CHECK(t.worst == 0.0);
 }
 
 TEST_CASE("image preprocessing refuses empty and oversized images before allocating") {

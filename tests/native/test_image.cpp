@@ -97,7 +97,7 @@ TEST_CASE("aspect-preserving resize with padding equals PaddleOCR's cls preproce
   CHECK(t.worst == 0.0);
 }
 
-TEST_CASE("image preprocessing refuses empty and oversized images before allocating") {
+TEST_CASE("image preprocessing refuses empty and oversized images before allocating, and bad preprocess objects") {
   const weft::ImageSpec spec = weft::ImageSpec::parse(
       weft::Json::parse(R"({"resize": 256, "crop": 224, "mean": [0.5,0.5,0.5], "std": [0.5,0.5,0.5]})"), "p");
   CHECK_THROWS_WITH_AS(spec.checkInput(0, 10), doctest::Contains("no pixels"), weft::Error);
@@ -107,4 +107,33 @@ TEST_CASE("image preprocessing refuses empty and oversized images before allocat
                        doctest::Contains("'lanczos' is not supported"), weft::Error);
   CHECK_THROWS_WITH_AS(weft::ImageSpec::parse(weft::Json::parse(R"({"crop": 224, "std": [1, 0, 1]})"), "p"),
                        doctest::Contains("std must be > 0"), weft::Error);
+  const auto refusal = [](const char* json) { return weft::ImageSpec::parse(weft::Json::parse(json), "p"); };
+  CHECK_THROWS_WITH_AS(refusal(R"({"resize": {"mode": "stretch", "height": 4, "width": 4, "rounding": "ceil"}})"),
+                       "weft: weft.json: p.resize.mode: expected one of fit, height but got 'stretch'", weft::Error);
+  CHECK_THROWS_WITH_AS(refusal(R"({"resize": {"mode": "fit", "height": 48, "width": 192, "rounding": "ceil"}, "pad": {"size": [48, 100]}})"),
+                       "weft: weft.json: p.pad.size: 48x100 is smaller than the resized image (up to 48x192): pad only adds pixels around it",
+                       weft::Error);
+  CHECK_THROWS_WITH_AS(refusal(R"({"resize": {"mode": "height", "height": 48, "rounding": "ceil"}, "pad": {"size": [48, 192]}})"),
+                       doctest::Contains("p.pad: needs a resize that bounds the image"), weft::Error);
+  CHECK_THROWS_WITH_AS(refusal(R"({"resize": [8, 8], "crop": 8, "pad": {"size": 8}})"),
+                       doctest::Contains("p.pad: pad and crop exclude each other"), weft::Error);
+  CHECK_THROWS_WITH_AS(refusal(R"({"resize": [8, 8], "pad": {"size": 8, "value": 0, "normalized_value": 0}})"),
+                       doctest::Contains("p.pad.normalized_value: give value"), weft::Error);
+}
+
+TEST_CASE("aspect-preserving sizes: the rounding rule, the limits, where the image lands") {
+  const auto spec = [](const char* json) { return weft::ImageSpec::parse(weft::Json::parse(json), "p"); };
+  const weft::ImageSpec ocr = spec(R"({"resize": {"mode": "height", "height": 48, "max_width": 192, "rounding": "ceil"},
+                                       "pad": {"size": [48, 192]}})");
+  CHECK(ocr.resizedSize(32, 100) == std::array<std::int64_t, 2>{48, 150});  // 48 * 3.125
+  CHECK(ocr.resizedSize(31, 97) == std::array<std::int64_t, 2>{48, 151});   // ceil(150.19)
+  CHECK(ocr.resizedSize(40, 300) == std::array<std::int64_t, 2>{48, 192});  // squeezed to max_width
+  CHECK(ocr.outputSize(40, 300) == std::array<std::int64_t, 2>{48, 192});
+  CHECK(ocr.fixedOutputSize() == std::array<std::int64_t, 2>{48, 192});
+  const weft::ImageSpec box = spec(R"({"resize": {"mode": "fit", "height": 64, "width": 80, "rounding": "half_even"},
+                                       "pad": {"size": [64, 80], "position": "center"}})");
+  CHECK(box.resizedSize(60, 100) == std::array<std::int64_t, 2>{48, 80});
+  const weft::Placement p = box.place(48, 80);
+  CHECK((p.height == 64 && p.width == 80 && p.top == -8 && p.left == 0));
+  CHECK(box.place(47, 80).top == -8);  // 17 rows of padding: 8 above, 9 below
 }

@@ -95,9 +95,10 @@ struct Pixels {
 };
 
 // One output sample: Pillow's rounded fixed-point sum over n taps `step` bytes apart.
-inline void convolve(const std::uint8_t* px, std::int64_t step, const std::int32_t* k, int n, std::uint8_t* o) {
+template <std::int64_t kStep>
+inline void convolve(const std::uint8_t* px, const std::int32_t* k, int n, std::uint8_t* o) {
   std::int32_t s0 = 1 << (kPrecisionBits - 1), s1 = s0, s2 = s0;
-  for (int i = 0; i < n; ++i, px += step) {
+  for (int i = 0; i < n; ++i, px += kStep) {
     s0 += px[0] * k[i];
     s1 += px[1] * k[i];
     s2 += px[2] * k[i];
@@ -106,7 +107,9 @@ inline void convolve(const std::uint8_t* px, std::int64_t step, const std::int32
 }
 
 // Pillow's horizontal pass (c null: the columns are copied) over rows [rows[0], rows[1]) of
-// `in`, output columns cols; packed RGB.
+// `in` (kStride: its pixelStride, fixed so the loops compile for it), output columns cols;
+// packed RGB.
+template <int kStride>
 std::vector<std::uint8_t> horizontalPass(const Pixels& in, const Coeffs* c, std::array<std::int64_t, 2> rows,
                                          std::array<std::int64_t, 2> cols) {
   const std::int64_t nx = cols[1] - cols[0];
@@ -115,7 +118,7 @@ std::vector<std::uint8_t> horizontalPass(const Pixels& in, const Coeffs* c, std:
   for (std::int64_t r = rows[0]; r < rows[1]; ++r)
     for (std::int64_t x = cols[0]; x < cols[1]; ++x, o += 3) {
       if (c) {
-        convolve(in.at(r, c->bounds[x * 2]), in.pixelStride, &c->k[x * c->ksize], c->bounds[x * 2 + 1], o);
+        convolve<kStride>(in.at(r, c->bounds[x * 2]), &c->k[x * c->ksize], c->bounds[x * 2 + 1], o);
       } else {
         const std::uint8_t* p = in.at(r, x);
         o[0] = p[0], o[1] = p[1], o[2] = p[2];
@@ -125,21 +128,31 @@ std::vector<std::uint8_t> horizontalPass(const Pixels& in, const Coeffs* c, std:
 }
 
 // Pillow's vertical pass (c null: the rows are copied) over columns [cols[0], cols[1]) of `in`,
-// output rows rows; packed RGB.
+// output rows rows; packed RGB. Whole rows are accumulated tap by tap (the same integer sums as
+// Pillow's per-pixel loop), which reads the input row by row.
+template <int kStride>
 std::vector<std::uint8_t> verticalPass(const Pixels& in, const Coeffs* c, std::array<std::int64_t, 2> rows,
                                        std::array<std::int64_t, 2> cols) {
   const std::int64_t nx = cols[1] - cols[0];
   std::vector<std::uint8_t> out(static_cast<std::size_t>((rows[1] - rows[0]) * nx * 3));
+  std::vector<std::int32_t> acc(static_cast<std::size_t>(nx * 3));
   std::uint8_t* o = out.data();
-  for (std::int64_t y = rows[0]; y < rows[1]; ++y)
-    for (std::int64_t x = cols[0]; x < cols[1]; ++x, o += 3) {
-      if (c) {
-        convolve(in.at(c->bounds[y * 2], x), in.rowStride, &c->k[y * c->ksize], c->bounds[y * 2 + 1], o);
-      } else {
-        const std::uint8_t* p = in.at(y, x);
-        o[0] = p[0], o[1] = p[1], o[2] = p[2];
-      }
+  for (std::int64_t y = rows[0]; y < rows[1]; ++y, o += nx * 3) {
+    if (!c) {
+      for (std::int64_t x = 0; x < nx; ++x)
+        for (int ch = 0; ch < 3; ++ch) o[x * 3 + ch] = in.at(y, cols[0] + x)[ch];
+      continue;
     }
+    const int ymin = c->bounds[y * 2], n = c->bounds[y * 2 + 1];
+    const std::int32_t* k = &c->k[y * c->ksize];
+    std::fill(acc.begin(), acc.end(), 1 << (kPrecisionBits - 1));
+    for (int i = 0; i < n; ++i) {
+      const std::uint8_t* px = in.at(ymin + i, cols[0]);
+      for (std::int64_t x = 0; x < nx; ++x, px += kStride)
+        for (int ch = 0; ch < 3; ++ch) acc[x * 3 + ch] += px[ch] * k[i];
+    }
+    for (std::int64_t j = 0; j < nx * 3; ++j) o[j] = clip8(acc[j]);
+  }
   return out;
 }
 
@@ -160,12 +173,12 @@ std::vector<std::uint8_t> resampleWindow(const std::uint8_t* rgba, std::int64_t 
   const std::int64_t shrinkV = height - outSize[0], shrinkH = width - outSize[1];
   if (resizeH && resizeV && shrinkV > 0 && shrinkV > 2 * shrinkH) {
     const auto inCols = inputSpan(px, cols);
-    const std::vector<std::uint8_t> mid = verticalPass(input, py, rows, inCols);
-    return horizontalPass(Pixels{mid.data(), (inCols[1] - inCols[0]) * 3, 3, rows[0], inCols[0]}, px, rows, cols);
+    const std::vector<std::uint8_t> mid = verticalPass<4>(input, py, rows, inCols);
+    return horizontalPass<3>(Pixels{mid.data(), (inCols[1] - inCols[0]) * 3, 3, rows[0], inCols[0]}, px, rows, cols);
   }
   const auto inRows = inputSpan(py, rows);
-  const std::vector<std::uint8_t> mid = horizontalPass(input, px, inRows, cols);
-  return verticalPass(Pixels{mid.data(), (cols[1] - cols[0]) * 3, 3, inRows[0], cols[0]}, py, rows, cols);
+  const std::vector<std::uint8_t> mid = horizontalPass<4>(input, px, inRows, cols);
+  return verticalPass<3>(Pixels{mid.data(), (cols[1] - cols[0]) * 3, 3, inRows[0], cols[0]}, py, rows, cols);
 }
 
 }  // namespace weft

@@ -197,7 +197,11 @@ std::array<std::int64_t, 2> ImageSpec::resizedSize(std::int64_t h, std::int64_t 
     const double scale = std::min(static_cast<double>(resize[0]) / h, static_cast<double>(resize[1]) / w);
     rs = {computedSide(h * scale, rounding, resize[0]), computedSide(w * scale, rounding, resize[1])};
   } else if (resizeMode == ResizeMode::Height) {  // as PaddleOCR: height * (w / h)
-    rs = {resize[0], computedSide(resize[0] * (static_cast<double>(w) / h), rounding, resize[1])};
+    const double width = resize[0] * (static_cast<double>(w) / h);
+    if (resize[1] == 0 && width > kMaxSide)  // no max_width: a very wide image must not allocate unbounded
+      throw Error("image is " + std::to_string(w) + "x" + std::to_string(h) + ": resized to height " + std::to_string(resize[0]) +
+                  " it would be " + std::to_string(static_cast<std::int64_t>(std::ceil(width))) + " pixels wide, more than 16384");
+    rs = {resize[0], computedSide(width, rounding, resize[1])};
   }
   if (rs[0] <= 0 || rs[1] <= 0) throw Error("image is " + std::to_string(w) + "x" + std::to_string(h) + ": too thin to resize");
   return rs;

@@ -136,4 +136,8 @@ TEST_CASE("aspect-preserving sizes: the rounding rule, the limits, where the ima
   const weft::Placement p = box.place(48, 80);
   CHECK((p.height == 64 && p.width == 80 && p.top == -8 && p.left == 0));
   CHECK(box.place(47, 80).top == -8);  // 17 rows of padding: 8 above, 9 below
+  const weft::ImageSpec line = spec(R"({"resize": {"mode": "height", "height": 48, "rounding": "floor"}})");
+  CHECK(line.resizedSize(10, 1000) == std::array<std::int64_t, 2>{48, 4800});
+  CHECK(line.fixedOutputSize() == std::array<std::int64_t, 2>{48, -1});
+  CHECK_THROWS_WITH_AS(line.resizedSize(1, 4000), doctest::Contains("it would be 192000 pixels wide, more than 16384"), weft::Error);
 }

@@ -24,16 +24,23 @@ std::shared_ptr<const GeneratorSpecBase> parseClassifierSpec(const Manifest& m) 
   s.image = ImageSpec::parse(ju::require(g, "preprocess", kP, "generator"), "generator.preprocess");
   const TensorDesc& in = *c.findInput(*m.generator.role("pixel_values"));
   const TensorDesc& out = *c.findOutput(*m.generator.role("logits"));
-  // The graph input is [batch, 3, H, W]; fixed H and W must equal the preprocessed size.
-  const auto size = s.image.outputSize(s.image.crop[0] ? s.image.crop[0] : 1, s.image.crop[1] ? s.image.crop[1] : 1);
+  // The graph input is [batch, 3, H, W]; a fixed H or W must equal the preprocessed size, which
+  // must then be the same for every image.
   if (in.shape.size() != 4 || !in.shape[1].fixed() || in.shape[1].value != 3)
     ju::fail(kP, "generator.io.pixel_values", "input '" + in.name + "' must be [batch, 3, height, width] but is " + shapeString(in.shape));
-  if (s.image.crop[0] == 0 && s.image.resizeShorter)
+  if (s.image.crop[0] == 0 && s.image.pad[0] == 0 && s.image.resizeMode == ResizeMode::Shorter)
     ju::fail(kP, "generator.preprocess", "a shorter-side resize needs a crop to give a fixed input size");
-  for (int a = 0; a < 2; ++a)
-    if (in.shape[2 + a].fixed() && in.shape[2 + a].value != size[a])
-      ju::fail(kP, "generator.preprocess", "gives " + std::to_string(size[0]) + "x" + std::to_string(size[1]) +
-                                               " but input '" + in.name + "' is " + shapeString(in.shape));
+  const auto size = s.image.fixedOutputSize();
+  const char* const axes[2] = {"height", "width"};
+  for (int a = 0; a < 2; ++a) {
+    if (!in.shape[2 + a].fixed()) continue;
+    if (size[a] < 0)
+      ju::fail(kP, "generator.preprocess", std::string("gives a ") + axes[a] + " that depends on the image but input '" + in.name +
+                                               "' is " + shapeString(in.shape) + " (a pad or crop gives a fixed size)");
+    if (in.shape[2 + a].value != size[a])
+      ju::fail(kP, "generator.preprocess", std::string("gives ") + axes[a] + " " + std::to_string(size[a]) + " but input '" +
+                                               in.name + "' is " + shapeString(in.shape));
+  }
   if (out.shape.size() != 2 || !out.shape[1].fixed())
     ju::fail(kP, "generator.io.logits", "output '" + out.name + "' must be [batch, classes] with fixed classes but is " + shapeString(out.shape));
   s.classes = out.shape[1].value;

@@ -172,10 +172,24 @@ export interface ClassifyOptions {
 
 export interface Label { label: string; score: number; index: number }
 
+/** generator.preprocess of a classifier manifest; absent keys take their defaults. */
+export interface ImagePreprocess {
+  resize?: number | [number, number]
+    | { mode: 'fit' | 'height'; height: number; width?: number; max_width?: number; rounding: 'half_even' | 'ceil' | 'floor' };
+  crop?: number | [number, number];
+  pad?: { size: number | [number, number]; position?: 'top-left' | 'center'; value?: number | number[]; normalized_value?: number | number[] };
+  channels?: 'rgb' | 'bgr';
+  mean?: number[];
+  std?: number[];
+  interpolation?: 'bilinear' | 'bicubic';
+  max_pixels?: number;
+}
+
 export interface ImageClassifier extends Task {
   readonly labels: string[] | null;
   readonly multiLabel: boolean;
-  readonly preprocess: { resize: number | [number, number]; crop: number | [number, number]; mean: number[]; std: number[]; interpolation: string };
+  /** The manifest's generator.preprocess, as written (docs/MANIFEST.md, classifier). */
+  readonly preprocess: ImagePreprocess;
   classify(image: ImageInput, options?: ClassifyOptions): Promise<Label[]>;
   classifyDetailed(image: ImageInput, options?: ClassifyOptions): Promise<{
     top: Label[];

@@ -2,7 +2,7 @@
 // component, then softmax or sigmoid and top-k with the manifest's labels.
 //
 // Manifest: generator {"type": "classifier", "component", "io": {"pixel_values", "logits"},
-//   "preprocess": {resize, crop, mean, std, interpolation, max_pixels} (see image.h),
+//   "preprocess": {resize, crop, pad, channels, mean, std, interpolation, max_pixels} (see image.h),
 //   "postprocess": "softmax" | "sigmoid" (multi-label) | "none" (the output already is scores),
 //   "labels": [...], "top_k": 5}.
 // Options: {"width", "height" (required), "top_k"}. The size is checked (zero-sized,

@@ -117,14 +117,14 @@ test('every package the project builds is valid for the schema and loads in the 
   assert.deepEqual([...types].sort(), Object.keys(BASES).sort(), 'one package per generator type at least');
 });
 
-test('the examples in docs/MANIFEST.md are valid for the schema and load in the core, one per generator type', () => {
+test('the examples in docs/MANIFEST.md are valid for the schema and load in the core, one per generator type at least', () => {
   const doc = readFileSync(join(ROOT, 'docs/MANIFEST.md'), 'utf8');
   const examples = [...doc.matchAll(/```json\n([\s\S]*?)\n```/g)].map((m) => JSON.parse(m[1])).filter((m) => m.format === 'weft/1');
-  assert.deepEqual(examples.map((m) => m.generator.type).sort(), Object.keys(BASES).sort());
+  assert.deepEqual([...new Set(examples.map((m) => m.generator.type))].sort(), Object.keys(BASES).sort());
   for (const m of examples) {
-    assert.deepEqual(schemaErrors(m).map((e) => e.message), [], `the ${m.generator.type} example`);
+    assert.deepEqual(schemaErrors(m).map((e) => e.message), [], `the ${m.name} example`);
     const e = coreError(JSON.stringify(m));
-    assert.equal(e, null, `the ${m.generator.type} example: ${e?.message}`);
+    assert.equal(e, null, `the ${m.name} example: ${e?.message}`);
   }
 });
 
@@ -135,6 +135,23 @@ function base(type) {
 }
 
 const layered = (list, prefix) => list.findIndex((t) => t.name.startsWith(prefix));
+
+// The classifier package's preprocess turned into the two aspect-preserving layouts (its input is
+// 112x112): a letterbox (fit, centered on gray) and an OCR line (fixed height, padded on the right).
+function letterbox(m) {
+  m.generator.preprocess = {
+    resize: { mode: 'fit', height: 112, width: 112, rounding: 'half_even' },
+    pad: { size: 112, position: 'center', value: 114 },
+  };
+  return m.generator.preprocess;
+}
+function ocr(m) {
+  m.generator.preprocess = {
+    resize: { mode: 'height', height: 112, max_width: 112, rounding: 'ceil' },
+    pad: { size: [112, 112], normalized_value: 0 }, channels: 'bgr', mean: [0.5, 0.5, 0.5], std: [0.5, 0.5, 0.5],
+  };
+  return m.generator.preprocess;
+}
 
 // Each case breaks a real package in one place. `path`: where both must point (the core's exact
 // path; the schema's error path at or below it).
@@ -166,6 +183,18 @@ const INVALID = [
   { name: 'an unknown classifier postprocess', type: 'classifier', path: 'generator.postprocess', mutate: (m) => { m.generator.postprocess = 'identity'; } },
   { name: 'a classifier resize that is neither a size nor [h, w]', type: 'classifier', path: 'generator.preprocess.resize', mutate: (m) => { m.generator.preprocess.resize = [256]; } },
   { name: 'an unknown preprocess key', type: 'classifier', path: 'generator.preprocess.normalize', mutate: (m) => { m.generator.preprocess.normalize = true; } },
+  { name: 'an unknown resize mode', type: 'classifier', path: 'generator.preprocess.resize.mode', mutate: (m) => { letterbox(m).resize.mode = 'stretch'; } },
+  { name: 'a fit resize without its width', type: 'classifier', path: 'generator.preprocess.resize.width', mutate: (m) => { delete letterbox(m).resize.width; } },
+  { name: 'an aspect-preserving resize without its rounding rule', type: 'classifier', path: 'generator.preprocess.resize.rounding', mutate: (m) => { delete letterbox(m).resize.rounding; } },
+  { name: 'a height resize with a width (it takes max_width)', type: 'classifier', path: 'generator.preprocess.resize.width', mutate: (m) => { Object.assign(ocr(m).resize, { width: 112 }); } },
+  { name: 'an unknown rounding rule', type: 'classifier', path: 'generator.preprocess.resize.rounding', mutate: (m) => { letterbox(m).resize.rounding = 'nearest'; } },
+  { name: 'pad together with crop', type: 'classifier', path: 'generator.preprocess.pad', mutate: (m) => { letterbox(m).crop = 112; } },
+  { name: 'pad after a height resize without max_width', type: 'classifier', path: 'generator.preprocess.pad', mutate: (m) => { delete ocr(m).resize.max_width; } },
+  { name: 'pad after a shorter-side resize', type: 'classifier', path: 'generator.preprocess.pad', mutate: (m) => { letterbox(m).resize = 112; } },
+  { name: 'a pad fill given both as a pixel and as a normalized value', type: 'classifier', path: 'generator.preprocess.pad.normalized_value', mutate: (m) => { ocr(m).pad.value = 0; } },
+  { name: 'a pad pixel value above 255', type: 'classifier', path: 'generator.preprocess.pad.value', mutate: (m) => { letterbox(m).pad.value = 300; } },
+  { name: 'an unknown pad position', type: 'classifier', path: 'generator.preprocess.pad.position', mutate: (m) => { letterbox(m).pad.position = 'right-bottom'; } },
+  { name: 'an unknown channel order', type: 'classifier', path: 'generator.preprocess.channels', mutate: (m) => { m.generator.preprocess.channels = 'grb'; } },
   { name: 'musicgen delay that is not an array', type: 'musicgen', path: 'generator.delay', mutate: (m) => { m.generator.delay = 3; } },
   { name: 'musicgen without its audio decoder', type: 'musicgen', path: 'generator.audio_decoder', mutate: (m) => { delete m.generator.audio_decoder; } },
   { name: 'decoder generation defaults out of range', type: 'decoder', path: 'generation.temperature', mutate: (m) => { m.generation.temperature = -1; } },
@@ -192,6 +221,24 @@ for (const c of INVALID) {
       const errors = schemaErrors(manifest);
       assert.ok(errors.some((s) => atOrBelow(s.path, e.path)), `the core names ${e.path}, the schema ${errors.map((s) => s.path).join(', ')}`);
     });
+  });
+}
+
+// What JSON Schema cannot say (it compares no two fields): the schema accepts these, the core
+// refuses them at the field.
+const CORE_ONLY = [
+  { name: 'a pad canvas smaller than the resized image', type: 'classifier', path: 'generator.preprocess.pad.size', mutate: (m) => { letterbox(m).pad.size = [112, 100]; } },
+  { name: 'a pad canvas narrower than max_width', type: 'classifier', path: 'generator.preprocess.pad.size', mutate: (m) => { ocr(m).resize.max_width = 120; } },
+];
+
+for (const c of CORE_ONLY) {
+  test(`the core refuses (the schema cannot): ${c.name}`, () => {
+    const manifest = base(c.type);
+    c.mutate(manifest);
+    assert.deepEqual(schemaErrors(manifest).map((e) => e.message), []);
+    const e = coreError(JSON.stringify(manifest));
+    assert.ok(e, 'the core accepts it');
+    assert.equal(e.path, c.path, e.message);
   });
 }
 
@@ -235,6 +282,12 @@ const VALID = [
       m.generator.postprocess = 'sigmoid';
       m.generator.top_k = 1;
     },
+  },
+  { name: 'classifier: a letterbox (fit, centered on gray 114)', type: 'classifier', mutate: (m) => { letterbox(m); } },
+  { name: 'classifier: an OCR line (height, max_width, BGR, padded with normalized 0)', type: 'classifier', mutate: (m) => { ocr(m); } },
+  {
+    name: 'classifier: a fit with floor rounding and a per-channel pad value, top-left', type: 'classifier',
+    mutate: (m) => { Object.assign(letterbox(m), { pad: { size: [112, 112], position: 'top-left', value: [0, 128, 255] } }).resize.rounding = 'floor'; },
   },
   {
     name: 'musicgen: one cache tier (no cache_merge), external data as file names', type: 'musicgen',

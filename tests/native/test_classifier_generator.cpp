@@ -90,7 +90,7 @@ TEST_CASE("classifier: bad manifests and bad input fail clearly") {
                        "weft: weft.json: generator.postprocess: expected one of softmax, sigmoid, none (the output already is scores) but got 'relu'",
                        weft::Error);
   CHECK_THROWS_WITH_AS(weft::Model::fromJson(manifest("softmax", R"(["a","b","c"])", 8)),
-                       doctest::Contains("gives 8x8 but input 'pixel_values'"), weft::Error);
+                       doctest::Contains("gives height 8 but input 'pixel_values'"), weft::Error);
   auto m = weft::Model::fromJson(manifest());
   CHECK_THROWS_WITH_AS(m->createGenerator(R"({"width": 0, "height": 5})"), doctest::Contains("no pixels"), weft::Error);
   CHECK_THROWS_WITH_AS(m->createGenerator(R"({"width": 10000, "height": 10000})"), doctest::Contains("limit"), weft::Error);

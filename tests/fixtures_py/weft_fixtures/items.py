@@ -1,6 +1,6 @@
 """The items `python -m weft_fixtures` builds under --out (build/models): the toy decoder packages,
 Silero VAD, the MusicGen tiny package and its references, the Pocket TTS tiny package, the
-classifier package and images,
+classifier package and images, image preprocessing references,
 tokenizer files and references, speech and audio fixtures. Each item names the files whose bytes
 decide its result (its stamp); heavy libraries load only inside the builders.
 """
@@ -177,6 +177,7 @@ def _tokenizer_items() -> list[Item]:
 
 def _classifier_items() -> list[Item]:
     from . import classifier as cf  # light: heavy imports live inside its builders
+    from . import image_refs as ir
     srcs = _toolkit("classifier/build.py", "classifier/export.py", "classifier/manifest.py",
                     "classifier/check.py", "classifier/images.py", "common/manifest.py",
                     "common/validate.py") + _own("classifier.py")
@@ -184,4 +185,7 @@ def _classifier_items() -> list[Item]:
     return [Item("classifier-resnet18", ["classifier-resnet18"], srcs, {"crop": cf.CROP},
                  cf.build_package, libs=libs),
             Item("classifier-fixtures", ["fixtures/classifier"], srcs, {"crop": cf.CROP},
-                 cf.build_fixtures, libs=libs)]
+                 cf.build_fixtures, libs=libs),
+            # Pillow resize grid and padded (OCR, letterbox) references: numpy and Pillow only.
+            Item("image-fixtures", ["fixtures/image"], _own("image_refs.py"), {},
+                 ir.build, libs=("numpy", "pillow"))]

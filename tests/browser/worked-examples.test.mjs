@@ -6,7 +6,7 @@ import { evaluateInPage } from '../../tools/parity/runtimes.mjs';
 import { withPage } from '../../tools/browser.mjs';
 import { FIXTURES, readFloat32 } from '../../tools/paths.mjs';
 import { removePackage } from '../js/helpers.mjs';
-import { EXAMPLES, SILERO_V4_LOOP, SILERO_V5_LOOP, examplePackage, sileroAuthorsLoop } from '../js/worked-examples-helpers.mjs';
+import { EXAMPLES, SILERO_V4_LOOP, SILERO_V5_LOOP, examplePackage, ppocrReferences, sileroAuthorsLoop } from '../js/worked-examples-helpers.mjs';
 
 for (const name of ['silero-vad-v6', 'silero-vad-legacy']) {
   test(`${name} in Chromium (wasm): process() and a live stream() equal the authors' loop`, async () => {
@@ -31,3 +31,26 @@ for (const name of ['silero-vad-v6', 'silero-vad-legacy']) {
     }
   });
 }
+
+test('ppocr-cls in Chromium (wasm): direction scores equal the authors\' pipeline', async () => {
+  const refs = ppocrReferences();
+  const dir = examplePackage('ppocr-cls');
+  try {
+    const images = refs.images.map(({ file, width, height }) => ({ url: `/refs/${file}`, width, height }));
+    const r = await withPage('/tests/browser/harness.html', (page, _url, errors) => evaluateInPage(page, {
+      module: '/tests/browser/classify-rgba-routine.mjs', exportName: 'runClassifyRgba',
+      args: { source: '/example/', images, loadOptions: { backend: 'wasm' } },
+    }, errors), { mounts: { '/example/': dir, '/refs/': refs.dir } });
+    assert.equal(r.backend, 'wasm');
+    r.results.forEach(({ scores, label }, i) => {
+      const want = refs.scores[i];
+      const diff = Math.max(...want.map((p, j) => Math.abs(p - scores[j])));
+      console.log(`# ${refs.images[i].file}: ${label}, max abs ${diff}`);
+      assert.ok(diff <= 1e-5, `${refs.images[i].file}: scores max abs ${diff}`);
+      assert.equal(label, want[0] > want[1] ? '0' : '180');
+    });
+  } finally {
+    removePackage(dir);
+    removePackage(refs.dir);
+  }
+});

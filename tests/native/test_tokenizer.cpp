@@ -42,7 +42,7 @@ using fixtures::errorOf;
 TEST_CASE("tokenizers: encode and decode equal the references on the whole corpus") {
   const auto lines = corpus();
   REQUIRE(lines.size() >= 20000);
-  for (const std::string name : {"gpt2", "mistral", "bert", "t5", "albert", "llama", "tinybpe"}) {
+  for (const std::string name : {"gpt2", "mistral", "bert", "t5", "albert", "llama", "tinybpe", "llama3", "qwen3", "gemma3"}) {
     CAPTURE(name);
     const auto tok = open(name);
     const auto ref = nlohmann::json::parse(slurp(kDir + "refs/" + name + ".json"));
@@ -64,7 +64,7 @@ TEST_CASE("tokenizers: encode and decode equal the references on the whole corpu
 
 TEST_CASE("tokenizers: no special tokens, truncation and padding equal the references") {
   const auto lines = corpus();
-  for (const std::string name : {"gpt2", "mistral", "bert", "t5"}) {
+  for (const std::string name : {"gpt2", "mistral", "bert", "t5", "llama3", "qwen3", "gemma3"}) {
     CAPTURE(name);
     const auto tok = open(name);
     const auto ref = nlohmann::json::parse(slurp(kDir + "refs/" + name + ".extra.json"));
@@ -77,6 +77,16 @@ TEST_CASE("tokenizers: no special tokens, truncation and padding equal the refer
     for (std::size_t i = 0; i < padded.size(); ++i)
       CHECK(tok->encode(lines[i], true) == padded[i].get<std::vector<std::int32_t>>());
   }
+}
+
+TEST_CASE("tokenizers: NFC (Qwen3) composes, reorders marks and keeps composition exclusions apart") {
+  const auto qwen = open("qwen3");
+  const auto same = [&](const char* a, const char* b) { CHECK(qwen->encode(a) == qwen->encode(b)); };
+  same("e\xCC\x81", "\xC3\xA9");                            // e + U+0301 = U+00E9
+  same("\xE1\x84\x80\xE1\x85\xA1\xE1\x86\xA8", "\xEA\xB0\x81");  // Hangul L V T = U+AC01
+  same("a\xCC\xA3\xCC\x82", "a\xCC\x82\xCC\xA3");                // U+0323 (220) sorts before U+0302 (230)
+  same("\xE0\xA5\x98", "\xE0\xA4\x95\xE0\xA4\xBC");              // U+0958 is excluded: NFC = U+0915 U+093C
+  CHECK(qwen->encode("e\xCC\x81") != qwen->encode("e"));
 }
 
 TEST_CASE("tokenizers: id <-> token lookups") {

@@ -9,7 +9,7 @@ export const TOKENIZER_DIR = process.env.WEFT_TOKENIZER_DIR ?? `${MODELS}/tokeni
 export const TOKENIZERS = {
   gpt2: 'gpt2.json', mistral: 'mistral.json', bert: 'bert.json', t5: 't5.json', albert: 'albert.model',
   llama: 'llama.model', tinybpe: 'tinybpe.model', gpt2_added: 'gpt2_added.json', mistral_added: 'mistral_added.json',
-  bert_added: 'bert_added.json',
+  bert_added: 'bert_added.json', llama3: 'llama3.json', qwen3: 'qwen3.json', gemma3: 'gemma3.json',
 };
 
 /** The corpus as raw byte lines (subarrays of one buffer) and as decoded strings. */

@@ -32,6 +32,11 @@ class Tokenizer {
   // applies truncation and padding.
   void encode(std::string_view text, bool addSpecialTokens, std::vector<std::int32_t>& out) const;
   std::vector<std::int32_t> encode(std::string_view text, bool addSpecialTokens = true) const;
+  // A pair of texts as the post-processor joins them (BERT: [CLS] a [SEP] b [SEP]), with the type
+  // id of every position in typeIds (0 for a's part, 1 for b's as the file says). Truncation cuts
+  // the longer text first (Hugging Face's longest_first); padding uses type id 0.
+  void encodePair(std::string_view a, std::string_view b, bool addSpecialTokens, std::vector<std::int32_t>& ids,
+                  std::vector<std::int32_t>& typeIds) const;
   std::vector<std::vector<std::int32_t>> encodeBatch(const std::vector<std::string>& texts,
                                                      bool addSpecialTokens = true) const;
   std::string decode(const std::int32_t* ids, std::size_t n, bool skipSpecialTokens) const;

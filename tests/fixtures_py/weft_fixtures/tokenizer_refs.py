@@ -9,7 +9,8 @@ Unigram), llama.model (SentencePiece BPE with byte fallback, LLaMA's 32k vocabul
 no byte fallback),
 corpus.txt, refs/<name>.json = {"ids": [[...], ...], "decoded": [...]} (decode skips specials),
 refs/<name>.extra.json (tokenizer.json files only) = {"no_special": ..., "trunc16_pad24": ...},
-refs/<name>.pairs.json (PAIR_NAMES) = {"ids": [...], "type_ids": [...]} of encode(a, b) over line pairs.
+refs/<name>.pairs.json (PAIR_NAMES) = {"ids", "type_ids", "truncated_ids", "truncated_type_ids"} of
+encode(a, b) over line pairs (truncated: the first EXTRA_LINES pairs cut to PAIR_TRUNCATION ids).
 """
 from __future__ import annotations
 
@@ -158,6 +159,7 @@ def write_refs(d: Path) -> None:
 # <bos>) and GPT-2 with RobertaProcessing (added here: `<s> A </s> </s> B </s>`).
 PAIR_NAMES = ("bert", "t5", "gemma3", "gpt2_roberta")
 PAIR_COUNT = 3000
+PAIR_TRUNCATION = 12
 
 
 def build_pairs(d: Path) -> None:
@@ -171,8 +173,11 @@ def build_pairs(d: Path) -> None:
     for name in PAIR_NAMES:
         tok = Tokenizer.from_file(str(d / f"{name}.json"))
         encs = tok.encode_batch(pairs)
+        tok.enable_truncation(max_length=PAIR_TRUNCATION)  # longest_first, Hugging Face's default
+        cut = tok.encode_batch(pairs[:EXTRA_LINES])
         (d / "refs" / f"{name}.pairs.json").write_text(json.dumps(
-            {"ids": [e.ids for e in encs], "type_ids": [e.type_ids for e in encs]}))
+            {"ids": [e.ids for e in encs], "type_ids": [e.type_ids for e in encs],
+             "truncated_ids": [e.ids for e in cut], "truncated_type_ids": [e.type_ids for e in cut]}))
 
 
 TOY_VOCAB = 512  # the toy decoder's vocabulary (weft_models/decoder/build.py)

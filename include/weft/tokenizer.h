@@ -26,6 +26,11 @@ class Tokenizer {
 
   static std::unique_ptr<Tokenizer> fromJson(std::string_view tokenizerJson);
   static std::unique_ptr<Tokenizer> fromSentencePiece(std::string_view modelProto);
+  // Either format, told apart by looksLikeJson (the one check every loader uses).
+  static std::unique_ptr<Tokenizer> fromBytes(std::string_view bytes);
+  // After an optional UTF-8 BOM and JSON whitespace, '{' and then (after whitespace) '"' or '}'.
+  // A .model (protobuf) starts with a field tag (0x0A) and a length, so it never passes both.
+  static bool looksLikeJson(std::string_view bytes);
   ~Tokenizer();
 
   // Appends the ids of text to out (post-processor specials when addSpecialTokens), then

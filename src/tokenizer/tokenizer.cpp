@@ -20,6 +20,20 @@ std::unique_ptr<Tokenizer> Tokenizer::fromSentencePiece(std::string_view bytes) 
   return std::unique_ptr<Tokenizer>(new Tokenizer(tok::loadSentencePiece(bytes)));
 }
 
+bool Tokenizer::looksLikeJson(std::string_view b) {
+  const auto skipSpace = [&](std::size_t i) {
+    while (i < b.size() && (b[i] == ' ' || b[i] == '\t' || b[i] == '\n' || b[i] == '\r')) ++i;
+    return i;
+  };
+  std::size_t i = skipSpace(b.substr(0, 3) == "\xEF\xBB\xBF" ? 3 : 0);
+  if (i >= b.size() || b[i] != '{') return false;
+  i = skipSpace(i + 1);
+  return i < b.size() && (b[i] == '"' || b[i] == '}');
+}
+std::unique_ptr<Tokenizer> Tokenizer::fromBytes(std::string_view bytes) {
+  return looksLikeJson(bytes) ? fromJson(bytes) : fromSentencePiece(bytes);
+}
+
 void Tokenizer::checkInputSize(std::size_t bytes) {
   if (bytes > kMaxInputBytes)
     throw Error("tokenizer: input of " + std::to_string(bytes) + " bytes is over the limit of " +

@@ -89,6 +89,43 @@ TEST_CASE("tokenizers: NFC (Qwen3) composes, reorders marks and keeps compositio
   CHECK(qwen->encode("e\xCC\x81") != qwen->encode("e"));
 }
 
+TEST_CASE("tokenizers: pairs of texts give Hugging Face's ids and type ids (also truncated longest-first)") {
+  const auto lines = corpus();
+  for (const std::string name : {"bert", "t5", "gemma3", "gpt2_roberta"}) {
+    CAPTURE(name);
+    const auto tok = weft::Tokenizer::fromJson(slurp(kDir + name + ".json"));
+    const auto ref = nlohmann::json::parse(slurp(kDir + "refs/" + name + ".pairs.json"));
+    REQUIRE(ref["ids"].size() >= 3000);
+    std::vector<std::int32_t> ids, types;
+    for (const char* prefix : {"", "truncated_"}) {
+      const auto& wantIds = ref[std::string(prefix) + "ids"];
+      const auto& wantTypes = ref[std::string(prefix) + "type_ids"];
+      if (*prefix) tok->setTruncation(12);
+      std::size_t exact = 0;
+      for (std::size_t i = 0; i < wantIds.size(); ++i) {
+        tok->encodePair(lines[2 * i], lines[2 * i + 1], true, ids, types);
+        if (ids == wantIds[i].get<std::vector<std::int32_t>>() && types == wantTypes[i].get<std::vector<std::int32_t>>()) ++exact;
+        else if (exact + 5 > i) FAIL_CHECK(prefix << "pair " << i << " differs");
+      }
+      CHECK(exact == wantIds.size());
+    }
+  }
+}
+
+TEST_CASE("tokenizers: fromBytes tells a tokenizer.json (BOM, leading whitespace) from a .model") {
+  const std::string json = slurp(kDir + "t5.json"), model = slurp(kDir + "albert.model");
+  const auto want = open("t5")->encode("Hello world");
+  for (const std::string head : {"", "\xEF\xBB\xBF", "\n", " \r\n\t", "\xEF\xBB\xBF\n  "}) {
+    CAPTURE(head);
+    CHECK(weft::Tokenizer::looksLikeJson(head + json));
+    CHECK(weft::Tokenizer::fromBytes(head + json)->encode("Hello world") == want);
+  }
+  CHECK_FALSE(weft::Tokenizer::looksLikeJson(model));
+  CHECK(weft::Tokenizer::fromBytes(model)->encode("Hello world") == open("albert")->encode("Hello world"));
+  CHECK_FALSE(weft::Tokenizer::looksLikeJson(std::string("{\x0a\x05", 3)));
+  CHECK(errorOf([] { weft::Tokenizer::fromBytes("\x0a\x7b\x0a\x05"); }).find("sentencepiece model") != std::string::npos);
+}
+
 TEST_CASE("tokenizers: id <-> token lookups") {
   const auto bert = open("bert");
   CHECK(bert->tokenToId("[CLS]") == 101);

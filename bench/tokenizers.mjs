@@ -3,7 +3,8 @@
 // (as strings): the parity corpus, and the same lines dense in characters that start added tokens
 // (`<`, curly quotes, dashes, `▁`, ZWJ, `[`). The JS peer is @huggingface/tokenizers for a
 // tokenizer.json and @sctg/sentencepiece-js (sentencepiece compiled to WASM) for a .model. Runs are
-// interleaved round by round; the best round counts. WEFT_BENCH_TOKENIZERS=a,b limits the files.
+// interleaved round by round; the best round counts. WEFT_BENCH_TOKENIZERS=a,b limits the files,
+// WEFT_BENCH_LINES=n the corpus to its first n lines.
 import { readFileSync } from 'node:fs';
 import { loadTokenizer } from '../web/tokenizer.js';
 import { TOKENIZER_DIR, TOKENIZERS, readCorpus } from '../tools/parity/tokenizers.mjs';
@@ -45,7 +46,7 @@ async function timeAsync(fn) {
 export async function benchTokenizers() {
   process.env.TOKENIZERS_PARALLELISM = 'false';  // native: one thread, like the other two
   const { Tokenizer: NativeTokenizer } = await import('@anush008/tokenizers');
-  const { texts } = readCorpus();
+  const texts = readCorpus().texts.slice(0, Number(process.env.WEFT_BENCH_LINES ?? Infinity));
   const corpora = { corpus: texts, added_dense: addedTokenDense(texts) };
   const only = process.env.WEFT_BENCH_TOKENIZERS?.split(',');
   for (const [name, file] of Object.entries(TOKENIZERS)) {

@@ -14,7 +14,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     t->decode(ids, true);
     t->decode(ids, false);
     std::vector<std::int32_t> pair, typeIds;
-    t->encodePair("A\xCC\x8A b <s>", " c\xE2\x80\x99d  \xE2\x96\x81", true, pair, typeIds);
+    t->encodePair("A\xCC\x8A b <s>", " c\xE2\x80\x99" "d  \xE2\x96\x81", true, pair, typeIds);
   } catch (const weft::Error&) {
   }
   return 0;

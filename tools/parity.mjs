@@ -4,7 +4,7 @@ import { FIXTURES, MODELS } from './paths.mjs';
 import { RUNTIMES, runtimeLabel, sileroOn, toyGreedyOn } from './parity/runtimes.mjs';
 import { sampledParity } from './parity/sampled.mjs';
 import { runSileroPlain } from './parity/silero-plain.mjs';
-import { TOKENIZERS, readCorpus, tokenizerParity } from './parity/tokenizers.mjs';
+import { PAIR_TOKENIZERS, TOKENIZERS, pairParity, readCorpus, tokenizerParity } from './parity/tokenizers.mjs';
 import { TEXT_TOKENIZERS, pocketTtsTextParity, readTextRefs } from './parity/pocket-tts-text.mjs';
 import { readFloat32 } from './paths.mjs';
 import { classifierParityAll } from './parity/classifier.mjs';
@@ -50,6 +50,10 @@ TARGETS.tokenizers = async () => {
   const corpus = readCorpus();
   for (const name of Object.keys(TOKENIZERS)) {
     const { ok, mismatches, ...line } = await tokenizerParity(name, corpus);
+    emit({ ...line, ...(mismatches.length ? { mismatches } : {}) }, ok);
+  }
+  for (const name of Object.keys(PAIR_TOKENIZERS)) {
+    const { ok, mismatches, ...line } = await pairParity(name, corpus);
     emit({ ...line, ...(mismatches.length ? { mismatches } : {}) }, ok);
   }
 };

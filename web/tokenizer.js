@@ -23,52 +23,58 @@ async function readSource(source, fetchImpl = globalThis.fetch) {
   return new Uint8Array(await response.arrayBuffer());
 }
 
-const isJsonSpace = (b) => b === 0x20 || b === 0x09 || b === 0x0a || b === 0x0d;
-
-/**
- * Whether bytes look like a JSON object: after an optional UTF-8 BOM and whitespace, '{', then
- * (after whitespace) '"' or '}'. A SentencePiece .model (protobuf) starts with the tag byte 0x0A
- * and a length, so it never passes both checks in practice, while a tokenizer.json saved with a
- * BOM or a leading newline does.
- */
-export function looksLikeJson(bytes) {
-  let i = bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? 3 : 0;
-  while (i < bytes.length && isJsonSpace(bytes[i])) i++;
-  if (bytes[i++] !== 0x7b) return false;
-  while (i < bytes.length && isJsonSpace(bytes[i])) i++;
-  return bytes[i] === 0x22 || bytes[i] === 0x7d;
+/** 'json' for a .json name, 'sentencepiece' for a .model name, else undefined (the bytes decide). */
+export function formatFromName(name) {
+  if (typeof name !== 'string') return undefined;
+  return name.endsWith('.model') ? 'sentencepiece' : name.endsWith('.json') ? 'json' : undefined;
 }
 
 /**
  * Loads a tokenizer from a path / URL or bytes. format: 'json' (tokenizer.json) or
- * 'sentencepiece' (.model); guessed from the name (.json / .model), else from the bytes
- * (looksLikeJson), when absent.
+ * 'sentencepiece' (.model); when absent, taken from the name (formatFromName), else from the
+ * bytes by the core (Tokenizer::looksLikeJson: a BOM and whitespace may precede the JSON object).
  */
 export async function loadTokenizer(source, { format, core, fetch } = {}) {
   const bytes = await readSource(source, fetch);
   core ??= await loadCore();
-  format ??= typeof source === 'string' && source.endsWith('.model') ? 'sentencepiece'
-    : typeof source === 'string' && source.endsWith('.json') ? 'json'
-      : looksLikeJson(bytes) ? 'json' : 'sentencepiece';
-  const native = format === 'sentencepiece' ? core.Tokenizer.fromSentencePiece(bytes) : core.Tokenizer.fromJson(bytes);
+  format ??= formatFromName(source);
+  if (format !== undefined && format !== 'json' && format !== 'sentencepiece') {
+    throw new Error(`weft: loadTokenizer: format must be 'json' or 'sentencepiece' but got '${format}'`);
+  }
+  const native = format === 'sentencepiece' ? core.Tokenizer.fromSentencePiece(bytes)
+    : format === 'json' ? core.Tokenizer.fromJson(bytes) : core.Tokenizer.fromBytes(bytes);
   return new Tokenizer(native);
 }
 
 export class Tokenizer {
+  #inputView = (n) => this.native.inputView(n);
+  #pairInputView = (n) => this.native.pairInputView(n);
+
   constructor(native) {
     this.native = native;
     this.info = JSON.parse(native.infoJson());
   }
 
-  /** Ids as a view of WASM memory, valid until the next call into the core. */
-  encodeView(text, { addSpecialTokens = true } = {}) {
-    const n = this.#write(text);
-    return this.native.encode(n, addSpecialTokens);
+  /**
+   * Ids as a view of WASM memory, valid until the next call into the core. With `pair`, the two
+   * texts joined by the post-processor (BERT: [CLS] text [SEP] pair [SEP]).
+   */
+  encodeView(text, { addSpecialTokens = true, pair } = {}) {
+    const n = this.#write(text, this.#inputView);
+    if (pair === undefined) return this.native.encode(n, addSpecialTokens);
+    const m = this.#write(pair, this.#pairInputView);
+    return this.native.encodePair(n, m, addSpecialTokens);
   }
 
   /** Ids as an Int32Array the caller owns. */
   encode(text, options) {
     return this.encodeView(text, options).slice();
+  }
+
+  /** A pair of texts: ids and the type id of each (0 for the first text's part, 1 for the second's as the file says). */
+  encodePair(text, pair, { addSpecialTokens = true } = {}) {
+    const ids = this.encodeView(text, { addSpecialTokens, pair }).slice();
+    return { ids, typeIds: this.native.typeIdsView().slice() };
   }
 
   encodeBatch(texts, options) {
@@ -91,16 +97,16 @@ export class Tokenizer {
   setPadding(length, padId = -1) { this.native.setPadding(length, padId); this.info = JSON.parse(this.native.infoJson()); }
   dispose() { this.native?.delete(); this.native = null; }
 
-  #write(text) {
+  #write(text, viewOf) {
     if (text instanceof Uint8Array) {
-      this.native.inputView(text.length).set(text);
+      viewOf(text.length).set(text);
       return text.length;
     }
     if (typeof text !== 'string') throw new TypeError('weft: tokenizer input must be a string or a Uint8Array');
     // Past the core's limit (maxInputBytes, 256 MiB) at 3 bytes per UTF-16 unit: measure the real
     // UTF-8 size, which the core then accepts or refuses with both numbers.
-    if (text.length * 3 > this.native.constructor.maxInputBytes()) return this.#write(encoder.encode(text));
-    const view = this.native.inputView(text.length * 3);  // UTF-8 needs at most 3 bytes per UTF-16 unit
+    if (text.length * 3 > this.native.constructor.maxInputBytes()) return this.#write(encoder.encode(text), viewOf);
+    const view = viewOf(text.length * 3);  // UTF-8 needs at most 3 bytes per UTF-16 unit
     return encoder.encodeInto(text, view).written;
   }
 }

@@ -371,7 +371,11 @@ export function clearCache(source?: Where, options?: { cache?: string }): Promis
 export function loadCore(options?: { coreUrl?: Where }): Promise<any>;
 
 /** A tokenizer from the core: Hugging Face tokenizer.json or SentencePiece .model. */
-export interface EncodeOptions { addSpecialTokens?: boolean }
+export interface EncodeOptions {
+  addSpecialTokens?: boolean;
+  /** A second text: the two are joined by the file's post-processor (BERT: [CLS] text [SEP] pair [SEP]). */
+  pair?: string | Uint8Array;
+}
 export interface DecodeOptions { skipSpecialTokens?: boolean }
 export declare class Tokenizer {
   readonly info: { model: 'BPE' | 'WordPiece' | 'Unigram'; vocab_size: number; pad_id: number; max_length: number; pad_length: number; format: string };
@@ -381,6 +385,8 @@ export declare class Tokenizer {
   /** A view of WASM memory, valid until the next call into the core (no copy). */
   encodeView(text: string | Uint8Array, options?: EncodeOptions): Int32Array;
   encodeBatch(texts: (string | Uint8Array)[], options?: EncodeOptions): Int32Array[];
+  /** A pair of texts: ids and each position's type id (0: the first text's part, 1: the second's, as the file says). */
+  encodePair(text: string | Uint8Array, pair: string | Uint8Array, options?: { addSpecialTokens?: boolean }): { ids: Int32Array; typeIds: Int32Array };
   decode(ids: ArrayLike<number>, options?: DecodeOptions): string;
   idToToken(id: number): string;
   tokenToId(token: string): number;

@@ -9,7 +9,7 @@ import { SpeechSynthesizer } from './speech-synthesizer.js';
 import { openPackage } from './package-source.js';
 import { StreamProcessor } from './stream-processor.js';
 import { TextGenerator } from './text-generator.js';
-import { loadTokenizer } from './tokenizer.js';
+import { formatFromName, loadTokenizer } from './tokenizer.js';
 
 export { loadCore };
 export { loadTokenizer, Tokenizer } from './tokenizer.js';
@@ -51,8 +51,8 @@ export async function load(source, options = {}) {
     const tokenizerFile = model.info.tokenizer;
     if (tokenizerFile) {
       const bytes = await pkg.read(tokenizerFile.file, { bytes: tokenizerFile.bytes, sha256: tokenizerFile.sha256, verify: options.verify ?? true, field: 'tokenizer.file' });
-      const format = tokenizerFile.file.endsWith('.model') ? 'sentencepiece' : 'json';
-      model.tokenizer = await loadTokenizer(bytes, { core, format });
+      const format = formatFromName(tokenizerFile.file) ?? 'auto';
+      model.tokenizer = await loadTokenizer(bytes, { core, format: format === 'auto' ? undefined : format });
       manifest.attachTokenizer(bytes, format); // for generators that read text themselves (pocket_tts)
     }
     onProgress?.({ phase: 'ready', backend: model.backend });

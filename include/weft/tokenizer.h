@@ -26,12 +26,22 @@ class Tokenizer {
 
   static std::unique_ptr<Tokenizer> fromJson(std::string_view tokenizerJson);
   static std::unique_ptr<Tokenizer> fromSentencePiece(std::string_view modelProto);
+  // Either format, told apart by looksLikeJson (the one check every loader uses).
+  static std::unique_ptr<Tokenizer> fromBytes(std::string_view bytes);
+  // After an optional UTF-8 BOM and JSON whitespace, '{' and then (after whitespace) '"' or '}'.
+  // A .model (protobuf) starts with a field tag (0x0A) and a length, so it never passes both.
+  static bool looksLikeJson(std::string_view bytes);
   ~Tokenizer();
 
   // Appends the ids of text to out (post-processor specials when addSpecialTokens), then
   // applies truncation and padding.
   void encode(std::string_view text, bool addSpecialTokens, std::vector<std::int32_t>& out) const;
   std::vector<std::int32_t> encode(std::string_view text, bool addSpecialTokens = true) const;
+  // A pair of texts as the post-processor joins them (BERT: [CLS] a [SEP] b [SEP]), with the type
+  // id of every position in typeIds (0 for a's part, 1 for b's as the file says). Truncation cuts
+  // the longer text first (Hugging Face's longest_first); padding uses type id 0.
+  void encodePair(std::string_view a, std::string_view b, bool addSpecialTokens, std::vector<std::int32_t>& ids,
+                  std::vector<std::int32_t>& typeIds) const;
   std::vector<std::vector<std::int32_t>> encodeBatch(const std::vector<std::string>& texts,
                                                      bool addSpecialTokens = true) const;
   std::string decode(const std::int32_t* ids, std::size_t n, bool skipSpecialTokens) const;

@@ -135,7 +135,7 @@ class JsModel {
       m_->validateComponent(stringArg(name, "validateComponent: name"), jsonArg(io, "validateComponent: io"));
     });
   }
-  // The package's tokenizer file (format "json" or "sentencepiece"), for generators that
+  // The package's tokenizer file (format "json", "sentencepiece" or "auto": told by its bytes), for generators that
   // tokenize text themselves.
   void attachTokenizer(val bytes, val format) {
     guard([&] {
@@ -143,7 +143,8 @@ class JsModel {
       const std::string blob = blobArg(bytes, "attachTokenizer");
       if (f == "json") m_->attachTokenizer(weft::Tokenizer::fromJson(blob));
       else if (f == "sentencepiece") m_->attachTokenizer(weft::Tokenizer::fromSentencePiece(blob));
-      else throw weft::Error("attachTokenizer: format must be \"json\" or \"sentencepiece\" but got \"" + f + "\"");
+      else if (f == "auto") m_->attachTokenizer(weft::Tokenizer::fromBytes(blob));
+      else throw weft::Error("attachTokenizer: format must be \"json\", \"sentencepiece\" or \"auto\" but got \"" + f + "\"");
     });
   }
   JsGenerator createGenerator(val options) const {

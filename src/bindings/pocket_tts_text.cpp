@@ -54,13 +54,6 @@ std::string chunks(const weft::Tokenizer& t, const val& text, const val& rules, 
   return dump(out);
 }
 
-// A tokenizer.json starts (after an optional BOM and whitespace) with '{'; a .model never does.
-bool looksLikeJson(const std::string& b) {
-  std::size_t i = b.compare(0, 3, "\xEF\xBB\xBF") == 0 ? 3 : 0;
-  while (i < b.size() && (b[i] == ' ' || b[i] == '\t' || b[i] == '\n' || b[i] == '\r')) ++i;
-  return i < b.size() && b[i] == '{';
-}
-
 class JsPocketTtsText {
  public:
   static JsPocketTtsText fromJson(val blob) {
@@ -89,7 +82,7 @@ class JsPocketTtsText {
 std::string chunksJsonOnce(val tokenizer, val text, val rules, double maxTokens) {
   return guard([&] {
     const std::string bytes = blobArg(tokenizer, "tokenizer");
-    const auto t = looksLikeJson(bytes) ? weft::Tokenizer::fromJson(bytes) : weft::Tokenizer::fromSentencePiece(bytes);
+    const auto t = weft::Tokenizer::fromBytes(bytes);
     return chunks(*t, text, rules, maxTokens);
   });
 }

@@ -1,7 +1,9 @@
 // The JS boundary for tokenizers. Text travels without intermediate copies: JS encodes UTF-8
 // straight into inputView(n) (TextEncoder.encodeInto on WASM memory), encode(n) tokenizes those
 // bytes and returns an Int32Array view of the ids; decode reads ids written into idsView(n).
-// decode returns UTF-8 bytes as a view. Views alias WASM memory and are valid until the next call into the core.
+// decode returns UTF-8 bytes as a view. A pair's second text goes to pairInputView(n); encodePair
+// returns the ids and typeIdsView() their type ids. Views alias WASM memory and are valid until
+// the next call into the core.
 #include <emscripten/bind.h>
 #include <emscripten/val.h>
 
@@ -33,6 +35,10 @@ class JsTokenizer {
   static JsTokenizer fromSentencePiece(val blob) {
     return guard([&] { return JsTokenizer(weft::Tokenizer::fromSentencePiece(blobArg(blob, "Tokenizer.fromSentencePiece"))); });
   }
+  static JsTokenizer fromBytes(val blob) {
+    return guard([&] { return JsTokenizer(weft::Tokenizer::fromBytes(blobArg(blob, "Tokenizer.fromBytes"))); });
+  }
+  static bool looksLikeJson(val blob) { return guard([&] { return weft::Tokenizer::looksLikeJson(blobArg(blob, "Tokenizer.looksLikeJson")); }); }
   val inputView(double n) {
     return guard([&] {
       const std::size_t k = count(n, "inputView");
@@ -41,6 +47,25 @@ class JsTokenizer {
       return val(emscripten::typed_memory_view(s_->input.size(), reinterpret_cast<std::uint8_t*>(s_->input.data())));
     });
   }
+  val pairInputView(double n) {
+    return guard([&] {
+      const std::size_t k = count(n, "pairInputView");
+      weft::Tokenizer::checkInputSize(k);
+      s_->pairInput.resize(k);
+      return val(emscripten::typed_memory_view(s_->pairInput.size(), reinterpret_cast<std::uint8_t*>(s_->pairInput.data())));
+    });
+  }
+  val encodePair(double n, double m, bool addSpecial) {
+    return guard([&] {
+      const std::size_t k = count(n, "encodePair: byte count"), l = count(m, "encodePair: pair byte count");
+      if (k > s_->input.size() || l > s_->pairInput.size())
+        throw weft::Error("encodePair: byte count exceeds the inputView / pairInputView length");
+      s_->t->encodePair(std::string_view(s_->input.data(), k), std::string_view(s_->pairInput.data(), l), addSpecial,
+                        s_->ids, s_->typeIds);
+      return val(emscripten::typed_memory_view(s_->ids.size(), s_->ids.data()));
+    });
+  }
+  val typeIdsView() { return val(emscripten::typed_memory_view(s_->typeIds.size(), s_->typeIds.data())); }
   val encode(double n, bool addSpecial) {
     return guard([&] {
       const std::size_t k = count(n, "encode: byte count");
@@ -78,8 +103,8 @@ class JsTokenizer {
  private:
   struct State {
     std::unique_ptr<weft::Tokenizer> t;
-    std::string input, text;
-    std::vector<std::int32_t> ids;
+    std::string input, pairInput, text;
+    std::vector<std::int32_t> ids, typeIds;
   };
   explicit JsTokenizer(std::unique_ptr<weft::Tokenizer> t) : s_(std::make_shared<State>()) { s_->t = std::move(t); }
   std::shared_ptr<State> s_;
@@ -92,9 +117,14 @@ EMSCRIPTEN_BINDINGS(weft_tokenizer) {
   class_<JsTokenizer>("Tokenizer")
       .class_function("fromJson", &JsTokenizer::fromJson)
       .class_function("fromSentencePiece", &JsTokenizer::fromSentencePiece)
+      .class_function("fromBytes", &JsTokenizer::fromBytes)
+      .class_function("looksLikeJson", &JsTokenizer::looksLikeJson)
       .class_function("maxInputBytes", &JsTokenizer::maxInputBytes)
       .function("inputView", &JsTokenizer::inputView)
       .function("encode", &JsTokenizer::encode)
+      .function("pairInputView", &JsTokenizer::pairInputView)
+      .function("encodePair", &JsTokenizer::encodePair)
+      .function("typeIdsView", &JsTokenizer::typeIdsView)
       .function("idsView", &JsTokenizer::idsView)
       .function("decode", &JsTokenizer::decode)
       .function("idToToken", &JsTokenizer::idToToken)

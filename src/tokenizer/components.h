@@ -88,6 +88,7 @@ std::unique_ptr<Normalizer> makeStrip(bool left, bool right);
 std::unique_ptr<Normalizer> makeReplace(std::string pattern, bool regex, std::string content);
 std::unique_ptr<Normalizer> makePrepend(std::string prefix);
 std::unique_ptr<Normalizer> makeLowercase();
+std::unique_ptr<Normalizer> makeNfc();  // Unicode NFC (nfc.cpp)
 
 std::unique_ptr<PreTokenizer> makeByteLevelPre(bool addPrefixSpace, bool useRegex);
 std::unique_ptr<PreTokenizer> makeBertPre();

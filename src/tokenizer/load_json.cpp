@@ -86,6 +86,8 @@ void normalizer(const Json& j, const std::string& path, Pipeline& p) {
     p.normalizers.push_back(makePrepend(str(j, "prepend", path)));
   } else if (t == "Lowercase") {
     p.normalizers.push_back(makeLowercase());
+  } else if (t == "NFC") {
+    p.normalizers.push_back(makeNfc());
   } else {
     fail("tokenizer.json: " + path + ": unsupported normalizer type '" + t + "'");
   }
@@ -183,6 +185,31 @@ std::unique_ptr<Model> model(const Json& j) {
   fail("tokenizer.json: model.type: unknown model type '" + t + "' (supported: BPE, WordPiece, Unigram)");
 }
 
+// A TemplateProcessing template: {"SpecialToken": {"id", "type_id"}} or {"Sequence": {"id": "A"|"B", "type_id"}}.
+std::vector<Pipeline::PairPiece> templatePieces(const Json& list, const Json& specials, const std::string& path) {
+  if (!list.is_array()) fail("tokenizer.json: " + path + ": expected an array");
+  std::vector<Pipeline::PairPiece> out;
+  for (std::size_t i = 0; i < list.size(); ++i) {
+    const std::string ip = path + "[" + std::to_string(i) + "]";
+    if (list[i].contains("Sequence")) {
+      const Json& seq = list[i]["Sequence"];
+      const std::string id = str(seq, "id", ip + ".Sequence");
+      if (id != "A" && id != "B") fail("tokenizer.json: " + ip + ".Sequence.id: expected \"A\" or \"B\" but got \"" + id + "\"");
+      out.push_back({id == "A" ? 0 : 1, {}, opt<std::int32_t>(seq, "type_id", 0)});
+      continue;
+    }
+    const Json& sp = req(list[i], "SpecialToken", ip);
+    const std::string name = str(sp, "id", ip + ".SpecialToken");
+    const auto it = specials.find(name);
+    if (it == specials.end()) fail("tokenizer.json: " + ip + ": special token '" + name + "' is not in special_tokens");
+    const std::string ids = path.substr(0, path.rfind('.')) + ".special_tokens." + name;
+    Pipeline::PairPiece piece{-1, {}, opt<std::int32_t>(sp, "type_id", 0)};
+    for (const auto& id : req(*it, "ids", ids)) piece.ids.push_back(integer<std::int32_t>(id, ids + ".ids[]"));
+    out.push_back(std::move(piece));
+  }
+  return out;
+}
+
 void postProcessor(const Json& j, const std::string& path, Pipeline& p) {
   if (j.is_null()) return;
   const std::string t = str(j, "type", path);
@@ -195,20 +222,27 @@ void postProcessor(const Json& j, const std::string& path, Pipeline& p) {
     const Json& sep = req(j, "sep", path);
     if (!cls.is_array() || cls.size() != 2 || !sep.is_array() || sep.size() != 2)
       fail("tokenizer.json: " + path + ": cls / sep must be [token, id]");
-    p.prefix = {integer<std::int32_t>(cls[1], path + ".cls[1]")};
-    p.suffix = {integer<std::int32_t>(sep[1], path + ".sep[1]")};
+    const Ids c{integer<std::int32_t>(cls[1], path + ".cls[1]")}, s{integer<std::int32_t>(sep[1], path + ".sep[1]")};
+    p.prefix = c;
+    p.suffix = s;
+    // BERT: [CLS] A [SEP] B [SEP], B's part type 1; RoBERTa: <s> A </s> </s> B </s>, all type 0.
+    if (t == "BertProcessing") p.pair = {{-1, c, 0}, {0, {}, 0}, {-1, s, 0}, {1, {}, 1}, {-1, s, 1}};
+    else p.pair = {{-1, c, 0}, {0, {}, 0}, {-1, s, 0}, {-1, s, 0}, {1, {}, 0}, {-1, s, 0}};
   } else if (t == "TemplateProcessing") {
-    const Json& single = req(j, "single", path);
     const Json& specials = req(j, "special_tokens", path);
+    std::vector<Pipeline::PairPiece> single = templatePieces(req(j, "single", path), specials, path + ".single");
     bool seenA = false;
-    for (std::size_t i = 0; i < single.size(); ++i) {
-      const std::string ip = path + ".single[" + std::to_string(i) + "]";
-      if (single[i].contains("Sequence")) { seenA = true; continue; }
-      const std::string name = str(req(single[i], "SpecialToken", ip), "id", ip + ".SpecialToken");
-      const auto it = specials.find(name);
-      if (it == specials.end()) fail("tokenizer.json: " + ip + ": special token '" + name + "' is not in special_tokens");
-      const std::string ids = path + ".special_tokens." + name;
-      for (const auto& id : req(*it, "ids", ids)) (seenA ? p.suffix : p.prefix).push_back(integer<std::int32_t>(id, ids + ".ids[]"));
+    for (const auto& piece : single) {
+      if (piece.sequence == 1) fail("tokenizer.json: " + path + ".single: $B in a single-sequence template");
+      if (piece.sequence == 0) seenA = true;
+      Ids& side = seenA ? p.suffix : p.prefix;
+      if (piece.sequence < 0) side.insert(side.end(), piece.ids.begin(), piece.ids.end());
+    }
+    if (j.contains("pair") && !j["pair"].is_null()) {
+      p.pair = templatePieces(j["pair"], specials, path + ".pair");
+      p.pairPlain.clear();
+      for (const auto& piece : p.pair)
+        if (piece.sequence >= 0) p.pairPlain.push_back(piece);
     }
   } else {
     fail("tokenizer.json: " + path + ": unsupported post_processor type '" + t + "'");

@@ -48,21 +48,8 @@ class BertNormalizer : public Normalizer {
   void emit(char32_t c, std::string& out) const {
     char32_t parts[8];
     std::size_t n = 0;
-    if (strip_) {
-      if (c >= 0xAC00 && c <= 0xD7A3) {  // Hangul syllable: algorithmic decomposition
-        const char32_t k = c - 0xAC00;
-        parts[n++] = 0x1100 + k / 588;
-        parts[n++] = 0x1161 + (k % 588) / 28;
-        if (k % 28) parts[n++] = 0x11A7 + k % 28;
-      } else if (const char* d = uni::nfd(c)) {
-        std::string_view v(d);
-        for (std::size_t j = 0; j < v.size() && n < 8;) parts[n++] = uni::next(v, j);
-      } else {
-        parts[n++] = c;
-      }
-    } else {
-      parts[n++] = c;
-    }
+    if (strip_) n = uni::decompose(c, parts);
+    else parts[n++] = c;
     for (std::size_t k = 0; k < n; ++k) {
       if (strip_ && (uni::flags(parts[k]) & uni::kMn)) continue;
       const char* l = lower_ ? uni::lower(parts[k]) : nullptr;

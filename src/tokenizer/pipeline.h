@@ -21,6 +21,14 @@ struct Pipeline {
   AddedMatcher rawAdded, normAdded;  // tokens matched in the raw text / in the normalized text
   std::unordered_map<std::int32_t, std::size_t> addedById;
   Ids prefix, suffix;  // the post-processor's special tokens around a single sequence
+  // A pair of sequences: the post-processor's pieces in order (special ids, $A or $B) with their
+  // type ids; pairPlain without special tokens. No post-processor: $A with type 0, $B with type 1.
+  struct PairPiece {
+    int sequence;  // -1: the special ids; 0: $A; 1: $B
+    Ids ids;
+    std::int32_t typeId;
+  };
+  std::vector<PairPiece> pair{{0, {}, 0}, {1, {}, 1}}, pairPlain{{0, {}, 0}, {1, {}, 1}};
   std::int32_t padId = -1;
   std::size_t maxLength = 0, padLength = 0;
   // sentencepiece .model: its own decoding rules

@@ -20,6 +20,20 @@ std::unique_ptr<Tokenizer> Tokenizer::fromSentencePiece(std::string_view bytes) 
   return std::unique_ptr<Tokenizer>(new Tokenizer(tok::loadSentencePiece(bytes)));
 }
 
+bool Tokenizer::looksLikeJson(std::string_view b) {
+  const auto skipSpace = [&](std::size_t i) {
+    while (i < b.size() && (b[i] == ' ' || b[i] == '\t' || b[i] == '\n' || b[i] == '\r')) ++i;
+    return i;
+  };
+  std::size_t i = skipSpace(b.substr(0, 3) == "\xEF\xBB\xBF" ? 3 : 0);
+  if (i >= b.size() || b[i] != '{') return false;
+  i = skipSpace(i + 1);
+  return i < b.size() && (b[i] == '"' || b[i] == '}');
+}
+std::unique_ptr<Tokenizer> Tokenizer::fromBytes(std::string_view bytes) {
+  return looksLikeJson(bytes) ? fromJson(bytes) : fromSentencePiece(bytes);
+}
+
 void Tokenizer::checkInputSize(std::size_t bytes) {
   if (bytes > kMaxInputBytes)
     throw Error("tokenizer: input of " + std::to_string(bytes) + " bytes is over the limit of " +
@@ -44,6 +58,53 @@ void Tokenizer::encode(std::string_view raw, bool addSpecial, std::vector<std::i
   }
   if (p.padLength && out.size() - base < p.padLength)
     out.resize(base + p.padLength, p.padId >= 0 ? p.padId : 0);
+}
+
+namespace {
+// Hugging Face's longest_first: the shorter text keeps what it can up to half the budget.
+void truncateLongestFirst(std::size_t& n1, std::size_t& n2, std::size_t budget) {
+  if (n1 + n2 <= budget) return;
+  const bool swap = n1 > n2;
+  if (swap) std::swap(n1, n2);
+  n2 = n1 > budget ? n1 : std::max(n1, budget - n1);
+  if (n1 + n2 > budget) {
+    n1 = budget / 2;
+    n2 = n1 + budget % 2;
+  }
+  if (swap) std::swap(n1, n2);
+}
+}  // namespace
+
+void Tokenizer::encodePair(std::string_view a, std::string_view b, bool addSpecial, std::vector<std::int32_t>& ids,
+                           std::vector<std::int32_t>& typeIds) const {
+  const tok::Pipeline& p = *p_;
+  Ids seq[2];
+  std::string text;
+  for (int k = 0; k < 2; ++k) {
+    const std::string_view raw = k ? b : a;
+    checkInputSize(raw.size());
+    tok::uni::sanitize(raw, text);
+    tok::encodeText(p, text, seq[k]);
+  }
+  const auto& pieces = addSpecial ? p.pair : p.pairPlain;
+  if (p.maxLength) {
+    std::size_t specials = 0, n1 = seq[0].size(), n2 = seq[1].size();
+    for (const auto& piece : pieces) specials += piece.ids.size();
+    truncateLongestFirst(n1, n2, p.maxLength > specials ? p.maxLength - specials : 0);
+    seq[0].resize(n1);
+    seq[1].resize(n2);
+  }
+  ids.clear();
+  typeIds.clear();
+  for (const auto& piece : pieces) {
+    const Ids& part = piece.sequence < 0 ? piece.ids : seq[piece.sequence];
+    ids.insert(ids.end(), part.begin(), part.end());
+    typeIds.insert(typeIds.end(), part.size(), piece.typeId);
+  }
+  if (p.padLength && ids.size() < p.padLength) {
+    ids.resize(p.padLength, p.padId >= 0 ? p.padId : 0);
+    typeIds.resize(p.padLength, 0);
+  }
 }
 
 std::vector<std::int32_t> Tokenizer::encode(std::string_view text, bool addSpecial) const {

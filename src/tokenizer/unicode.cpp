@@ -44,6 +44,36 @@ std::uint32_t flags(char32_t c) { return c < 256 ? kLatin1[c] : rangeLookup(kFla
 std::uint32_t gcb(char32_t c) { return rangeLookup(kGcbRanges, c); }
 const char* lower(char32_t c) { return mapLookup(kLower, c); }
 const char* nfd(char32_t c) { return mapLookup(kNfd, c); }
+
+std::size_t decompose(char32_t c, char32_t (&parts)[8]) {
+  std::size_t n = 0;
+  if (c >= 0xAC00 && c <= 0xD7A3) {  // Hangul syllable: algorithmic (L V [T])
+    const char32_t k = c - 0xAC00;
+    parts[n++] = 0x1100 + k / 588;
+    parts[n++] = 0x1161 + (k % 588) / 28;
+    if (k % 28) parts[n++] = 0x11A7 + k % 28;
+  } else if (const char* d = nfd(c)) {
+    const std::string_view v(d);
+    for (std::size_t j = 0; j < v.size() && n < 8;) parts[n++] = next(v, j);
+  } else {
+    parts[n++] = c;
+  }
+  return n;
+}
+
+std::uint32_t nfcInfo(char32_t c) { return c < 0x300 ? kNfcBoundary : rangeLookup(kNfcRanges, c); }
+
+char32_t compose(char32_t a, char32_t b) {
+  if (a >= 0x1100 && a < 0x1113 && b >= 0x1161 && b < 0x1176)  // Hangul L + V
+    return 0xAC00 + ((a - 0x1100) * 21 + (b - 0x1161)) * 28;
+  if (a >= 0xAC00 && a <= 0xD7A3 && (a - 0xAC00) % 28 == 0 && b > 0x11A7 && b < 0x11C3)  // LV + T
+    return a + (b - 0x11A7);
+  const auto* end = kCompose + std::size(kCompose);
+  const auto* it = std::lower_bound(kCompose, end, std::make_pair(a, b), [](const std::uint32_t (&e)[3], const std::pair<char32_t, char32_t>& k) {
+    return e[0] != k.first ? e[0] < k.first : e[1] < k.second;
+  });
+  return it != end && (*it)[0] == a && (*it)[1] == b ? (*it)[2] : 0;
+}
 std::uint32_t pyFlags(char32_t c) { return c < 256 ? kPyLatin1[c] : rangeLookup(kPyRanges, c); }
 const char* upper(char32_t c) { return mapLookup(kUpper, c); }
 

@@ -16,6 +16,15 @@ std::uint32_t gcb(char32_t c);
 // Full lowercase / canonical decomposition of one code point as UTF-8 (nullptr: maps to itself).
 const char* lower(char32_t c);
 const char* nfd(char32_t c);  // Hangul syllables are decomposed by the caller (algorithmic)
+// Full canonical decomposition of c (Hangul syllables included) into parts[0..n); returns n (<= 8).
+std::size_t decompose(char32_t c, char32_t (&parts)[8]);
+
+// NFC data: canonical combining class (low 8 bits) | kNfcBoundary when NFC leaves the code point
+// as it is and never combines it with what precedes it (text may be cut before it).
+enum : std::uint32_t { kNfcBoundary = 256 };
+std::uint32_t nfcInfo(char32_t c);
+// The primary composite of a canonical pair (Hangul included), or 0 when there is none.
+char32_t compose(char32_t first, char32_t second);
 
 // Python's str semantics for one code point (CPython's Unicode database): str.isspace() (also
 // re's \s and the whitespace of str.split() / str.strip()), str.isupper(), str.isdigit().

@@ -1,8 +1,11 @@
 """Writes the fuzzers' seed inputs (tests/fuzz/seeds/<target without fuzz_>/). Run after scripts/setup.sh
 built build/models:  .venv/bin/python tests/fuzz/make_seeds.py [tokenizers] [manifest] [wav]  (default: all)
   tokenizers  spm_model: a 60-piece ALBERT .model without its charsmap, and a ~330-piece BPE .model
-              trained here (byte fallback, a user-defined piece); tokenizer_json: four small
-              tokenizer.json files (one per model family); encode: a mixed text
+              trained here (byte fallback, a user-defined piece; and a copy with control and unused
+              pieces); tokenizer_json: four small tokenizer.json files (one per model family), Split
+              pre-tokenizers (LLaMA-3's and Qwen2's regex, string patterns, every behavior, invert),
+              added tokens with every lstrip / rstrip / single_word / normalized combination, NFC,
+              pair templates; encode: a mixed text and one dense in added-token look-alikes
   manifest    every weft.json the project builds (minified), alone and followed by a NUL byte and
               generator options for its type
   wav         the audio fixtures' WAV files cut to a few frames (sizes in their headers fixed up), and
@@ -50,10 +53,60 @@ def tokenizers() -> None:
                                                               {"type": "Replace", "pattern": {"Regex": " {2,}"}, "content": "▁"}]},
            "pre_tokenizer": {"type": "Metaspace", "replacement": "▁", "prepend_scheme": "always", "split": True},
            "decoder": {"type": "Metaspace", "replacement": "▁", "prepend_scheme": "always"}}
-    for name, j in [("bpe", bpe), ("gpt", gpt), ("wordpiece", wp), ("unigram", uni)]:
+    for name, j in [("bpe", bpe), ("gpt", gpt), ("wordpiece", wp), ("unigram", uni)] + split_seeds() + added_seeds():
         (d / f"tokenizer_json/{name}.json").write_text(json.dumps(j, ensure_ascii=False))
     (d / "encode/mixed.txt").write_bytes(
         "Hello wörld \t 😀👨‍👩‍👧 e\u0301 ＡＢＣ 中文 <s>[CLS]</s> ".encode() + b"\xff\xf0\x9f\x98")
+    (d / "encode/added_prefixes.txt").write_text(
+        "<|im_start|>user <<a> \u201cq\u201d \u2014\u2013- \u2581\u2581x \u200d\U0001F468\u200d\U0001F469 <|end <s</s> [CLS [X] ",
+        encoding="utf-8")
+
+
+# The two regexes current files ship (Split is refused with any other).
+LLAMA3_RE = (r"(?i:'s|'t|'re|'ve|'m|'ll|'d)|[^\r\n\p{L}\p{N}]?\p{L}+|\p{N}{1,3}| ?[^\s\p{L}\p{N}]+[\r\n]*|"
+             r"\s*[\r\n]+|\s+(?!\S)|\s+")
+QWEN2_RE = LLAMA3_RE.replace(r"\p{N}{1,3}", r"\p{N}")
+BEHAVIORS = ("Removed", "Isolated", "MergedWithPrevious", "MergedWithNext", "Contiguous")
+
+
+def _byte_bpe(pre, normalizer=None, added=(), post=None):
+    """A byte-level BPE over a few merges with the given pre-tokenizer (ByteLevel after it)."""
+    vocab = {c: i for i, c in enumerate(["a", "b", "Ġ", "Ċ", "ab", "Ġa", "<", ">", "x"])}
+    return {"model": {"type": "BPE", "vocab": vocab, "merges": ["a b", "Ġ a"], "ignore_merges": True},
+            "normalizer": normalizer, "added_tokens": list(added), "post_processor": post,
+            "pre_tokenizer": {"type": "Sequence", "pretokenizers": [pre, {"type": "ByteLevel", "add_prefix_space": False,
+                                                                          "use_regex": False}]},
+            "decoder": {"type": "ByteLevel"}}
+
+
+def split_seeds():
+    """Split with each regex and with string patterns, every behavior, invert off and on."""
+    out = [(f"split_{n}", _byte_bpe({"type": "Split", "pattern": {"Regex": r}, "behavior": "Isolated", "invert": False},
+                                    normalizer={"type": "NFC"} if n == "qwen2" else None))
+           for n, r in (("llama3", LLAMA3_RE), ("qwen2", QWEN2_RE))]
+    for i, b in enumerate(BEHAVIORS):
+        for invert in (False, True):
+            pattern = {"String": [" ", "ab", "\u2581", "<>"][i % 4]}
+            out.append((f"split_{b}_{int(invert)}", _byte_bpe({"type": "Split", "pattern": pattern, "behavior": b, "invert": invert})))
+    return out
+
+
+def added_seeds():
+    """Added tokens with every lstrip / rstrip / single_word / normalized combination, with a
+    lowercasing + NFC normalizer (normalized tokens are matched after it), and a pair template."""
+    added = []
+    for k in range(16):
+        ls, rs, sw, nz = (bool(k & m) for m in (1, 2, 4, 8))
+        added.append({"id": 100 + k, "content": ["<x>", "Ab", "\u2014", "\u2581", "a b", "\u201c", "<", "x>"][k % 8] + "!" * (k // 8),
+                      "special": k % 3 == 0, "lstrip": ls, "rstrip": rs, "single_word": sw, "normalized": nz})
+    norm = {"type": "Sequence", "normalizers": [{"type": "NFC"}, {"type": "Lowercase"}]}
+    pair = {"type": "TemplateProcessing", "single": [{"SpecialToken": {"id": "<x>", "type_id": 0}}, {"Sequence": {"id": "A", "type_id": 0}}],
+            "pair": [{"SpecialToken": {"id": "<x>", "type_id": 0}}, {"Sequence": {"id": "A", "type_id": 0}},
+                     {"SpecialToken": {"id": "<x>", "type_id": 1}}, {"Sequence": {"id": "B", "type_id": 1}}],
+            "special_tokens": {"<x>": {"id": "<x>", "ids": [100], "tokens": ["<x>"]}}}
+    split = {"type": "Split", "pattern": {"Regex": LLAMA3_RE}, "behavior": "Isolated", "invert": False}
+    return [("added_rules", _byte_bpe(split, normalizer=norm, added=added, post=pair)),
+            ("roberta_pair", _byte_bpe(split, post={"type": "RobertaProcessing", "sep": ["x", 8], "cls": ["<", 6]}))]
 
 
 def spm_bpe_seed() -> None:
@@ -67,6 +120,14 @@ def spm_bpe_seed() -> None:
                                    byte_fallback=True, user_defined_symbols=["<sep>"], normalization_rule_name="identity",
                                    character_coverage=1.0, num_threads=1, minloglevel=2)
     (SEEDS / "spm_model/tiny_bpe.model").write_bytes(buf.getvalue())
+    from sentencepiece import sentencepiece_model_pb2 as pb
+    m = pb.ModelProto()
+    m.ParseFromString(buf.getvalue())
+    merged = [p for p in m.pieces if p.type == pb.ModelProto.SentencePiece.NORMAL and len(p.piece) > 1]
+    for p in merged[:20:3]:
+        p.type = pb.ModelProto.SentencePiece.UNUSED  # sentencepiece splits these back into their parts
+    merged[25].type = pb.ModelProto.SentencePiece.CONTROL
+    (SEEDS / "spm_model/tiny_bpe_unused.model").write_bytes(m.SerializeToString())
 
 
 # Generator options per generator type: valid requests first, then edge cases the parser must refuse or clamp.

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
 import { loadCore, loadTokenizer } from '../../web/weft.js';
-import { TOKENIZER_DIR, TOKENIZERS, readCorpus, tokenizerParity } from '../../tools/parity/tokenizers.mjs';
+import { PAIR_TOKENIZERS, TOKENIZER_DIR, TOKENIZERS, pairParity, readCorpus, tokenizerParity } from '../../tools/parity/tokenizers.mjs';
 
 const corpus = readCorpus();
 
@@ -17,8 +17,28 @@ for (const name of Object.keys(TOKENIZERS)) {
   });
 }
 
+for (const name of Object.keys(PAIR_TOKENIZERS)) {
+  test(`${name}: pairs of lines give the reference ids and type ids (whole and truncated)`, async () => {
+    const r = await pairParity(name, corpus);
+    assert.ok(r.pairs >= 3000);
+    assert.deepEqual({ exact: r.exact, truncated: r.truncated_exact }, { exact: r.pairs, truncated: r.truncated },
+      JSON.stringify(r.mismatches));
+  });
+}
+
+test('encode(text, {pair}) equals encodePair(text, pair).ids; without specials only the texts with their type ids', async () => {
+  const tok = await loadTokenizer(`${TOKENIZER_DIR}/bert.json`);
+  const { ids, typeIds } = tok.encodePair('hello world', new TextEncoder().encode('bar baz'));
+  assert.deepEqual([...tok.encode('hello world', { pair: 'bar baz' })], [...ids]);
+  assert.equal(ids.length, typeIds.length);
+  const plain = tok.encodePair('hello world', 'bar baz', { addSpecialTokens: false });
+  assert.deepEqual([...plain.ids], [...tok.encode('hello world', { addSpecialTokens: false }), ...tok.encode('bar baz', { addSpecialTokens: false })]);
+  assert.deepEqual([...plain.typeIds], [0, 0, 1, 1, 1]);  // Hugging Face: encode("hello world", "bar baz", add_special_tokens=False)
+  tok.dispose();
+});
+
 test('no special tokens, truncation and padding equal the references', async () => {
-  for (const name of ['gpt2', 'mistral', 'bert', 't5']) {
+  for (const name of ['gpt2', 'mistral', 'bert', 't5', 'llama3', 'qwen3', 'gemma3']) {
     const tok = await loadTokenizer(`${TOKENIZER_DIR}/${TOKENIZERS[name]}`);
     const ref = JSON.parse(readFileSync(`${TOKENIZER_DIR}/refs/${name}.extra.json`, 'utf8'));
     ref.no_special.forEach((want, i) => assert.deepEqual([...tok.encode(corpus.lines[i], { addSpecialTokens: false })], want, `${name} ${i}`));
@@ -109,7 +129,8 @@ test('the toy generator takes text: encoded by its shipped tokenizer exactly as 
 });
 
 test('loadTokenizer tells tokenizer.json bytes (BOM, leading whitespace) from a .model', async () => {
-  const { looksLikeJson } = await import('../../web/tokenizer.js');
+  const core = await loadCore();
+  const looksLikeJson = (bytes) => core.Tokenizer.looksLikeJson(bytes);
   const json = readFileSync(`${TOKENIZER_DIR}/t5.json`);
   const want = [...(await loadTokenizer(json)).encode('Hello world')];
   for (const head of ['\ufeff', '\n', ' \r\n\t', '\ufeff\n  ']) {
@@ -127,6 +148,8 @@ test('loadTokenizer tells tokenizer.json bytes (BOM, leading whitespace) from a 
     tok.dispose();
   }
   assert.equal(looksLikeJson(new Uint8Array([0x0a, 0x7b, 0x0a, 0x05])), false);
+  assert.equal(looksLikeJson(new Uint8Array([0x7b, 0x0a, 0x05])), false);  // '{' then a protobuf-like byte
+  await assert.rejects(loadTokenizer(new Uint8Array([0x0a, 0x7b, 0x0a, 0x05])), /sentencepiece model/);
 });
 
 test('SentencePiece BPE .model: LLaMA pieces, byte fallback and decode', async () => {

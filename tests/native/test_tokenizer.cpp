@@ -42,7 +42,7 @@ using fixtures::errorOf;
 TEST_CASE("tokenizers: encode and decode equal the references on the whole corpus") {
   const auto lines = corpus();
   REQUIRE(lines.size() >= 20000);
-  for (const std::string name : {"gpt2", "mistral", "bert", "t5", "albert", "llama", "tinybpe"}) {
+  for (const std::string name : {"gpt2", "mistral", "bert", "t5", "albert", "llama", "tinybpe", "llama3", "qwen3", "gemma3"}) {
     CAPTURE(name);
     const auto tok = open(name);
     const auto ref = nlohmann::json::parse(slurp(kDir + "refs/" + name + ".json"));
@@ -64,7 +64,7 @@ TEST_CASE("tokenizers: encode and decode equal the references on the whole corpu
 
 TEST_CASE("tokenizers: no special tokens, truncation and padding equal the references") {
   const auto lines = corpus();
-  for (const std::string name : {"gpt2", "mistral", "bert", "t5"}) {
+  for (const std::string name : {"gpt2", "mistral", "bert", "t5", "llama3", "qwen3", "gemma3"}) {
     CAPTURE(name);
     const auto tok = open(name);
     const auto ref = nlohmann::json::parse(slurp(kDir + "refs/" + name + ".extra.json"));
@@ -77,6 +77,53 @@ TEST_CASE("tokenizers: no special tokens, truncation and padding equal the refer
     for (std::size_t i = 0; i < padded.size(); ++i)
       CHECK(tok->encode(lines[i], true) == padded[i].get<std::vector<std::int32_t>>());
   }
+}
+
+TEST_CASE("tokenizers: NFC (Qwen3) composes, reorders marks and keeps composition exclusions apart") {
+  const auto qwen = open("qwen3");
+  const auto same = [&](const char* a, const char* b) { CHECK(qwen->encode(a) == qwen->encode(b)); };
+  same("e\xCC\x81", "\xC3\xA9");                            // e + U+0301 = U+00E9
+  same("\xE1\x84\x80\xE1\x85\xA1\xE1\x86\xA8", "\xEA\xB0\x81");  // Hangul L V T = U+AC01
+  same("a\xCC\xA3\xCC\x82", "a\xCC\x82\xCC\xA3");                // U+0323 (220) sorts before U+0302 (230)
+  same("\xE0\xA5\x98", "\xE0\xA4\x95\xE0\xA4\xBC");              // U+0958 is excluded: NFC = U+0915 U+093C
+  CHECK(qwen->encode("e\xCC\x81") != qwen->encode("e"));
+}
+
+TEST_CASE("tokenizers: pairs of texts give Hugging Face's ids and type ids (also truncated longest-first)") {
+  const auto lines = corpus();
+  for (const std::string name : {"bert", "t5", "gemma3", "gpt2_roberta"}) {
+    CAPTURE(name);
+    const auto tok = weft::Tokenizer::fromJson(slurp(kDir + name + ".json"));
+    const auto ref = nlohmann::json::parse(slurp(kDir + "refs/" + name + ".pairs.json"));
+    REQUIRE(ref["ids"].size() >= 3000);
+    std::vector<std::int32_t> ids, types;
+    for (const char* prefix : {"", "truncated_"}) {
+      const auto& wantIds = ref[std::string(prefix) + "ids"];
+      const auto& wantTypes = ref[std::string(prefix) + "type_ids"];
+      if (*prefix) tok->setTruncation(12);
+      std::size_t exact = 0;
+      for (std::size_t i = 0; i < wantIds.size(); ++i) {
+        tok->encodePair(lines[2 * i], lines[2 * i + 1], true, ids, types);
+        if (ids == wantIds[i].get<std::vector<std::int32_t>>() && types == wantTypes[i].get<std::vector<std::int32_t>>()) ++exact;
+        else if (exact + 5 > i) FAIL_CHECK(prefix << "pair " << i << " differs");
+      }
+      CHECK(exact == wantIds.size());
+    }
+  }
+}
+
+TEST_CASE("tokenizers: fromBytes tells a tokenizer.json (BOM, leading whitespace) from a .model") {
+  const std::string json = slurp(kDir + "t5.json"), model = slurp(kDir + "albert.model");
+  const auto want = open("t5")->encode("Hello world");
+  for (const std::string head : {"", "\xEF\xBB\xBF", "\n", " \r\n\t", "\xEF\xBB\xBF\n  "}) {
+    CAPTURE(head);
+    CHECK(weft::Tokenizer::looksLikeJson(head + json));
+    CHECK(weft::Tokenizer::fromBytes(head + json)->encode("Hello world") == want);
+  }
+  CHECK_FALSE(weft::Tokenizer::looksLikeJson(model));
+  CHECK(weft::Tokenizer::fromBytes(model)->encode("Hello world") == open("albert")->encode("Hello world"));
+  CHECK_FALSE(weft::Tokenizer::looksLikeJson(std::string("{\x0a\x05", 3)));
+  CHECK(errorOf([] { weft::Tokenizer::fromBytes("\x0a\x7b\x0a\x05"); }).find("sentencepiece model") != std::string::npos);
 }
 
 TEST_CASE("tokenizers: id <-> token lookups") {

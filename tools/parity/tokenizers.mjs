@@ -9,8 +9,13 @@ export const TOKENIZER_DIR = process.env.WEFT_TOKENIZER_DIR ?? `${MODELS}/tokeni
 export const TOKENIZERS = {
   gpt2: 'gpt2.json', mistral: 'mistral.json', bert: 'bert.json', t5: 't5.json', albert: 'albert.model',
   llama: 'llama.model', tinybpe: 'tinybpe.model', gpt2_added: 'gpt2_added.json', mistral_added: 'mistral_added.json',
-  bert_added: 'bert_added.json',
+  bert_added: 'bert_added.json', llama3: 'llama3.json', qwen3: 'qwen3.json', gemma3: 'gemma3.json',
 };
+
+// Pair sequences (post-processor $B): encode(a, b) of line pairs (2i, 2i + 1), ids and type ids,
+// then the first ones truncated to 12 ids (longest_first), against Hugging Face's encode(a, b).
+export const PAIR_TOKENIZERS = { bert: 'bert.json', t5: 't5.json', gemma3: 'gemma3.json', gpt2_roberta: 'gpt2_roberta.json' };
+const PAIR_TRUNCATION = 12;
 
 /** The corpus as raw byte lines (subarrays of one buffer) and as decoded strings. */
 export function readCorpus() {
@@ -46,4 +51,25 @@ export async function tokenizerParity(name, corpus = readCorpus()) {
   const lines = corpus.lines.length;
   return { tokenizer: name, lines, exact, decode_exact: decodeExact, ref_round_trips: refRoundTrip, round_trips: roundTrip,
     ok: exact === lines && decodeExact === lines && roundTrip === refRoundTrip, mismatches };
+}
+
+export async function pairParity(name, corpus = readCorpus()) {
+  const tok = await loadTokenizer(`${TOKENIZER_DIR}/${PAIR_TOKENIZERS[name]}`);
+  const ref = JSON.parse(readFileSync(`${TOKENIZER_DIR}/refs/${name}.pairs.json`, 'utf8'));
+  const count = (ids, typeIds, mismatches) => {
+    let exact = 0;
+    ids.forEach((want, i) => {
+      const got = tok.encodePair(corpus.lines[2 * i], corpus.lines[2 * i + 1]);
+      if (same(got.ids, want) && same(got.typeIds, typeIds[i])) exact++;
+      else if (mismatches.length < 3) mismatches.push({ pair: i, got: [...got.ids].slice(0, 12), want: want.slice(0, 12) });
+    });
+    return exact;
+  };
+  const mismatches = [];
+  const exact = count(ref.ids, ref.type_ids, mismatches);
+  tok.setTruncation(PAIR_TRUNCATION);
+  const truncatedExact = count(ref.truncated_ids, ref.truncated_type_ids, mismatches);
+  tok.dispose();
+  return { tokenizer: name, pairs: ref.ids.length, exact, truncated: ref.truncated_ids.length, truncated_exact: truncatedExact,
+    ok: exact === ref.ids.length && truncatedExact === ref.truncated_ids.length, mismatches };
 }

@@ -8,6 +8,10 @@ White_Space property, used by Rust's char::is_whitespace and regex \\s, does not
 kPyRanges and kUpper give Python's own string semantics (the text front ends that follow a Python
 reference): str.isspace() (also re's \\s and str.split()/strip()), str.isupper(), str.isdigit() of
 one code point, and its full uppercase (str.upper(), SpecialCasing included: 'ß' -> 'SS').
+kNfcRanges and kCompose serve NFC: per code point its canonical combining class (low 8 bits) and
+NFC_BOUNDARY when NFC can neither change it nor combine it with what precedes it (NFC_Quick_Check
+Yes and combining class 0); kCompose lists the primary composites {first, second, composite}
+(canonical pairs whose composition NFC keeps: exclusions and singletons are left out).
 """
 import sys
 import unicodedata
@@ -20,6 +24,7 @@ AGE = "9.0"
 L, N, MN, P, C, WS, CJK, WORD = 1, 2, 4, 8, 16, 32, 64, 128
 WORD_RE = regex.compile(r"\w")  # Unicode \w: Alphabetic, Mark, Nd, Pc, Join_Control (as Rust's regex)
 PY_SPACE, PY_UPPER, PY_DIGIT = 1, 2, 4  # kPy* in unicode.h
+NFC_BOUNDARY = 256  # kNfcBoundary in unicode.h
 GCB = ["Other", "CR", "LF", "Control", "Extend", "ZWJ", "SpacingMark", "Prepend"]
 
 
@@ -115,6 +120,39 @@ def main():
     up = [(cp, chr(cp).upper()) for cp in range(MAX) if not 0xD800 <= cp <= 0xDFFF and chr(cp).upper() != chr(cp)]
     w(f"static const Mapping kUpper[{len(up)}] = {{\n")
     w("".join(f"{{0x{cp:x},{cstr(s)}}},\n" for cp, s in up) + "};\n")
+    nfc_tables(w)
+
+
+def compositions():
+    """{(first, second): composite} for every canonical pair decomposition NFC recomposes."""
+    out = {}
+    for cp in range(MAX):
+        if 0xD800 <= cp <= 0xDFFF or 0xAC00 <= cp <= 0xD7A3:
+            continue  # Hangul syllables compose algorithmically
+        d = unicodedata.decomposition(chr(cp))
+        if not d or d.startswith("<"):
+            continue
+        parts = [int(x, 16) for x in d.split()]
+        if len(parts) == 2 and unicodedata.normalize("NFC", chr(parts[0]) + chr(parts[1])) == chr(cp):
+            out[tuple(parts)] = cp
+    return out
+
+
+def nfc_tables(w):
+    pairs = compositions()
+    seconds = {b for _, b in pairs} | set(range(0x1161, 0x1176)) | set(range(0x11A8, 0x11C3))  # + Hangul V / T
+
+    def nfc(cp):
+        c = chr(cp)
+        ccc = unicodedata.combining(c)
+        stable = unicodedata.normalize("NFC", c) == c and cp not in seconds and ccc == 0
+        return ccc | (NFC_BOUNDARY if stable else 0)
+    r = ranges([0 if 0xD800 <= cp <= 0xDFFF else nfc(cp) for cp in range(MAX)])
+    w(f"static const std::uint32_t kNfcRanges[{len(r)}][2] = {{\n")
+    w("".join(f"{{0x{a:x},{v}}}," + ("\n" if i % 8 == 7 else "") for i, (a, v) in enumerate(r)) + "};\n")
+    w(f"static const std::uint32_t kCompose[{len(pairs)}][3] = {{\n")
+    w("".join(f"{{0x{a:x},0x{b:x},0x{c:x}}}," + ("\n" if i % 4 == 3 else "")
+              for i, ((a, b), c) in enumerate(sorted(pairs.items()))) + "};\n")
 
 
 if __name__ == "__main__":

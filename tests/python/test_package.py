@@ -61,12 +61,18 @@ def test_silero_stream_package(tmp_path, file):
 def test_paddle_ocr_direction_classifier_package(tmp_path):
     labels = tmp_path / "labels.txt"
     labels.write_text("0\n180\n")
-    rc, m = _package(tmp_path, ["classifier", str(OCR_CLS), "--resize", "48,192", "--mean", "0.5,0.5,0.5",
-                                "--std", "0.5,0.5,0.5", "--postprocess", "none", "--labels", str(labels)])
+    # PaddleOCR's own layout: height 48 keeping the aspect ratio, BGR, zeros on the right to 192.
+    resize = '{"mode": "height", "height": 48, "max_width": 192, "rounding": "ceil"}'
+    pad = '{"size": [48, 192], "position": "top-left", "normalized_value": 0}'
+    rc, m = _package(tmp_path, ["classifier", str(OCR_CLS), "--resize", resize, "--pad", pad, "--channels", "bgr",
+                                "--mean", "0.5,0.5,0.5", "--std", "0.5,0.5,0.5", "--interpolation", "bilinear",
+                                "--postprocess", "none", "--labels", str(labels)])
     assert rc == 0
     g = m["generator"]
     assert g["io"] == {"pixel_values": "x", "logits": "softmax_0.tmp_0"}
-    assert g["preprocess"] == {"resize": [48, 192], "mean": [0.5] * 3, "std": [0.5] * 3}
+    # The same preprocessing as the worked example's hand-written manifest.
+    hand = json.loads((REPO / "manifests/ppocr-cls.weft.json").read_text())["generator"]
+    assert g["preprocess"] == hand["preprocess"]
     assert g["postprocess"] == "none" and g["labels"] == ["0", "180"]
     session = ort.InferenceSession(str(tmp_path / "pkg" / OCR_CLS.name), providers=["CPUExecutionProvider"])
     assert _as_declared(m["components"]["model"]["inputs"]) == _as_ort_sees(session.get_inputs())

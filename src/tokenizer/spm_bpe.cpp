@@ -22,6 +22,10 @@ class SpBpe : public Model {
   explicit SpBpe(UnigramSpec s) : spec_(std::move(s)) {
     for (std::size_t i = 0; i < spec_.vocab.size(); ++i) addPiece(static_cast<std::int32_t>(i));
     if (unk_ < 0) fail("sentencepiece BPE: no piece of type UNKNOWN");
+    shadowed_.assign(spec_.vocab.size(), false);  // mergeable pieces whose text tokenToId finds reserved
+    for (const auto& [text, id] : reserved_) {
+      if (const auto it = pieces_.find(text); it != pieces_.end()) shadowed_[it->second] = true;
+    }
     std::fill(std::begin(bytes_), std::end(bytes_), -1);
     if (!spec_.byteFallback) return;
     for (int b = 0; b < 256; ++b) {
@@ -40,9 +44,9 @@ class SpBpe : public Model {
     RevMerge rev;
     merge(w, sym, rev);
     bool prevUnk = false;
-    std::vector<std::string_view> stack;  // shared by the symbols: one allocation per word
+    Stack stack;  // shared by the symbols: one allocation per word
     for (std::int32_t i = sym.empty() ? -1 : 0; i >= 0; i = sym[i].next)
-      emit(w.substr(sym[i].start, sym[i].len), rev, prevUnk, stack, out);
+      emit(w.substr(sym[i].start, sym[i].len), sym[i].node, rev, prevUnk, stack, out);
   }
   std::int32_t tokenToId(std::string_view t) const override {
     if (const auto it = reserved_.find(t); it != reserved_.end()) return it->second;
@@ -64,6 +68,7 @@ class SpBpe : public Model {
     bool operator<(const Pair& o) const { return score < o.score || (score == o.score && left > o.left); }
   };
   using Agenda = std::priority_queue<Pair>;
+  using Stack = std::vector<std::pair<std::string_view, std::uint32_t>>;  // text, node in mergeable_
   using RevMerge = std::unordered_map<std::string_view, std::pair<std::string_view, std::string_view>>;
 
   void addPiece(std::int32_t id) {
@@ -133,19 +138,20 @@ class SpBpe : public Model {
 
   // A final symbol → ids: unused pieces split back into their halves; unknown text to bytes, or
   // (without byte fallback) one unknown id per run of unknown pieces.
-  void emit(std::string_view piece, const RevMerge& rev, bool& prevUnk, std::vector<std::string_view>& stack,
+  void emit(std::string_view piece, std::uint32_t node, const RevMerge& rev, bool& prevUnk, Stack& stack,
             Ids& out) const {
-    stack.assign(1, piece);
+    stack.assign(1, {piece, node});
     while (!stack.empty()) {
-      const std::string_view p = stack.back();
+      const auto [p, at] = stack.back();
       stack.pop_back();
-      std::int32_t id = tokenToId(p);
+      const std::int32_t known = mergeable_.valueAt(at);  // tokenToId without hashing, unless shadowed
+      std::int32_t id = known >= 0 && !shadowed_[known] ? known : tokenToId(p);
       if (id < 0) id = unk_;
       if (spec_.pieceTypes[id] == kUnused) {
         const auto it = rev.find(p);
         if (it != rev.end()) {
-          stack.push_back(it->second.second);
-          stack.push_back(it->second.first);
+          stack.push_back({it->second.second, Trie::kNone});
+          stack.push_back({it->second.first, Trie::kNone});
           continue;
         }
       }
@@ -161,6 +167,7 @@ class SpBpe : public Model {
   UnigramSpec spec_;
   std::unordered_map<std::string_view, std::int32_t> pieces_, reserved_;
   Trie mergeable_, user_;  // mergeable_: the pieces of pieces_
+  std::vector<bool> shadowed_;
   std::int32_t unk_ = -1;
   std::int32_t bytes_[256];
 };

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "weft/error.h"
+#include "trie.h"
 
 namespace weft::tok {
 
@@ -37,27 +38,6 @@ struct Model {
 struct Decoder {
   virtual ~Decoder() = default;
   virtual void apply(std::vector<std::string>& tokens) const = 0;
-};
-
-// A byte trie over token strings (Unigram lattices, leftmost-longest matching).
-class Trie {
- public:
-  void insert(std::string_view key, std::int32_t value);
-  // Calls f(length, value) for each key that is a prefix of s, shortest first.
-  template <class F>
-  void prefixes(std::string_view s, F&& f) const {
-    std::uint32_t node = 0;
-    for (std::size_t i = 0; i < s.size(); ++i) {
-      const auto it = edges_.find((std::uint64_t(node) << 8) | static_cast<unsigned char>(s[i]));
-      if (it == edges_.end()) return;
-      node = it->second;
-      if (values_[node] >= 0) f(i + 1, values_[node]);
-    }
-  }
-
- private:
-  std::unordered_map<std::uint64_t, std::uint32_t> edges_;
-  std::vector<std::int32_t> values_{-1};
 };
 
 // A SentencePiece precompiled charsmap (darts-clone double array + NUL-terminated replacements).

@@ -124,7 +124,9 @@ class Precompiled : public Normalizer {
 // symbols verbatim, optional whitespace squeezing, dummy prefix and "▁" escaping.
 class SpNormalizer : public Normalizer {
  public:
-  explicit SpNormalizer(SpNormalizerSpec spec) : spec_(std::move(spec)), map_(spec_.charsmap) {}
+  explicit SpNormalizer(SpNormalizerSpec spec) : spec_(std::move(spec)), map_(spec_.charsmap) {
+    for (const auto& u : spec_.userDefined) user_.insert(u, 0);
+  }
   void apply(std::string& s) const override {
     std::string out;
     out.reserve(s.size() + 8);
@@ -166,9 +168,8 @@ class SpNormalizer : public Normalizer {
 
  private:
   std::size_t prefix(std::string_view in, std::string& piece) const {
-    std::size_t best = 0;
-    for (const auto& u : spec_.userDefined)
-      if (u.size() > best && in.substr(0, u.size()) == u) best = u.size();
+    std::size_t best = 0;  // the longest user-defined symbol that starts `in`
+    user_.prefixes(in, [&](std::size_t n, std::int32_t) { best = n; });
     if (best) { piece.assign(in.substr(0, best)); return best; }
     std::size_t len = 0;
     if (const char* r = map_.match(in, true, &len)) { piece = r; return len; }
@@ -179,6 +180,7 @@ class SpNormalizer : public Normalizer {
   }
   SpNormalizerSpec spec_;
   CharsMap map_;
+  Trie user_;
 };
 
 class Strip : public Normalizer {

@@ -4,7 +4,8 @@
 // score merges first, ties to the leftmost. A priority queue holds the candidate pairs; a pair is
 // stale once either side has changed (its length no longer adds up). Unused pieces are split back
 // into the pieces they were merged from. A final symbol that is no piece is unknown: with
-// byte_fallback it becomes its <0xNN> byte pieces.
+// byte_fallback it becomes its <0xNN> byte pieces. Each symbol remembers where its text ends in a
+// trie of the mergeable pieces, so a candidate pair costs a walk over the right symbol's bytes.
 #include <cstdio>
 #include <queue>
 
@@ -21,6 +22,10 @@ class SpBpe : public Model {
   explicit SpBpe(UnigramSpec s) : spec_(std::move(s)) {
     for (std::size_t i = 0; i < spec_.vocab.size(); ++i) addPiece(static_cast<std::int32_t>(i));
     if (unk_ < 0) fail("sentencepiece BPE: no piece of type UNKNOWN");
+    shadowed_.assign(spec_.vocab.size(), false);  // mergeable pieces whose text tokenToId finds reserved
+    for (const auto& [text, id] : reserved_) {
+      if (const auto it = pieces_.find(text); it != pieces_.end()) shadowed_[it->second] = true;
+    }
     std::fill(std::begin(bytes_), std::end(bytes_), -1);
     if (!spec_.byteFallback) return;
     for (int b = 0; b < 256; ++b) {
@@ -39,8 +44,9 @@ class SpBpe : public Model {
     RevMerge rev;
     merge(w, sym, rev);
     bool prevUnk = false;
+    Stack stack;  // shared by the symbols: one allocation per word
     for (std::int32_t i = sym.empty() ? -1 : 0; i >= 0; i = sym[i].next)
-      emit(w.substr(sym[i].start, sym[i].len), rev, prevUnk, out);
+      emit(w.substr(sym[i].start, sym[i].len), sym[i].node, rev, prevUnk, stack, out);
   }
   std::int32_t tokenToId(std::string_view t) const override {
     if (const auto it = reserved_.find(t); it != reserved_.end()) return it->second;
@@ -54,14 +60,15 @@ class SpBpe : public Model {
   const char* type() const override { return "BPE"; }
 
  private:
-  struct Symbol { std::uint32_t start, len; std::int32_t prev, next; bool freeze; };
+  struct Symbol { std::uint32_t start, len; std::int32_t prev, next; bool freeze; std::uint32_t node; };
   struct Pair {
     float score;
     std::int32_t left, right;
-    std::uint32_t size;
+    std::uint32_t size, node;  // node: the merged text's place in mergeable_
     bool operator<(const Pair& o) const { return score < o.score || (score == o.score && left > o.left); }
   };
   using Agenda = std::priority_queue<Pair>;
+  using Stack = std::vector<std::pair<std::string_view, std::uint32_t>>;  // text, node in mergeable_
   using RevMerge = std::unordered_map<std::string_view, std::pair<std::string_view, std::string_view>>;
 
   void addPiece(std::int32_t id) {
@@ -71,6 +78,7 @@ class SpBpe : public Model {
     const bool normal = t == kNormal || t == kUser || t == kUnused;
     if (!(normal ? pieces_ : reserved_).emplace(p, id).second)
       fail("sentencepiece BPE: piece '" + p + "' is defined twice");
+    if (normal) mergeable_.insert(p, id);
     if (t == kUser) user_.insert(p, id);
     if (t == kUnknown) {
       if (unk_ >= 0) fail("sentencepiece BPE: more than one piece of type UNKNOWN");
@@ -88,7 +96,8 @@ class SpBpe : public Model {
       const bool freeze = len > 0;
       if (!freeze) len = std::min(w.size() - at, uni::charLen(static_cast<unsigned char>(w[at])));
       const auto idx = static_cast<std::int32_t>(sym.size());
-      sym.push_back({static_cast<std::uint32_t>(at), static_cast<std::uint32_t>(len), idx - 1, -1, freeze});
+      sym.push_back({static_cast<std::uint32_t>(at), static_cast<std::uint32_t>(len), idx - 1, -1, freeze,
+                     mergeable_.walk(Trie::kRoot, w.substr(at, len))});
       if (idx > 0) sym[idx - 1].next = idx;
       at += len;
     }
@@ -98,11 +107,12 @@ class SpBpe : public Model {
   void push(std::string_view w, const std::vector<Symbol>& sym, std::int32_t l, std::int32_t r, Agenda& agenda,
             RevMerge& rev) const {
     if (l < 0 || r < 0 || sym[l].freeze || sym[r].freeze) return;
+    const std::uint32_t node = mergeable_.walk(sym[l].node, w.substr(sym[r].start, sym[r].len));
+    const std::int32_t id = mergeable_.valueAt(node);
+    if (id < 0) return;
     const std::string_view piece = w.substr(sym[l].start, sym[l].len + sym[r].len);
-    const auto it = pieces_.find(piece);
-    if (it == pieces_.end()) return;
-    agenda.push({static_cast<float>(spec_.vocab[it->second].second), l, r, static_cast<std::uint32_t>(piece.size())});
-    if (spec_.pieceTypes[it->second] == kUnused)
+    agenda.push({static_cast<float>(spec_.vocab[id].second), l, r, static_cast<std::uint32_t>(piece.size()), node});
+    if (spec_.pieceTypes[id] == kUnused)
       rev[piece] = {w.substr(sym[l].start, sym[l].len), w.substr(sym[r].start, sym[r].len)};
   }
 
@@ -117,6 +127,7 @@ class SpBpe : public Model {
       Symbol& r = sym[top.right];
       if (l.len == 0 || r.len == 0 || l.len + r.len != top.size) continue;  // stale
       l.len += r.len;
+      l.node = top.node;
       l.next = r.next;
       if (r.next >= 0) sym[r.next].prev = top.left;
       r.len = 0;
@@ -127,18 +138,20 @@ class SpBpe : public Model {
 
   // A final symbol → ids: unused pieces split back into their halves; unknown text to bytes, or
   // (without byte fallback) one unknown id per run of unknown pieces.
-  void emit(std::string_view piece, const RevMerge& rev, bool& prevUnk, Ids& out) const {
-    std::vector<std::string_view> stack{piece};
+  void emit(std::string_view piece, std::uint32_t node, const RevMerge& rev, bool& prevUnk, Stack& stack,
+            Ids& out) const {
+    stack.assign(1, {piece, node});
     while (!stack.empty()) {
-      const std::string_view p = stack.back();
+      const auto [p, at] = stack.back();
       stack.pop_back();
-      std::int32_t id = tokenToId(p);
+      const std::int32_t known = mergeable_.valueAt(at);  // tokenToId without hashing, unless shadowed
+      std::int32_t id = known >= 0 && !shadowed_[known] ? known : tokenToId(p);
       if (id < 0) id = unk_;
       if (spec_.pieceTypes[id] == kUnused) {
         const auto it = rev.find(p);
         if (it != rev.end()) {
-          stack.push_back(it->second.second);
-          stack.push_back(it->second.first);
+          stack.push_back({it->second.second, Trie::kNone});
+          stack.push_back({it->second.first, Trie::kNone});
           continue;
         }
       }
@@ -153,7 +166,8 @@ class SpBpe : public Model {
 
   UnigramSpec spec_;
   std::unordered_map<std::string_view, std::int32_t> pieces_, reserved_;
-  Trie user_;
+  Trie mergeable_, user_;  // mergeable_: the pieces of pieces_
+  std::vector<bool> shadowed_;
   std::int32_t unk_ = -1;
   std::int32_t bytes_[256];
 };

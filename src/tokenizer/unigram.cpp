@@ -11,20 +11,6 @@
 
 namespace weft::tok {
 
-void Trie::insert(std::string_view key, std::int32_t value) {
-  std::uint32_t node = 0;
-  for (char ch : key) {
-    const std::uint64_t k = (std::uint64_t(node) << 8) | static_cast<unsigned char>(ch);
-    const auto it = edges_.find(k);
-    if (it != edges_.end()) { node = it->second; continue; }
-    const auto next = static_cast<std::uint32_t>(values_.size());
-    values_.push_back(-1);
-    edges_.emplace(k, next);
-    node = next;
-  }
-  if (values_[node] < 0) values_[node] = value;  // the first id of a duplicated piece wins
-}
-
 namespace {
 
 template <class Score>
@@ -36,10 +22,12 @@ class Unigram : public Model {
       fail("Unigram: unk_id " + std::to_string(spec_.unk) + " is outside the vocabulary (size " + std::to_string(n) + ")");
     Score minS = std::numeric_limits<Score>::infinity(), maxS = -minS;
     ids_.reserve(n * 2);
+    pieces_.resize(n);
     for (std::size_t i = 0; i < n; ++i) {
       const auto& [piece, score] = spec_.vocab[i];
       ids_.emplace(piece, static_cast<std::int32_t>(i));
       const int t = spec_.sentencepiece ? spec_.pieceTypes[i] : 1;
+      pieces_[i] = {static_cast<Score>(score), t == 4};
       if (t == 2 || t == 3 || t == 5) continue;  // unknown / control / unused never match text
       if (piece.empty()) continue;
       trie_.insert(piece, static_cast<std::int32_t>(i));
@@ -81,6 +69,7 @@ class Unigram : public Model {
   const char* type() const override { return "Unigram"; }
 
  private:
+  struct Piece { Score score; bool user; };  // flat copy of what the lattice reads per match
   struct Node { std::int32_t id = -1; Score score = 0; std::int32_t start = -1; };
 
   void viterbi(std::string_view s, Ids& out) const {
@@ -91,9 +80,8 @@ class Unigram : public Model {
       const std::size_t clen = std::min(uni::charLen(static_cast<unsigned char>(s[at])), n - at);
       bool single = false;
       trie_.prefixes(s.substr(at), [&](std::size_t len, std::int32_t id) {
-        const int t = spec_.sentencepiece ? spec_.pieceTypes[id] : 1;
-        const Score sc = t == 4 ? static_cast<Score>(len) * maxScore_ - static_cast<Score>(0.1)
-                                : static_cast<Score>(spec_.vocab[id].second);
+        const Piece& p = pieces_[static_cast<std::size_t>(id)];
+        const Score sc = p.user ? static_cast<Score>(len) * maxScore_ - static_cast<Score>(0.1) : p.score;
         Node& tgt = best_[at + len];
         const Score cand = sc + here;
         if (tgt.start < 0 || cand > tgt.score) tgt = {id, cand, static_cast<std::int32_t>(at)};
@@ -133,6 +121,7 @@ class Unigram : public Model {
   }
 
   UnigramSpec spec_;
+  std::vector<Piece> pieces_;
   Trie trie_;
   std::unordered_map<std::string, std::int32_t> ids_;
   Score unkScore_ = 0, maxScore_ = 0;

@@ -6,7 +6,7 @@ build/models/fixtures/image/), read by tests/native/test_image.cpp:
   that decides Pillow's pass order) for every filter the core supports. The reference is
   Pillow's uint8 output (`rgb`, height x width x 3).
 - padded.json: aspect-preserving resize plus padding, computed here independently of the core:
-  PaddleOCR's text direction classifier preprocessing (tools/infer/predict_cls.py
+  PaddleOCR's text direction classifier preprocessing (PaddleOCR/tools/infer/predict_cls.py
   resize_norm_img, with Pillow's bilinear resize in place of cv2.resize and the BGR channel
   order cv2.imread gives) and a YOLO-style letterbox (scale = min(H / h, W / w), sides rounded
   with Python's round, centered on gray 114). The reference is the float32 tensor (`tensor`).

@@ -1,6 +1,6 @@
 """`python -m weft_fixtures.ppocr_cls_refs --onnx FILE --out DIR`: references for the PaddleOCR
 text-direction classifier worked example. Renders text lines of several sizes (upright and turned
-180°), prepares each the way PaddleOCR's `tools/infer/predict_cls.py` does (`resize_norm_img`:
+180°), prepares each the way PaddleOCR's `PaddleOCR/tools/infer/predict_cls.py` does (`resize_norm_img`:
 BGR, height 48, width min(192, ceil(48 * w / h)), `(x / 255 - 0.5) / 0.5`, zeros to width 192),
 written in NumPy (image_refs.paddle_cls_reference) — except the resize itself, Pillow's bilinear
 instead of `cv2.resize` —

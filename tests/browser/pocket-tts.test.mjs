@@ -18,7 +18,8 @@ const FAKE_MICROPHONE = ['--use-fake-ui-for-media-stream', '--use-fake-device-fo
 const FRAME = 1920; // samples per Pocket TTS frame at 24 kHz
 const FRAME_MS = 80;
 const STATS = /^\d+\.\d\d s of speech · \d+ chunk\(s\), \d+ frames · first audio after \d+ ms · \d+\.\d\d× real time · backend wasm$/;
-const LONG_TEXT = Array.from({ length: 12 }, (_, i) => `This is sentence number ${i + 1}, and it goes on for a while.`).join(' ');
+// Long enough that it cannot end between the first frame and the Stop click, however fast the machine.
+const LONG_TEXT = Array.from({ length: 200 }, (_, i) => `This is sentence number ${i + 1}, and it goes on for a while.`).join(' ');
 
 async function waitReady(page) {
   await page.waitForFunction(() => /^ready on /.test(document.getElementById('status').textContent), null, { timeout: 120000 });

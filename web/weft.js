@@ -51,9 +51,9 @@ export async function load(source, options = {}) {
     const tokenizerFile = model.info.tokenizer;
     if (tokenizerFile) {
       const bytes = await pkg.read(tokenizerFile.file, { bytes: tokenizerFile.bytes, sha256: tokenizerFile.sha256, verify: options.verify ?? true, field: 'tokenizer.file' });
-      const format = formatFromName(tokenizerFile.file) ?? 'auto';
-      model.tokenizer = await loadTokenizer(bytes, { core, format: format === 'auto' ? undefined : format });
-      manifest.attachTokenizer(bytes, format); // for generators that read text themselves (pocket_tts)
+      const format = formatFromName(tokenizerFile.file); // undefined: the core tells by the bytes
+      model.tokenizer = await loadTokenizer(bytes, { core, format });
+      manifest.attachTokenizer(bytes, format ?? 'auto'); // for generators that read text themselves (pocket_tts)
     }
     onProgress?.({ phase: 'ready', backend: model.backend });
   } catch (error) {

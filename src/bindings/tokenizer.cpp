@@ -39,22 +39,8 @@ class JsTokenizer {
     return guard([&] { return JsTokenizer(weft::Tokenizer::fromBytes(blobArg(blob, "Tokenizer.fromBytes"))); });
   }
   static bool looksLikeJson(val blob) { return guard([&] { return weft::Tokenizer::looksLikeJson(blobArg(blob, "Tokenizer.looksLikeJson")); }); }
-  val inputView(double n) {
-    return guard([&] {
-      const std::size_t k = count(n, "inputView");
-      weft::Tokenizer::checkInputSize(k);
-      s_->input.resize(k);
-      return val(emscripten::typed_memory_view(s_->input.size(), reinterpret_cast<std::uint8_t*>(s_->input.data())));
-    });
-  }
-  val pairInputView(double n) {
-    return guard([&] {
-      const std::size_t k = count(n, "pairInputView");
-      weft::Tokenizer::checkInputSize(k);
-      s_->pairInput.resize(k);
-      return val(emscripten::typed_memory_view(s_->pairInput.size(), reinterpret_cast<std::uint8_t*>(s_->pairInput.data())));
-    });
-  }
+  val inputView(double n) { return bufferView(s_->input, n, "inputView"); }
+  val pairInputView(double n) { return bufferView(s_->pairInput, n, "pairInputView"); }
   val encodePair(double n, double m, bool addSpecial) {
     return guard([&] {
       const std::size_t k = count(n, "encodePair: byte count"), l = count(m, "encodePair: pair byte count");
@@ -66,6 +52,19 @@ class JsTokenizer {
     });
   }
   val typeIdsView() { return val(emscripten::typed_memory_view(s_->typeIds.size(), s_->typeIds.data())); }
+
+ private:
+  // An input buffer of n bytes (within the tokenizer's limit) that JS writes UTF-8 text into.
+  val bufferView(std::string& buffer, double n, const char* what) {
+    return guard([&] {
+      const std::size_t k = count(n, what);
+      weft::Tokenizer::checkInputSize(k);
+      buffer.resize(k);
+      return val(emscripten::typed_memory_view(buffer.size(), reinterpret_cast<std::uint8_t*>(buffer.data())));
+    });
+  }
+
+ public:
   val encode(double n, bool addSpecial) {
     return guard([&] {
       const std::size_t k = count(n, "encode: byte count");

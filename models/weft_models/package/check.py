@@ -9,6 +9,7 @@ from pathlib import Path
 import numpy as np
 
 from ..common import manifest as mf
+from ..common.validate import ort_session
 
 # onnxruntime's type strings for the manifest's dtypes.
 ORT_TYPES = {"float32": "tensor(float)", "float16": "tensor(float16)", "int64": "tensor(int64)",
@@ -72,7 +73,6 @@ def _image_size(pre: dict) -> list[int]:
 
 def check_package(package_dir: str | Path) -> dict:
     """Loads the package as described above; returns {"result": shape of one run's result}."""
-    import onnxruntime as ort
     package_dir = Path(package_dir)
     manifest = mf.read_manifest(package_dir)
     for name, comp in manifest["components"].items():
@@ -82,7 +82,7 @@ def check_package(package_dir: str | Path) -> dict:
     name = manifest["generator"]["component"]
     comp = manifest["components"][name]
     where = f"component {name!r} ({comp['file']})"
-    session = ort.InferenceSession(str(package_dir / comp["file"]), providers=["CPUExecutionProvider"])
+    session = ort_session(str(package_dir / comp["file"]))
     _compare(where, comp["inputs"], session.get_inputs(), "input")
     _compare(where, comp["outputs"], session.get_outputs(), "output")
     feeds = _feeds(manifest)

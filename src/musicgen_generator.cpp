@@ -5,6 +5,7 @@
 #include "json_util.h"
 #include "weft/error.h"
 #include "weft/model.h"
+#include "weft/musicgen/audiocraft_sampling.h"
 
 namespace weft {
 
@@ -14,22 +15,23 @@ MusicgenGenerator::MusicgenGenerator(std::shared_ptr<const Model> model, const J
   sampling_ = opt_.effectiveSampling();
   batch_ = opt_.batch;
   const bool conditional = !opt_.textIds.empty();
-  branches_ = conditional && opt_.guidance != 1.0 ? 2 : 1;  // unconditional: both branches equal
+  // Unconditional: both branches would be equal. transformers drops guidance at 1; audiocraft
+  // always guides a conditioned request.
+  branches_ = conditional && (opt_.audiocraft() || opt_.guidance != 1.0) ? 2 : 1;
   textLength_ = conditional ? static_cast<std::int64_t>(opt_.textIds[0].size()) : 1;
   // The prompt's length at the model's rate decides the prompt frames, so every duration error
   // is reported here, before any audio is pushed.
-  if (opt_.prompts > 0) {
+  if (opt_.promptSamples > 0) {
     prompt_.emplace(opt_, spec_, this->model().manifest().budgets);
     promptFrames_ = prompt_->frames();
   }
-  frames_ = musicgenFrames(opt_, spec_, promptFrames_);
-  stepsTotal_ = frames_ + spec_.maxDelay - promptFrames_;  // one logits row per column after the prefix
+  if (!opt_.promptCodes.empty()) promptFrames_ = opt_.promptCodeFrames;
+  planWindows();
   buildPlans();
-  cache_.emplace(this->model().slots(), hostBuffers(), batchRows(), spec_.cacheMergeEvery, this->model().manifest().budgets);
   if (prompt_) {
     phase_ = Phase::Prompt;
   } else {
-    buildPatterns(nullptr);
+    startWindow(opt_.promptCodes.empty() ? nullptr : opt_.promptCodes.data(), opt_.prompts);
     phase_ = conditional ? Phase::Text : Phase::Cross;
   }
   if (opt_.stream) stream_.emplace(opt_.windows, frames_, spec_.hop, batch_);
@@ -68,13 +70,71 @@ void MusicgenGenerator::buildPlans() {
   for (PlanInput& in : plans_.prompt.inputs) in.shape = {opt_.prompts, 1, prompt_->samplesPerPrompt()};
 }
 
-void MusicgenGenerator::buildPatterns(const std::int64_t* promptCodes) {
-  const std::size_t per = static_cast<std::size_t>(spec_.codebooks * promptFrames_);
+// The request's windows (one unless it is longer than max_duration), the song they make and
+// the decoder runs they take.
+void MusicgenGenerator::planWindows() {
+  const std::int64_t T = musicgenFrames(opt_, spec_, promptFrames_);
+  const double seconds = opt_.seconds > 0.0 ? opt_.seconds : static_cast<double>(T) / static_cast<double>(spec_.frameRate);
+  windows_ = generationWindows(seconds, T, promptFrames_, opt_.maxDuration, opt_.stride(), spec_.frameRate);
+  frames_ = windows_.back().offset + windows_.back().frames;
+  for (const GenerationWindow& w : windows_) stepsTotal_ += w.frames + spec_.maxDelay - w.promptFrames;  // columns after each prefix
+  const Budgets& budgets = model().manifest().budgets;
+  budgets.checkElements("the song's codes [batch, codebooks, frames]", {batch_, spec_.codebooks, frames_});
+  budgets.checkElements("the song's audio [batch, samples]", {batch_, frames_ * spec_.hop});
+  song_.assign(static_cast<std::size_t>(batch_ * spec_.codebooks * frames_), 0);
+}
+
+// A window's delay patterns from its prompt codes ([prompts][codebooks][promptFrames]; one
+// prompt is shared by every item), on an empty cache: the next run is its prefill.
+void MusicgenGenerator::startWindow(const std::int64_t* promptCodes, std::int64_t prompts) {
+  const GenerationWindow& w = windows_[static_cast<std::size_t>(window_)];
+  const std::size_t per = static_cast<std::size_t>(spec_.codebooks * w.promptFrames);
+  patterns_.clear();
   for (std::int64_t b = 0; b < batch_; ++b) {
-    const std::int64_t* p = promptCodes ? promptCodes + (opt_.prompts == 1 ? 0 : static_cast<std::size_t>(b) * per) : nullptr;
-    patterns_.emplace_back(spec_.delays, static_cast<std::int32_t>(spec_.special), frames_, p, promptCodes ? promptFrames_ : 0);
+    const std::int64_t* p = w.promptFrames > 0 ? promptCodes + (prompts == 1 ? 0 : static_cast<std::size_t>(b) * per) : nullptr;
+    patterns_.emplace_back(spec_.delays, static_cast<std::int32_t>(spec_.special), w.frames, p, w.promptFrames);
   }
   column_ = patterns_[0].firstFree();
+  cache_.emplace(model().slots(), hostBuffers(), batchRows(), spec_.cacheMergeEvery, model().manifest().budgets);
+}
+
+// The finished window's frames into the song; the next window (if any) is prompted with the song
+// from its offset on.
+void MusicgenGenerator::finishWindow() {
+  const GenerationWindow& w = windows_[static_cast<std::size_t>(window_)];
+  const std::int64_t K = spec_.codebooks;
+  std::vector<std::int64_t> codes(static_cast<std::size_t>(K * w.frames));
+  for (std::int64_t b = 0; b < batch_; ++b) {
+    patterns_[static_cast<std::size_t>(b)].revert(0, w.frames, codes.data());
+    for (std::int64_t q = 0; q < K; ++q)
+      std::copy_n(codes.begin() + q * w.frames, w.frames, song_.begin() + ((b * K + q) * frames_ + w.offset));
+  }
+  if (window_ + 1 == static_cast<std::int64_t>(windows_.size())) return;
+  const GenerationWindow& next = windows_[static_cast<std::size_t>(++window_)];
+  std::vector<std::int64_t> prompt(static_cast<std::size_t>(batch_ * K * next.promptFrames));
+  for (std::int64_t r = 0; r < batch_ * K; ++r)
+    std::copy_n(song_.begin() + (r * frames_ + next.offset), next.promptFrames, prompt.begin() + r * next.promptFrames);
+  windowOffset_ = next.offset;
+  startWindow(prompt.data(), batch_);
+}
+
+// Frames of the song whose codes are final: those before the window, its prompt, and what its
+// columns completed.
+std::int64_t MusicgenGenerator::completeFrames() const {
+  const GenerationWindow& w = windows_[static_cast<std::size_t>(window_)];
+  return w.offset + std::max(w.promptFrames, patterns_[0].completeFrames(column_));
+}
+
+// codes[q, t] of item b for song frames [lo, hi) into out ([codebooks, hi - lo]): before the
+// running window from the song, from there on from the window's pattern.
+void MusicgenGenerator::songCodes(std::int64_t b, std::int64_t lo, std::int64_t hi, std::int64_t* out) const {
+  const std::int64_t K = spec_.codebooks, n = hi - lo, split = std::clamp(windowOffset_, lo, hi);
+  for (std::int64_t q = 0; q < K; ++q)
+    std::copy_n(song_.begin() + ((b * K + q) * frames_ + lo), split - lo, out + q * n);
+  if (split == hi) return;
+  std::vector<std::int64_t> tail(static_cast<std::size_t>(K * (hi - split)));
+  patterns_[static_cast<std::size_t>(b)].revert(split - windowOffset_, hi - windowOffset_, tail.data());
+  for (std::int64_t q = 0; q < K; ++q) std::copy_n(tail.begin() + q * (hi - split), hi - split, out + q * n + (split - lo));
 }
 
 PromptAudio& MusicgenGenerator::prompt(const char* what) {
@@ -165,7 +225,7 @@ Plan MusicgenGenerator::stepPlan() {
 
 std::optional<Plan> MusicgenGenerator::windowPlan() {
   if (!stream_) return std::nullopt;
-  auto w = stream_->next(patterns_[0].completeFrames(column_));
+  auto w = stream_->next(completeFrames());
   if (!w) return std::nullopt;
   running_ = Run::Window;
   return decodePlan(w->first, w->second);
@@ -187,11 +247,11 @@ Plan MusicgenGenerator::decodePlan(std::int64_t lo, std::int64_t hi) {
   const std::int64_t K = spec_.codebooks, n = hi - lo;
   HostBuffer& codes = host(h_.codesIn);
   codes.resize(static_cast<std::size_t>(batch_ * K * n));
-  for (std::int64_t b = 0; b < batch_; ++b) patterns_[static_cast<std::size_t>(b)].revert(lo, hi, codes.as<std::int64_t>() + b * K * n);
+  for (std::int64_t b = 0; b < batch_; ++b) songCodes(b, lo, hi, codes.as<std::int64_t>() + b * K * n);
   Plan p = plans_.decode;
   for (PlanInput& in : p.inputs)
     if (in.source == Source::Host) in.shape = {1, batch_, K, n};
-  window_ = {lo, hi};
+  decoding_ = {lo, hi};
   return p;
 }
 
@@ -202,8 +262,7 @@ int MusicgenGenerator::onAccept() {
     case Run::Prompt: acceptPrompt(); return 0;
     case Run::Text: acceptText(); return 0;
     case Run::Cross:
-      host(h_.crossStates).clear();
-      phase_ = Phase::Prefill;
+      acceptCross();
       return 0;
     case Run::Merge: cache_->merged(plans_.merge); return 0;
     case Run::Prefill:
@@ -221,7 +280,7 @@ void MusicgenGenerator::acceptPrompt() {
   if (c.size() != want)
     throw Error("prompt codes: expected " + std::to_string(want) + " codes [" + std::to_string(opt_.prompts) + ", " + std::to_string(spec_.codebooks) +
                 ", " + std::to_string(promptFrames_) + "] from the audio encoder but outputView received " + std::to_string(c.size()));
-  buildPatterns(c.as<std::int64_t>());
+  startWindow(c.as<std::int64_t>(), opt_.prompts);
   host(h_.promptAudio).clear();
   host(h_.promptCodes).clear();
   phase_ = opt_.textIds.empty() ? Phase::Cross : Phase::Text;
@@ -235,11 +294,26 @@ void MusicgenGenerator::acceptText() {
   phase_ = Phase::Cross;
 }
 
+// audiocraft's language model attends over every text position (padding is zero states, not
+// masked); the cross K/V were computed with the real mask, which zeroed those states.
+void MusicgenGenerator::acceptCross() {
+  host(h_.crossStates).clear();
+  if (opt_.audiocraft()) {
+    HostBuffer& mask = host(h_.crossMask);
+    std::fill_n(mask.as<std::int64_t>(), mask.size(), std::int64_t{1});
+  }
+  phase_ = Phase::Prefill;
+}
+
 void MusicgenGenerator::acceptColumn() {
   cache_->ran(plans_.step, columnsInFlight_);
   sampleColumn();
-  phase_ = column_ == patterns_[0].length() ? Phase::Final : Phase::Step;
-  if (phase_ == Phase::Final) host(h_.ids).clear();
+  phase_ = Phase::Step;
+  if (column_ < patterns_[0].length()) return;
+  const bool last = window_ + 1 == static_cast<std::int64_t>(windows_.size());
+  finishWindow();
+  phase_ = last ? Phase::Final : Phase::Prefill;
+  if (last) host(h_.ids).clear();
 }
 
 // One token per item and codebook from the guided logits of the column just run.
@@ -260,7 +334,8 @@ void MusicgenGenerator::sampleColumn() {
       }
       std::int32_t t;
       try {
-        t = sampleToken(row, V, sampling_, noContext_, rng_, scratch_);
+        t = opt_.audiocraft() ? sampleTokenAudiocraft(row, V, opt_.sampling, opt_.topP, rng_, scratch_)
+                              : sampleToken(row, V, sampling_, noContext_, rng_, scratch_);
       } catch (const Error& e) {
         throw Error("musicgen step " + std::to_string(stepsDone_) + ", item " + std::to_string(b) + ", codebook " + std::to_string(q) + ": " + e.detail());
       }
@@ -272,7 +347,7 @@ void MusicgenGenerator::sampleColumn() {
 
 int MusicgenGenerator::acceptWindow() {
   const HostBuffer& a = host(h_.audioOut);
-  const std::int64_t n = stream_->accept(window_.first, window_.second, a.as<float>(), a.size());
+  const std::int64_t n = stream_->accept(decoding_.first, decoding_.second, a.as<float>(), a.size());
   shown_ = &stream_->chunk();
   ++chunks_;
   return static_cast<int>(n);
@@ -287,14 +362,9 @@ void MusicgenGenerator::acceptFinal() {
   audio_.assign(a.as<float>(), a.as<float>() + a.size());
   host(h_.audioOut).clear();
   host(h_.codesIn).clear();
-  if (opt_.returnCodes) {
-    codes_.clear();
-    for (const DelayPattern& p : patterns_) {
-      const auto c = p.revert();
-      codes_.insert(codes_.end(), c.begin(), c.end());
-    }
-  }
+  if (opt_.returnCodes) codes_.assign(song_.begin(), song_.end());
   patterns_.clear();
+  song_ = {};
   if (stream_) stream_->release();
   shown_ = &audio_;
   phase_ = Phase::Done;
@@ -304,6 +374,7 @@ void MusicgenGenerator::release() {
   phase_ = Phase::Done;
   if (prompt_) prompt_->release();
   patterns_ = {};
+  song_ = {};
   audio_ = {};
   codes_ = {};
   guided_ = {};
@@ -319,6 +390,10 @@ void MusicgenGenerator::addStats(Json& s) const {
   s["prompt_frames"] = promptFrames_;
   s["decoder_steps"] = stepsTotal_;
   s["decoder_steps_done"] = stepsDone_;
+  s["frames_done"] = phase_ == Phase::Done ? frames_ : patterns_.empty() ? 0 : completeFrames();
+  s["window"] = window_ + 1;
+  s["windows"] = static_cast<std::int64_t>(windows_.size());
+  s["semantics"] = opt_.audiocraft() ? "audiocraft" : "transformers";
   s["samples"] = frames_ * spec_.hop;
   s["sample_rate"] = spec_.sampleRate;
   s["codebooks"] = spec_.codebooks;

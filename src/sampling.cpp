@@ -242,6 +242,12 @@ std::int32_t sampleToken(const float* logits, std::size_t vocab, const SamplingP
   return drawInverseCdf(rng.uniform(), s);
 }
 
+void checkedLogits(const float* logits, std::size_t vocab, std::vector<double>& out) {
+  out.resize(vocab);
+  Eigen::Map<Eigen::ArrayXd> l(out.data(), static_cast<Eigen::Index>(vocab));
+  convertLogits(logits, l);
+}
+
 std::int32_t Sampler::sample(const float* logits, std::size_t vocab) {
   const std::int32_t t = sampleToken(logits, vocab, params_, history_, rng_, scratch_);
   history_.push_back(t);

@@ -22,6 +22,7 @@
 #include "weft/generator.h"
 #include "weft/generator_type.h"
 #include "weft/musicgen/delay_pattern.h"
+#include "weft/musicgen/windows.h"
 #include "weft/musicgen/options.h"
 #include "weft/musicgen/prompt_audio.h"
 #include "weft/musicgen/stream_decode.h"
@@ -64,7 +65,11 @@ class MusicgenGenerator : public Generator {
   };
 
   void buildPlans();
-  void buildPatterns(const std::int64_t* promptCodes);
+  void planWindows();
+  void startWindow(const std::int64_t* promptCodes, std::int64_t prompts);
+  void finishWindow();
+  std::int64_t completeFrames() const;
+  void songCodes(std::int64_t item, std::int64_t lo, std::int64_t hi, std::int64_t* out) const;
   PromptAudio& prompt(const char* what);
 
   Plan textPlan();
@@ -77,6 +82,7 @@ class MusicgenGenerator : public Generator {
 
   void acceptPrompt();
   void acceptText();
+  void acceptCross();
   void acceptColumn();
   int acceptWindow();
   void acceptFinal();
@@ -86,13 +92,16 @@ class MusicgenGenerator : public Generator {
   MusicgenOptions opt_;
   SamplingParams sampling_;
   std::int64_t batch_ = 1, branches_ = 1, textLength_ = 1;  // items, [cond; null] branches, text tokens
-  std::int64_t frames_ = 0, promptFrames_ = 0;
+  std::int64_t frames_ = 0, promptFrames_ = 0;  // of the whole song; of the user's prompt
+  std::vector<GenerationWindow> windows_;
+  std::int64_t window_ = 0, windowOffset_ = 0;  // the running window, its first song frame
+  std::vector<std::int64_t> song_;  // [batch, codebooks, frames_]: the codes of finished windows
   std::int64_t column_ = 0;  // the next column of the delay pattern to predict
   std::int64_t columnsInFlight_ = 0;  // positions the running prefill / step adds to the cache
   std::int64_t stepsDone_ = 0, stepsTotal_ = 0;
   Phase phase_ = Phase::Text;
   Run running_ = Run::None;
-  std::pair<std::int64_t, std::int64_t> window_{0, 0};  // the frames a decode run covers
+  std::pair<std::int64_t, std::int64_t> decoding_{0, 0};  // the frames a decode run covers
 
   Hosts h_;
   Plans plans_;

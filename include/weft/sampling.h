@@ -47,6 +47,7 @@ void validateSamplingParams(const SamplingParams& p, const std::string& prefix,
 // Reusable scratch space so that sampling does not allocate per token.
 struct SamplingScratch {
   std::vector<double> logits, weights, probs;
+  std::vector<float> probs32;  // audiocraft's rule keeps torch's float32 probabilities
   std::vector<std::int32_t> kept, order;
   std::vector<char> seen;
 };
@@ -57,6 +58,9 @@ struct SamplingScratch {
 std::int32_t sampleToken(const float* logits, std::size_t vocab, const SamplingParams& params,
                          const std::vector<std::int32_t>& context, SplitMix64& rng,
                          SamplingScratch& scratch);
+
+// Step 1 of the spec: the row as doubles in `out`, or weft::Error naming the first NaN / Inf.
+void checkedLogits(const float* logits, std::size_t vocab, std::vector<double>& out);
 
 // A stateful sampler: its repetition-penalty context is the tokens it has returned so far.
 class Sampler {

@@ -38,12 +38,36 @@ void applySampling(MusicgenOptions& o, const Json& obj, const std::string& prefi
     o.topP = ju::asNumber(*v, prefix, ju::key(path, "top_p"));
     if (!(o.topP >= 0.0 && o.topP <= 1.0)) ju::fail(prefix, ju::key(path, "top_p"), "must be in [0, 1] (0 turns it off) but got " + ju::num(o.topP));
   }
-  if (auto v = obj.find("guidance_scale"); v != obj.end()) {
-    o.guidance = ju::asNumber(*v, prefix, ju::key(path, "guidance_scale"));
-    if (!(o.guidance >= 1.0) || !std::isfinite(o.guidance))
-      ju::fail(prefix, ju::key(path, "guidance_scale"), "must be a finite number >= 1 (1 turns guidance off) but got " + ju::num(o.guidance));
-  }
+  if (auto v = obj.find("guidance_scale"); v != obj.end()) o.guidance = ju::asNumber(*v, prefix, ju::key(path, "guidance_scale"));
   if (auto v = obj.find("seed"); v != obj.end()) o.seed = ju::asSeed(*v, prefix, ju::key(path, "seed"));
+  if (auto v = obj.find("semantics"); v != obj.end()) {
+    const std::string s = ju::asString(*v, prefix, ju::key(path, "semantics"));
+    if (s != "transformers" && s != "audiocraft")
+      ju::fail(prefix, ju::key(path, "semantics"), "must be \"transformers\" or \"audiocraft\" but got \"" + s + "\"");
+    o.semantics = s == "audiocraft" ? MusicgenSemantics::Audiocraft : MusicgenSemantics::Transformers;
+  }
+  for (auto [k, dst] : {std::pair{"max_duration", &o.maxDuration}, std::pair{"extend_stride", &o.extendStride}})
+    if (auto v = obj.find(k); v != obj.end()) {
+      *dst = ju::asNumber(*v, prefix, ju::key(path, k));
+      if (!(*dst > 0.0) || !std::isfinite(*dst)) ju::fail(prefix, ju::key(path, k), "must be a finite number of seconds > 0 but got " + ju::num(*dst));
+    }
+}
+
+// Checks that depend on more than one field (the semantics decide the guidance range, the model
+// the longest window).
+void checkRequest(const MusicgenOptions& o, const MusicgenSpec& spec, const std::string& prefix, const std::string& path) {
+  if (!std::isfinite(o.guidance) || (!o.audiocraft() && !(o.guidance >= 1.0)))
+    ju::fail(prefix, ju::key(path, "guidance_scale"),
+             std::string("must be a finite number") + (o.audiocraft() ? "" : " >= 1 (1 turns guidance off; semantics \"audiocraft\" accepts any)") +
+                 " but got " + ju::num(o.guidance));
+  const std::int64_t maxFrames = spec.maxPositions - spec.maxDelay;  // positions fed: T + max delay
+  const double fr = static_cast<double>(spec.frameRate);
+  if (static_cast<std::int64_t>(o.maxDuration * fr) > maxFrames)
+    ju::fail(prefix, ju::key(path, "max_duration"), secondsText(o.maxDuration) + " is beyond the model's positional limit: dims.max_positions " +
+                 std::to_string(spec.maxPositions) + " allows at most " + std::to_string(maxFrames) + " frames (" +
+                 secondsText(static_cast<double>(maxFrames) / fr) + ") per window");
+  if (!(o.stride() < o.maxDuration))
+    ju::fail(prefix, ju::key(path, "extend_stride"), secondsText(o.stride()) + " must be shorter than max_duration (" + secondsText(o.maxDuration) + ")");
 }
 
 std::vector<std::int64_t> intRow(const Json& row, const std::string& p) {
@@ -155,7 +179,10 @@ MusicgenOptions builtinDefaults() {
 MusicgenOptions musicgenDefaults(const Manifest& m, const MusicgenSpec& spec) {
   MusicgenOptions o = builtinDefaults();
   const Json& g = m.generation;
+  // audiocraft's window is 30 s; a model with fewer positions gets its own limit.
+  o.maxDuration = std::min(30.0, static_cast<double>(spec.maxPositions - spec.maxDelay) / static_cast<double>(spec.frameRate));
   applySampling(o, g, kM, "generation");
+  checkRequest(o, spec, kM, "generation");
   o.defaultFrames = 30 * spec.frameRate;
   if (auto v = g.find("max_new_tokens"); v != g.end()) {
     o.defaultFrames = ju::asInt(*v, kM, "generation.max_new_tokens");
@@ -190,7 +217,9 @@ void MusicgenSpec::describe(Json&, Json& generation) const {
   generation = Json{{"max_new_tokens", o.defaultFrames}, {"do_sample", o.sampling.do_sample},
               {"temperature", o.sampling.temperature}, {"top_k", o.sampling.top_k},
               {"top_p", o.topP}, {"guidance_scale", o.guidance},
-              {"seed", o.seed}, {"duration_includes_prompt", true}};
+              {"seed", o.seed}, {"duration_includes_prompt", true},
+              {"semantics", o.audiocraft() ? "audiocraft" : "transformers"}, {"max_duration", o.maxDuration},
+              {"extend_stride", o.stride()}};
 }
 
 namespace {
@@ -216,20 +245,52 @@ void parseStream(MusicgenOptions& o, const Json& v, const MusicgenSpec& spec) {
   StreamDecoder check(o.windows, 1, spec.hop, 1);  // validates the sizes
 }
 
+std::int64_t parsePromptCount(const Json& options, std::int64_t batch) {
+  const std::int64_t n = options.contains("prompts") ? positive(options, "prompts", 1) : 1;
+  if (n != 1 && n != batch)
+    throw Error("options.prompts: " + std::to_string(n) + " prompts for " + std::to_string(batch) +
+                " descriptions (give one prompt, shared by all, or one per description)");
+  return n;
+}
+
+// prompt_codes: prompts x codebooks rows of equal length, each code in [0, vocab).
+void parsePromptCodes(MusicgenOptions& o, const Json& rows, const MusicgenSpec& spec) {
+  const std::int64_t K = spec.codebooks;
+  if (static_cast<std::int64_t>(rows.size()) != o.prompts * K)
+    throw Error("options.prompt_codes: " + std::to_string(rows.size()) + " rows but " + std::to_string(o.prompts) + " prompt(s) x " +
+                std::to_string(K) + " codebooks need " + std::to_string(o.prompts * K) + " (the codes returnCodes gave, one row per codebook)");
+  for (std::size_t r = 0; r < rows.size(); ++r) {
+    const std::string p = ju::index("options.prompt_codes", r);
+    const std::vector<std::int64_t> row = intRow(rows[r], p);
+    if (r == 0) o.promptCodeFrames = static_cast<std::int64_t>(row.size());
+    if (row.empty() || static_cast<std::int64_t>(row.size()) != o.promptCodeFrames)
+      throw Error(p + ": " + std::to_string(row.size()) + " codes but row 0 has " + std::to_string(o.promptCodeFrames) + " (every row needs the same frames, at least one)");
+    for (std::size_t t = 0; t < row.size(); ++t)
+      if (row[t] < 0 || row[t] >= spec.vocab)
+        throw Error(ju::index(p, t) + ": code " + std::to_string(row[t]) + " is outside [0, " + std::to_string(spec.vocab) + ")");
+    o.promptCodes.insert(o.promptCodes.end(), row.begin(), row.end());
+  }
+}
+
 void parsePrompt(MusicgenOptions& o, const Json& options, const MusicgenSpec& spec) {
-  const bool prompted = options.contains("prompt_samples");
+  const bool audio = options.contains("prompt_samples"), codes = options.contains("prompt_codes");
+  if (audio && codes) throw Error("options.prompt_codes: give either prompt audio (prompt_samples) or prompt codes, not both");
+  if (codes) {
+    for (const char* k : {"prompt_channels", "prompt_sample_rate"})
+      if (options.contains(k)) throw Error(std::string("options.") + k + ": given with options.prompt_codes (codes have no channels or rate)");
+    o.prompts = parsePromptCount(options, o.batch);
+    parsePromptCodes(o, options.at("prompt_codes"), spec);
+    return;
+  }
   for (const char* k : {"prompt_channels", "prompt_sample_rate", "prompts"})
-    if (!prompted && options.contains(k)) throw Error(std::string("options.") + k + ": given without options.prompt_samples");
-  if (!prompted) return;
+    if (!audio && options.contains(k)) throw Error(std::string("options.") + k + ": given without options.prompt_samples");
+  if (!audio) return;
   if (!spec.canContinue) throw Error("options.prompt_samples: this package has no audio encoder (generator.audio_encoder), so it cannot continue audio");
   o.promptSamples = ju::asInt(options["prompt_samples"], "", "options.prompt_samples");
   if (o.promptSamples <= 0) throw Error("options.prompt_samples: the prompt audio is empty (0 samples)");
   if (options.contains("prompt_channels")) o.promptChannels = positive(options, "prompt_channels", 1);
   if (options.contains("prompt_sample_rate")) o.promptRate = positive(options, "prompt_sample_rate", 1);
-  o.prompts = options.contains("prompts") ? positive(options, "prompts", 1) : 1;
-  if (o.prompts != 1 && o.prompts != o.batch)
-    throw Error("options.prompts: " + std::to_string(o.prompts) + " prompts for " + std::to_string(o.batch) +
-                " descriptions (give one prompt, shared by all, or one per description)");
+  o.prompts = parsePromptCount(options, o.batch);
 }
 
 void parseDuration(MusicgenOptions& o, const Json& options) {
@@ -261,6 +322,7 @@ MusicgenOptions parseMusicgenOptions(const Json& options, const Manifest& m, con
   if (auto v = options.find("return_codes"); v != options.end()) o.returnCodes = ju::asBool(*v, "", "options.return_codes");
   if (auto v = options.find("stream"); v != options.end()) parseStream(o, *v, spec);
   parsePrompt(o, options, spec);
+  checkRequest(o, spec, "", "options");
   return o;
 }
 
@@ -274,7 +336,10 @@ std::vector<OptionSpec> musicgenOptionSpecs() {
       {"batch", I, "outputs of an unconditional request", 1, 1, {}, false, ""},
       {"seconds", OptionKind::Number, "total duration, the prompt included", nullptr, 0, {}, true, ""},
       {"max_new_frames", I, "frames to add after the prompt (instead of seconds)", nullptr, 1, {}, false, ""},
-      {"guidance_scale", OptionKind::Number, "classifier-free guidance (1: off)", d.guidance, 1, {}, false, "cfg"},
+      {"guidance_scale", OptionKind::Number, "classifier-free guidance (transformers: >= 1, 1 turns it off; audiocraft: any value, always guided)", d.guidance, {}, {}, false, "cfg"},
+      {"semantics", OptionKind::String, "\"transformers\" or \"audiocraft\": whose results to reproduce where they differ (padded text batches, top_p, cfg)", "transformers", {}, {}, false, ""},
+      {"max_duration", OptionKind::Number, "seconds per generation window; longer requests continue in windows (audiocraft)", 30.0, 0, {}, true, ""},
+      {"extend_stride", OptionKind::Number, "seconds each further window moves on by (audiocraft; default 18, at most 0.6 x max_duration)", nullptr, 0, {}, true, ""},
   };
   for (OptionSpec& s : samplingOptionSpecs(d.sampling, {"do_sample", "temperature", "top_k"})) o.push_back(std::move(s));
   const std::vector<OptionSpec> rest = {
@@ -286,6 +351,7 @@ std::vector<OptionSpec> musicgenOptionSpecs() {
       {"prompt_channels", I, "interleaved channels of the prompt", 1, 1, {}, false, ""},
       {"prompt_sample_rate", I, "the prompt's sample rate in Hz (default: the model's)", nullptr, 1, {}, false, ""},
       {"prompts", I, "prompt clips: 1 (shared) or one per description", 1, 1, {}, false, ""},
+      {"prompt_codes", OptionKind::IntegerRows, "continue from codes: prompts x codebooks rows (instead of prompt audio)", nullptr, {}, {}, false, ""},
   };
   o.insert(o.end(), rest.begin(), rest.end());
   return o;
@@ -305,11 +371,6 @@ std::int64_t musicgenFrames(const MusicgenOptions& o, const MusicgenSpec& spec, 
     what = std::string(o.maxNewFrames > 0 ? "options.max_new_frames: " : "weft.json: generation.max_new_tokens: ") +
            std::to_string(T - promptFrames) + " new frames after a prompt of " + std::to_string(promptFrames);
   }
-  const std::int64_t maxFrames = spec.maxPositions - spec.maxDelay;  // positions fed: T + max delay
-  if (T > maxFrames)
-    throw Error(what + " (" + std::to_string(T) + " frames in total) is beyond the model's positional limit: dims.max_positions " +
-                std::to_string(spec.maxPositions) + " allows at most " + std::to_string(maxFrames) + " frames (" +
-                secondsText(static_cast<double>(maxFrames) / fr) + ")");
   if (promptFrames >= T)
     throw Error("the prompt (" + secondsText(static_cast<double>(promptFrames) / fr) + ", " + std::to_string(promptFrames) +
                 " frames) is not shorter than the requested duration (" + secondsText(static_cast<double>(T) / fr) + ", " +

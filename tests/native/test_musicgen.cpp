@@ -340,9 +340,19 @@ TEST_CASE("musicgen request errors say what is wrong") {
   auto err = [&](const std::string& o) { return errorOf([&] { m->createGenerator(o); }); };
   CHECK(err(R"({"seconds": 0})") == "weft: options.seconds: the duration must be a finite number of seconds > 0 but got 0.0");
   CHECK(err(R"({"seconds": -2})") == "weft: options.seconds: the duration must be a finite number of seconds > 0 but got -2.0");
-  CHECK(err(R"({"seconds": 2.5})") ==
-        "weft: options.seconds: 2.50 s (25 frames in total) is beyond the model's positional limit: dims.max_positions 20 allows at "
-        "most 19 frames (1.90 s)");
+  CHECK(err(R"({"seconds": 1.0, "max_duration": 2.5})") ==
+        "weft: options.max_duration: 2.50 s is beyond the model's positional limit: dims.max_positions 20 allows at "
+        "most 19 frames (1.90 s) per window");
+  CHECK(err(R"({"seconds": 3.0, "max_duration": 1.5, "extend_stride": 1.5})") ==
+        "weft: options.extend_stride: 1.50 s must be shorter than max_duration (1.50 s)");
+  CHECK(err(R"({"semantics": "torch"})") == "weft: options.semantics: must be \"transformers\" or \"audiocraft\" but got \"torch\"");
+  CHECK(err(R"({"prompt_codes": [[1, 2]]})") ==
+        "weft: options.prompt_codes: 1 rows but 1 prompt(s) x 2 codebooks need 2 (the codes returnCodes gave, one row per codebook)");
+  CHECK(err(R"({"prompt_codes": [[1, 2], [1]]})") ==
+        "weft: options.prompt_codes[1]: 1 codes but row 0 has 2 (every row needs the same frames, at least one)");
+  CHECK(err(R"({"prompt_codes": [[1], [9]]})") == "weft: options.prompt_codes[1][0]: code 9 is outside [0, 8)");
+  CHECK(err(R"({"prompt_codes": [[1], [2]], "prompt_samples": 20})") ==
+        "weft: options.prompt_codes: give either prompt audio (prompt_samples) or prompt codes, not both");
   CHECK(err(R"({"seconds": 1.0, "prompt_samples": 120})") ==
         "weft: the prompt (1.50 s, 15 frames) is not shorter than the requested duration (1.00 s, 10 frames); seconds is the total "
         "duration, prompt included");
@@ -355,7 +365,9 @@ TEST_CASE("musicgen request errors say what is wrong") {
   CHECK(err(R"({"text_ids": [[1, 2], [3]], "text_mask": [[1, 1]]})") == "weft: options.text_mask: 1 rows but options.text_ids has 2");
   CHECK(err(R"({"text_ids": [[1, 12]]})") == "weft: options.text_ids[0][1]: token id 12 is outside [0, 10)");
   CHECK(err(R"({"top_p": 1.5})") == "weft: options.top_p: must be in [0, 1] (0 turns it off) but got 1.5");
-  CHECK(err(R"({"guidance_scale": 0.5})") == "weft: options.guidance_scale: must be a finite number >= 1 (1 turns guidance off) but got 0.5");
+  CHECK(err(R"({"guidance_scale": 0.5})") ==
+        "weft: options.guidance_scale: must be a finite number >= 1 (1 turns guidance off; semantics \"audiocraft\" accepts any) but got 0.5");
+  CHECK_NOTHROW(m->createGenerator(R"({"guidance_scale": 0.5, "semantics": "audiocraft"})"));
   CHECK(err(R"({"prompt": 1})").find("weft: options.prompt: unknown option (options: text_ids,") == 0);
 
   auto g = m->createGenerator(R"({"seconds": 1.0, "prompt_samples": 20, "prompt_channels": 2})");

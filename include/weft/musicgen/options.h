@@ -9,12 +9,15 @@
 //   {"text_ids": [[ids], ...], "text_mask": [[0|1], ...] (optional; rows may be ragged without it,
 //    padded on the right with text_pad_id, default 0), "batch": B (unconditional only),
 //    "seconds": total duration including the prompt | "max_new_frames": frames after the prompt,
-//    "guidance_scale": g >= 1 (1: no null branch), "do_sample", "temperature", "top_k",
+//    "guidance_scale": g (transformers: >= 1, 1 = no null branch; audiocraft: any, always guided), "do_sample", "temperature", "top_k",
 //    "top_p" (0 = off; audiocraft's rule: when 0 < top_p < 1 it replaces top_k), "seed",
 //    "return_codes": bool, "stream": false | true | {"window","context","lookahead","crossfade"},
 //    "prompt_samples": frames per prompt, "prompt_channels": 1, "prompt_sample_rate": 32000,
-//    "prompts": 1 | B (one prompt is shared by every description)}
+//    "prompts": 1 | B (one prompt is shared by every description),
+//    "prompt_codes": [[codes of codebook 0], ...] (prompts x codebooks rows; instead of audio),
+//    "semantics": "transformers" | "audiocraft", "max_duration", "extend_stride" (seconds)}
 #pragma once
+#include <algorithm>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -29,7 +32,13 @@
 
 namespace weft {
 
+// Whose results a request reproduces where audiocraft and transformers disagree
+// (docs/MUSICGEN.md, "Semantics").
+enum class MusicgenSemantics { Transformers, Audiocraft };
+
 struct MusicgenOptions {
+  MusicgenSemantics semantics = MusicgenSemantics::Transformers;
+  bool audiocraft() const { return semantics == MusicgenSemantics::Audiocraft; }
   std::vector<std::vector<std::int64_t>> textIds, textMask;  // [B][L], padded; empty: unconditional
   std::int64_t batch = 1;
   double seconds = 0.0;         // > 0 when given
@@ -45,6 +54,13 @@ struct MusicgenOptions {
   bool stream = false;
   StreamWindows windows;
   std::int64_t promptSamples = 0, promptChannels = 1, promptRate = 0, prompts = 0;
+  // Continuation from codes instead of audio: prompts x codebooks rows of promptCodeFrames each.
+  std::vector<std::int64_t> promptCodes;
+  std::int64_t promptCodeFrames = 0;
+  // Past max_duration seconds, audiocraft's windows (windows.h); maxDuration 0: the model's limit.
+  double maxDuration = 30.0;
+  double extendStride = 0.0;  // 0: audiocraft's 18 s, or 0.6 x maxDuration when that is shorter
+  double stride() const { return extendStride > 0.0 ? extendStride : std::min(18.0, 0.6 * maxDuration); }
 };
 
 struct MusicgenSpec : GeneratorSpecBase {

@@ -9,7 +9,7 @@ import { Task, coreOptions } from './task.js';
 
 export class MusicGenerator extends Task {
   static generatorType = 'musicgen';
-  static jsOptions = ['text', 'texts', 'signal', 'onAudio'];
+  static jsOptions = ['text', 'texts', 'signal', 'onAudio', 'onProgress'];
   /** continue() sets these from its audio argument. */
   static derivedOptions = ['promptSamples', 'promptChannels', 'promptSampleRate', 'prompts'];
 

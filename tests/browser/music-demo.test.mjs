@@ -2,7 +2,8 @@
 // microphone and a WAV made by sox are continued, a description alone is generated, audio streams
 // in chunks before the end, the download is a WAV that sox reads back at the expected length, and
 // after going offline (network emulation and the server shut down) the reloaded page still
-// generates. Also: MusicGen in the worker host equals MusicGen in the page.
+// generates. The prompt clip and the result are drawn as waveforms, and a progress bar counts the
+// run to its total while it runs. Also: MusicGen in the worker host equals MusicGen in the page.
 import test from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
@@ -46,6 +47,54 @@ async function download(page, dir, name) {
   return soxInfo(path);
 }
 
+/**
+ * Reads the canvas's pixels back: per column, how many rows hold the waveform's colour (blue:
+ * neither the white background nor the grey axis nor the red playhead).
+ */
+async function waveformColumns(page, id) {
+  return page.evaluate((canvasId) => {
+    const canvas = document.getElementById(canvasId);
+    const { data } = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height);
+    const rows = new Array(canvas.width).fill(0);
+    for (let y = 0; y < canvas.height; y++) {
+      for (let x = 0; x < canvas.width; x++) {
+        const i = 4 * (y * canvas.width + x);
+        if (data[i + 2] > 150 && data[i] < 120) rows[x] += 1;
+      }
+    }
+    return { rows, height: canvas.height, hidden: canvas.hidden };
+  }, id);
+}
+
+/** Starts recording what the progress bar shows each time its text changes. */
+async function watchProgress(page) {
+  await page.evaluate(() => {
+    window.progressSeen = [];
+    const bar = document.getElementById('progress-bar');
+    const text = document.getElementById('progress-text');
+    window.progressObserver?.disconnect();
+    window.progressObserver = new MutationObserver(() => {
+      window.progressSeen.push({ value: bar.value, max: bar.max, text: text.textContent });
+    });
+    window.progressObserver.observe(text, { childList: true, characterData: true, subtree: true });
+  });
+}
+
+/** The bar ended at its total, and at least two different values showed on the way there. */
+async function assertProgressed(page) {
+  await page.waitForTimeout(100); // the bar is written on the next animation frame
+  const { seen, value, max, text } = await page.evaluate(() => {
+    const bar = document.getElementById('progress-bar');
+    return { seen: window.progressSeen, value: bar.value, max: bar.max, text: document.getElementById('progress-text').textContent };
+  });
+  assert.ok(max > 1, `the bar's total, got ${max}`);
+  assert.equal(value, max, 'the bar must end at its total');
+  assert.match(text, new RegExp(`^${max} / ${max} (frames|steps)`), text);
+  const between = seen.filter((s) => s.value > 0 && s.value < s.max);
+  assert.ok(new Set(between.map((s) => s.value)).size >= 2, `two different values before the end, saw ${JSON.stringify(seen)}`);
+  assert.ok(between.every((s) => / left$/.test(s.text)), `each shows the time left: ${JSON.stringify(between)}`);
+}
+
 function assertStreamed(run, seconds) {
   assert.equal(run.done, 'true', run.text);
   assert.match(run.text, /\d+ steps · [\d.]+ steps\/s · first audio after \d+ ms · backend wasm$/);
@@ -73,6 +122,10 @@ test('MusicGen demo: record, drop a WAV, continue, generate from text, download,
       await page.waitForFunction(() => document.getElementById('clip-info').dataset.seconds);
       const recorded = Number(await page.getAttribute('#clip-info', 'data-seconds'));
       assert.ok(recorded > 0.5 && recorded < 2, `recorded ${recorded} s`);
+      await page.waitForTimeout(100); // two animation frames for the waveform to be drawn
+      const micWave = await waveformColumns(page, 'clip-waveform');
+      assert.equal(micWave.hidden, false);
+      assert.ok(micWave.rows.filter((n) => n > 0).length > 0.95 * micWave.rows.length, `the clip spans the prompt waveform: ${micWave.rows}`);
       await page.fill('#seconds', '2');
       const fromMic = await runAndCollect(page, '#continue');
       assertStreamed(fromMic, 2);
@@ -83,6 +136,11 @@ test('MusicGen demo: record, drop a WAV, continue, generate from text, download,
       await page.setInputFiles('#file', wav);
       await page.waitForFunction(() => document.getElementById('clip-info').dataset.seconds);
       assert.equal(await page.textContent('#clip-info'), 'clip: 1.50 s, 2 channel(s) at 44100 Hz');
+      // sox's sines drawn across the whole canvas, swinging: not a flat line.
+      await page.waitForTimeout(100);
+      const fileWave = await waveformColumns(page, 'clip-waveform');
+      assert.ok(fileWave.rows.filter((n) => n > 0).length > 0.95 * fileWave.rows.length, 'the clip spans the prompt waveform');
+      assert.ok(Math.max(...fileWave.rows) > 0.5 * fileWave.height && new Set(fileWave.rows).size > 10, JSON.stringify(fileWave.rows));
       await page.fill('#seconds', '2');
       const fromFile = await runAndCollect(page, '#continue');
       assertStreamed(fromFile, 2);
@@ -98,11 +156,19 @@ test('MusicGen demo: record, drop a WAV, continue, generate from text, download,
       assert.equal(await page.getAttribute('#stats', 'data-done'), 'stopped');
       assert.equal(await page.textContent('#stats'), 'stopped');
 
-      // Text alone.
-      await page.fill('#seconds', '2');
+      // Text alone: the result waveform grows over the whole axis, the bar runs to its total.
+      await page.fill('#seconds', '6'); // six streamed chunks: the bar moves several times
+      await watchProgress(page);
       const fromText = await runAndCollect(page, '#generate');
-      assertStreamed(fromText, 2);
-      assert.equal((await download(page, dir, 'text.wav')).samples, 2 * RATE);
+      assertStreamed(fromText, 6);
+      await assertProgressed(page);
+      await page.waitForTimeout(100);
+      const resultWave = await waveformColumns(page, 'result-waveform');
+      assert.ok(resultWave.rows.filter((n) => n > 0).length > 0.95 * resultWave.rows.length, 'the result spans its waveform');
+      // Songs longer than one generation window are the library's to accept or refuse.
+      assert.ok(await page.$eval('#seconds', (input) => { input.value = '240'; return input.validity.valid; }), 'a 240 s request');
+      await page.fill('#seconds', '2');
+      assert.equal((await download(page, dir, 'text.wav')).samples, 6 * RATE);
       mkdirSync(`${ROOT}build/screenshots`, { recursive: true });
       await page.screenshot({ path: `${ROOT}build/screenshots/music-demo.png`, fullPage: true });
 

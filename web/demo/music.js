@@ -1,10 +1,13 @@
 // The MusicGen demo: record or drop a clip, optionally describe the music, and generate or continue
-// in a Web Worker (the page stays responsive), hearing the audio as it streams in; download the
-// result as WAV. Nothing leaves the device (see the page's Content-Security-Policy).
+// in a Web Worker (the page stays responsive), hearing and seeing the audio as it streams in, with
+// a progress bar and the time left; download the result as WAV. Nothing leaves the device (see
+// the page's Content-Security-Policy).
 
 import { decodeClip, Recorder } from './clip-input.js';
+import { GenerationProgress } from './generation-progress.js';
 import { enableOffline } from './offline.js';
 import { StreamPlayer } from './stream-player.js';
+import { Waveform } from './waveform.js';
 
 const $ = (id) => document.getElementById(id);
 const SAMPLE_RATE = 32000; // MusicGen's output rate; the player's context runs at it
@@ -20,6 +23,9 @@ let controller = null;
 let downloadUrl = null;
 const player = new StreamPlayer(SAMPLE_RATE);
 const recorder = new Recorder();
+const progress = new GenerationProgress($('progress-bar'), $('progress-text'));
+const resultWaveform = new Waveform($('result-waveform'), { sampleRate: SAMPLE_RATE });
+const clipWaveform = new Waveform($('clip-waveform'), { sampleRate: SAMPLE_RATE });
 
 function setBusy(busy) {
   $('generate').disabled = busy || !model;
@@ -73,6 +79,23 @@ function samplingOptions() {
   };
 }
 
+/** The streaming callbacks of one run: audio to the player, the waveform and the progress bar. */
+function streamOptions(stream, playing, started) {
+  return {
+    onProgress: progress.onProgress,
+    onAudio: (chunk) => {
+      const { audio, offset } = chunk;
+      stream.chunks += 1;
+      stream.samples = Math.max(stream.samples, offset + audio.length);
+      stream.firstMs ??= performance.now() - started;
+      player.push(audio, offset);
+      resultWaveform.add(audio, offset);
+      progress.onAudio(chunk);
+      $('progress').textContent = `streaming: ${(stream.samples / SAMPLE_RATE).toFixed(2)} s received in ${stream.chunks} chunks${playing ? '' : ' (no audio output here)'}`;
+    },
+  };
+}
+
 async function run(kind) {
   controller = new AbortController();
   setBusy(true);
@@ -84,19 +107,14 @@ async function run(kind) {
   const started = performance.now();
   const stream = { chunks: 0, samples: 0, firstMs: null };
   stats.textContent = '…';
+  const sampling = samplingOptions();
+  resultWaveform.reset({ minSeconds: sampling.seconds > 0 ? sampling.seconds : 1 });
+  $('progress-bar').hidden = false;
+  progress.start();
   try {
     const mg = await ensureModel();
-    const options = {
-      ...samplingOptions(),
-      signal: controller.signal,
-      onAudio: ({ audio, offset }) => {
-        stream.chunks += 1;
-        stream.samples = Math.max(stream.samples, offset + audio.length);
-        stream.firstMs ??= performance.now() - started;
-        player.push(audio, offset);
-        $('progress').textContent = `streaming: ${(stream.samples / SAMPLE_RATE).toFixed(2)} s received in ${stream.chunks} chunks${playing ? '' : ' (no audio output here)'}`;
-      },
-    };
+    progress.start(); // again: the time left is measured from when generation starts, not loading
+    const options = { ...sampling, signal: controller.signal, ...streamOptions(stream, playing, started) };
     const result = kind === 'continue'
       ? await mg.continue(clip.channels, clip.sampleRate, options)
       : await mg.generate(options);
@@ -134,14 +152,27 @@ async function useClip(blob) {
     if (clipPlayer.src) URL.revokeObjectURL(clipPlayer.src);
     clipPlayer.src = URL.createObjectURL(blob);
     clipPlayer.hidden = false;
+    showClip(clip);
     $('clip-info').textContent = `clip: ${clip.seconds.toFixed(2)} s, ${clip.channels.length} channel(s) at ${clip.sampleRate} Hz`;
     $('clip-info').dataset.seconds = clip.seconds.toFixed(3);
     if (Number($('seconds').value) <= clip.seconds) $('seconds').value = String(Math.ceil(clip.seconds) + 2);
   } catch (error) {
     clip = null;
+    $('clip-waveform').hidden = true;
     $('clip-info').textContent = `error: ${error.message}`;
   }
   setBusy(false);
+}
+
+/** The prompt's waveform: its channels mixed to mono, the whole clip across the canvas. */
+function showClip({ channels, sampleRate, seconds }) {
+  const mono = new Float32Array(channels[0].length);
+  for (const channel of channels) {
+    for (let i = 0; i < mono.length; i++) mono[i] += channel[i] / channels.length;
+  }
+  clipWaveform.reset({ sampleRate, minSeconds: seconds });
+  clipWaveform.add(mono, 0);
+  $('clip-waveform').hidden = false;
 }
 
 $('controls').addEventListener('submit', (event) => {

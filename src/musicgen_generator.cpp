@@ -391,7 +391,7 @@ void MusicgenGenerator::addStats(Json& s) const {
   s["decoder_steps"] = stepsTotal_;
   s["decoder_steps_done"] = stepsDone_;
   s["frames_done"] = phase_ == Phase::Done ? frames_ : patterns_.empty() ? 0 : completeFrames();
-  s["window"] = window_ + 1;
+  s["window"] = window_;  // 0-based
   s["windows"] = static_cast<std::int64_t>(windows_.size());
   s["semantics"] = opt_.audiocraft() ? "audiocraft" : "transformers";
   s["samples"] = frames_ * spec_.hop;

@@ -10,8 +10,8 @@ import { Task, coreOptions } from './task.js';
 export class MusicGenerator extends Task {
   static generatorType = 'musicgen';
   static jsOptions = ['text', 'texts', 'signal', 'onAudio', 'onProgress'];
-  /** continue() sets these from its audio argument. */
-  static derivedOptions = ['promptSamples', 'promptChannels', 'promptSampleRate', 'prompts'];
+  /** continue() sets these from its audio or codes argument. */
+  static derivedOptions = ['promptSamples', 'promptChannels', 'promptSampleRate', 'prompts', 'promptCodes'];
 
   constructor(model) {
     super(model);
@@ -29,9 +29,11 @@ export class MusicGenerator extends Task {
   /**
    * Continues `audio` (a Float32Array, mono, or an array of channel Float32Arrays) recorded at
    * `sampleRate`; `seconds` is the total duration, prompt included. The prompt is shared by every
-   * description in `texts`.
+   * description in `texts`. Or continues codes: `continue({ codes }, options)` with the codes an
+   * earlier `returnCodes` gave (codebook rows, or one set of rows per description).
    */
   async continue(audio, sampleRate, options = {}) {
+    if (isCodesSource(audio)) return this.#run(this.#promptCodes(audio.codes), sampleRate ?? {});
     return this.#run(this.#prompt(audio, sampleRate), options);
   }
 
@@ -50,7 +52,21 @@ export class MusicGenerator extends Task {
   }
 
   #prompt(audio, sampleRate) {
-    return clipChannels(audio, sampleRate, this.model.name, 'continue()', 'prompt');
+    return { audio: clipChannels(audio, sampleRate, this.model.name, 'continue()', 'prompt') };
+  }
+
+  /** [codebook][frame] rows (one prompt) or [item][codebook][frame] → the core's rows. */
+  #promptCodes(codes) {
+    const fail = (why) => new TypeError(`weft: ${this.model.name}: continue({ codes }): ${why}`);
+    if (!Array.isArray(codes) || codes.length === 0) throw fail('codes must be a non-empty array of codebook rows (returnCodes gives them)');
+    const perItem = Array.isArray(codes[0]) && codes[0].length > 0 && isRow(codes[0][0]);
+    const prompts = perItem ? codes : [codes];
+    const rows = [];
+    prompts.forEach((p, i) => {
+      if (!Array.isArray(p) || !p.every(isRow)) throw fail(`prompt ${i}: expected an array of codebook rows (Int32Array or number[])`);
+      for (const row of p) rows.push(Array.from(row));
+    });
+    return { codes: rows, prompts: prompts.length };
   }
 
   async #run(prompt, options) {
@@ -60,20 +76,23 @@ export class MusicGenerator extends Task {
     signal?.throwIfAborted();
     const text = this.#text(options);
     const stream = options.stream ?? (onAudio ? true : undefined);
+    const clip = prompt?.audio;
     const derived = {
       ...text, stream,
-      ...(prompt ? { promptSamples: prompt.channels[0].length, promptChannels: prompt.channels.length, promptSampleRate: prompt.sampleRate, prompts: 1 } : {}),
+      ...(clip ? { promptSamples: clip.channels[0].length, promptChannels: clip.channels.length, promptSampleRate: clip.sampleRate, prompts: 1 } : {}),
+      ...(prompt?.codes ? { promptCodes: prompt.codes, prompts: prompt.prompts } : {}),
     };
     const generator = model.createGenerator(coreOptions(this, options, derived));
     const started = performance.now();
     try {
       const plan = JSON.parse(generator.statsJson());
-      if (prompt) pushClip(generator, prompt.channels);
+      if (clip) pushClip(generator, clip.channels);
       const batch = plan.batch;
       let offset = 0;
       let firstAudio = null;
       const { runMs } = await runSteps(model, generator, {
         signal,
+        onRun: options.onProgress && progressReporter(generator, started, options.onProgress),
         onAccept: (count) => {
           // A streamed chunk: results() holds [batch, count] until the next core call.
           firstAudio ??= performance.now() - started;
@@ -109,6 +128,23 @@ export class MusicGenerator extends Task {
       generator.delete();
     }
   }
+}
+
+const isRow = (r) => r instanceof Int32Array || (Array.isArray(r) && r.every(Number.isInteger));
+const isCodesSource = (a) => a !== null && typeof a === 'object' && !Array.isArray(a) && !ArrayBuffer.isView(a) && 'codes' in a;
+
+/** onProgress after every decoder step: frames of the song whose codes are final, window, time. */
+function progressReporter(generator, started, onProgress) {
+  let reported = -1;
+  return () => {
+    const s = JSON.parse(generator.statsJson());
+    if (s.decoder_steps_done === reported) return;
+    reported = s.decoder_steps_done;
+    onProgress({
+      framesDone: s.frames_done, frames: s.frames, stepsDone: s.decoder_steps_done, steps: s.decoder_steps,
+      window: s.window, windows: s.windows, elapsedMs: performance.now() - started,
+    });
+  };
 }
 
 /** [batch, codebooks, frames] → per item an array of codebook rows (Int32Array each). */

@@ -28,8 +28,11 @@ export function closeRunner(model, runner) {
   model._live.delete(runner);
 }
 
-/** Runs plans until the generator has none ready or is done; returns the number of runs. */
-export async function drain(runner, generator, { signal, onAccept } = {}) {
+/**
+ * Runs plans until the generator has none ready or is done; returns the number of runs.
+ * onAccept(count) after a run that made results, onRun(count) after every run.
+ */
+export async function drain(runner, generator, { signal, onAccept, onRun } = {}) {
   let steps = 0;
   for (;;) {
     signal?.throwIfAborted();
@@ -41,6 +44,7 @@ export async function drain(runner, generator, { signal, onAccept } = {}) {
     const count = generator.accept();
     steps += 1;
     if (count && onAccept) onAccept(count);
+    onRun?.(count);
     if (generator.done()) break;
   }
   return steps;

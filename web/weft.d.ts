@@ -212,6 +212,19 @@ export interface AudioChunk {
   steps: number;
 }
 
+/** Progress of a MusicGen request (onProgress, after every decoder step). */
+export interface MusicProgress {
+  /** Frames (50 per second) of the whole song whose codes are final, of `frames`. */
+  framesDone: number;
+  frames: number;
+  stepsDone: number;
+  steps: number;
+  /** The running generation window (0-based) of `windows`: requests longer than maxDuration run as several. */
+  window: number;
+  windows: number;
+  elapsedMs: number;
+}
+
 export interface MusicOptions {
   /** A description, or several (one output each); none: unconditional. */
   text?: string;
@@ -227,8 +240,20 @@ export interface MusicOptions {
   seconds?: number;
   /** Frames (50 per second) to add after the prompt, instead of seconds. */
   maxNewFrames?: number;
-  /** Classifier-free guidance scale (default 3; 1 turns it off). */
+  /** Classifier-free guidance scale (default 3; 1 turns it off; under semantics 'audiocraft' any value, always guided). */
   cfg?: number;
+  /**
+   * Whose results to reproduce where audiocraft and transformers differ: padded text batches,
+   * topP (audiocraft: any topP > 0 replaces topK, boundary and order of torch's sort), cfg < 1.
+   * Default: the package's (audiocraft fine-tunes export 'audiocraft'), else 'transformers'.
+   */
+  semantics?: 'transformers' | 'audiocraft';
+  /** Seconds per generation window (default 30); longer requests continue in windows, as audiocraft does. */
+  maxDuration?: number;
+  /** Seconds each further window moves on by (default 18, audiocraft's). */
+  extendStride?: number;
+  /** Called after every decoder step. */
+  onProgress?: (progress: MusicProgress) => void;
   /** Defaults: sampling, topK 250, topP 0 (off; when > 0 it replaces topK), temperature 1. */
   doSample?: boolean;
   topK?: number;
@@ -261,6 +286,8 @@ export interface MusicGenerator extends Task {
   generate(options?: MusicOptions): Promise<MusicResult>;
   /** Continues a clip (mono, or one Float32Array per channel) at any sample rate. */
   continue(audio: Float32Array | Float32Array[], sampleRate: number, options?: MusicOptions): Promise<MusicResult>;
+  /** Continues codes an earlier returnCodes gave: codes[codebook][frame], or one such set per description. */
+  continue(prompt: { codes: Array<Int32Array | number[]> | Array<Array<Int32Array | number[]>> }, options?: MusicOptions): Promise<MusicResult>;
 }
 
 /** A decoded frame of speech (SpeechSynthesizer, with onAudio). */

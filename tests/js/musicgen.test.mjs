@@ -73,7 +73,8 @@ test('streamed chunks: early, contiguous, and equal to the one-shot decode withi
 test('bad input: clear errors, nothing left running, the model stays usable', async () => {
   const cases = [
     [() => model.generate({ text: 'x', seconds: 0 }), /options\.seconds: the duration must be a finite number of seconds > 0 but got 0/],
-    [() => model.generate({ text: 'x', seconds: 120 }), /options\.seconds: 120\.00 s \(6000 frames in total\) is beyond the model's positional limit: dims\.max_positions 2048 allows at most 2045 frames \(40\.90 s\)/],
+    [() => model.generate({ text: 'x', seconds: 120, maxDuration: 45 }), /options\.max_duration: 45\.00 s is beyond the model's positional limit: dims\.max_positions 2048 allows at most 2045 frames \(40\.90 s\) per window/],
+    [() => model.continue(new Float32Array(32000 * 31), 32000, { text: 'x', seconds: 60 }), /the prompt \(1550 frames\) is not shorter than the first window \(1500 frames, max_duration\)/],
     [() => model.continue(new Float32Array(0), 32000, { text: 'x', seconds: 5 }), /options\.prompt_samples: the prompt audio is empty \(0 samples\)/],
     [() => model.continue(new Float32Array(1000), 32000, { seconds: 5 }), /the prompt is too short: 1000 samples \(0\.031 s at 32000 Hz\) but the model needs at least 2560 samples \(0\.08 s at 32000 Hz\)/],
     [() => model.continue(new Float32Array(48000 * 600), 48000, { text: 'x', seconds: 30 }), /the prompt \(600\.00 s, 30000 frames\) is not shorter than the requested duration \(30\.00 s, 1500 frames\)/],

@@ -1,0 +1,107 @@
+"""audiocraft's MusicGen generation code, the reference for Weft's MusicGen generator.
+
+scripts/setup.sh installs models/requirements-audiocraft.txt with --no-deps into .venv/audiocraft,
+which is NOT on sys.path: load() puts it there. audiocraft's package __init__ files import its
+whole training stack (datasets, demucs/CLAP conditioners, diffusion decoders), so load() imports
+only the modules generation runs: the LM and its builders, the condition providers, the codebook
+patterns, the EnCodec wrappers and MusicGen itself, under their real package names.
+
+A few libraries are imported at the top of those modules but never called when generating from
+text or an audio prompt; they are not installed (size, or torchaudio's import breaking
+transformers, see weft_models.musicgen.build.ready_transformers). While audiocraft imports, each
+is a placeholder module whose every attribute raises; they are removed from sys.modules after.
+One is called: xformers.ops.unbind, in the fused self-attention projection; the placeholder gives
+torch.unbind, which computes the same views (xformers' version only changes the backward pass).
+"""
+from __future__ import annotations
+
+import importlib
+import sys
+import types
+from pathlib import Path
+
+AUDIOCRAFT_DIR = Path(sys.prefix) / "audiocraft"  # .venv/audiocraft, sys.prefix = the venv
+# Imported at the top of the generation path's modules, unused on it (who imports them: why not).
+UNUSED = {
+    "av": "data/audio.py: audio file decoding",
+    "spacy": "modules/conditioners.py: text normalisation (normalize_text=False)",
+    "librosa": "modules/chroma.py: melody conditioning",
+    "librosa.filters": "modules/chroma.py: melody conditioning",
+    "torchaudio": "data/audio_utils.py, modules/chroma.py: loudness, melody conditioning",
+    "flashy": "utils/utils.py, utils/cache.py, quantization/core_vq.py: training loops",
+    "flashy.distrib": "utils/utils.py, quantization/core_vq.py: distributed training",
+    "xformers": "modules/transformer.py: memory-efficient attention (the torch backend is used)",
+    "xformers.ops": "modules/transformer.py: memory-efficient attention (the torch backend is used)",
+}
+# Packages whose __init__ imports everything: registered bare, so only named submodules load.
+BARE_PACKAGES = ("audiocraft", "audiocraft.data", "audiocraft.models")
+MODULES = ("audiocraft.models.builders", "audiocraft.models.loaders", "audiocraft.models.lm",
+           "audiocraft.models.musicgen", "audiocraft.models.encodec",
+           "audiocraft.modules.conditioners", "audiocraft.utils.utils")
+
+_loaded: types.SimpleNamespace | None = None
+
+
+class _Unused(types.ModuleType):
+    def __getattr__(self, attr):
+        if attr.startswith("__"):
+            raise AttributeError(attr)
+        raise RuntimeError(f"{self.__name__}.{attr}: {self.__name__} is not installed for the "
+                           f"audiocraft reference ({UNUSED[self.__name__]}); MusicGen generation "
+                           "was not expected to reach it")
+
+
+def _placeholders() -> dict:
+    import torch
+    mods = {name: _Unused(name) for name in UNUSED}
+    for name, mod in mods.items():
+        parent, _, child = name.rpartition(".")
+        if parent:
+            setattr(mods[parent], child, mod)
+    mods["xformers.ops"].unbind = torch.unbind
+    return mods
+
+
+def _bare_package(name: str) -> types.ModuleType:
+    path = AUDIOCRAFT_DIR.joinpath(*name.split("."))
+    pkg = types.ModuleType(name)
+    pkg.__path__ = [str(path)]
+    pkg.__file__ = str(path / "__init__.py")
+    pkg.__package__ = name
+    return pkg
+
+
+def load() -> types.SimpleNamespace:
+    """audiocraft's generation modules: builders, loaders, lm, musicgen, encodec, conditioners,
+    utils (audiocraft.utils.utils) and omegaconf."""
+    global _loaded
+    if _loaded is not None:
+        return _loaded
+    if not (AUDIOCRAFT_DIR / "audiocraft" / "models" / "musicgen.py").is_file():
+        raise ImportError(f"audiocraft is not installed in {AUDIOCRAFT_DIR} "
+                          "(models/requirements-audiocraft.txt): run scripts/setup.sh")
+    from weft_models.musicgen.build import ready_transformers
+    ready_transformers()
+    # transformers decides which optional libraries exist when first imported: before any
+    # placeholder is visible.
+    import transformers  # noqa: F401
+    from transformers import EncodecModel, RobertaTokenizer, T5EncoderModel, T5Tokenizer  # noqa: F401
+    if str(AUDIOCRAFT_DIR) not in sys.path:
+        sys.path.append(str(AUDIOCRAFT_DIR))
+    from importlib import metadata
+    saved = {name: sys.modules.get(name) for name in UNUSED}
+    sys.modules.update(_placeholders())
+    try:
+        for name in BARE_PACKAGES:
+            sys.modules.setdefault(name, _bare_package(name))
+        sys.modules["audiocraft"].__version__ = metadata.version("audiocraft")
+        mods = {name.rsplit(".", 1)[1]: importlib.import_module(name) for name in MODULES}
+    finally:
+        for name, mod in saved.items():
+            if mod is None:
+                sys.modules.pop(name, None)
+            else:
+                sys.modules[name] = mod
+    import omegaconf
+    _loaded = types.SimpleNamespace(**mods, omegaconf=omegaconf)
+    return _loaded

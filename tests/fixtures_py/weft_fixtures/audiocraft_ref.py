@@ -9,13 +9,19 @@ patterns, the EnCodec wrappers and MusicGen itself, under their real package nam
 A few libraries are imported at the top of those modules but never called when generating from
 text or an audio prompt; they are not installed (size, or torchaudio's import breaking
 transformers, see weft_models.musicgen.build.ready_transformers). While audiocraft imports, each
-is a placeholder module whose every attribute raises; they are removed from sys.modules after.
-One is called: xformers.ops.unbind, in the fused self-attention projection; the placeholder gives
-torch.unbind, which computes the same views (xformers' version only changes the backward pass).
+is a placeholder module whose every attribute raises; they are removed from sys.modules after,
+except xformers. musicgen-small's config asks for memory-efficient attention, which audiocraft
+runs with torch's scaled_dot_product_attention (its default 'torch' backend) but still checks and
+reaches through xformers.ops on every layer: the placeholder stays registered and gives
+- unbind = torch.unbind (splitting the fused q/k/v projection; the same views in the forward pass),
+- LowerTriangularMask, a marker class: on the torch backend audiocraft only tests that a mask
+  object is present (is_causal=True); it never reads it,
+- memory_efficient_attention, which raises: only the 'xformers' backend calls it.
 """
 from __future__ import annotations
 
 import importlib
+import importlib.machinery
 import sys
 import types
 from pathlib import Path
@@ -39,6 +45,8 @@ MODULES = ("audiocraft.models.builders", "audiocraft.models.loaders", "audiocraf
            "audiocraft.models.musicgen", "audiocraft.models.encodec",
            "audiocraft.modules.conditioners", "audiocraft.utils.utils")
 
+KEPT = ("xformers", "xformers.ops")  # looked up again at run time (see above)
+
 _loaded: types.SimpleNamespace | None = None
 
 
@@ -51,6 +59,11 @@ class _Unused(types.ModuleType):
                            "was not expected to reach it")
 
 
+def _xformers_attention(*args, **kwargs):
+    raise RuntimeError("xformers.ops.memory_efficient_attention: xformers is not installed for the "
+                       "audiocraft reference; use audiocraft's 'torch' attention backend")
+
+
 def _placeholders() -> dict:
     import torch
     mods = {name: _Unused(name) for name in UNUSED}
@@ -59,6 +72,10 @@ def _placeholders() -> dict:
         if parent:
             setattr(mods[parent], child, mod)
     mods["xformers.ops"].unbind = torch.unbind
+    mods["xformers.ops"].LowerTriangularMask = type("LowerTriangularMask", (), {})
+    mods["xformers.ops"].memory_efficient_attention = _xformers_attention
+    for name in KEPT:
+        mods[name].__spec__ = importlib.machinery.ModuleSpec(name, None)
     return mods
 
 
@@ -73,7 +90,7 @@ def _bare_package(name: str) -> types.ModuleType:
 
 def load() -> types.SimpleNamespace:
     """audiocraft's generation modules: builders, loaders, lm, musicgen, encodec, conditioners,
-    utils (audiocraft.utils.utils) and omegaconf."""
+    utils (audiocraft.utils.utils), omegaconf and audiocraft's version."""
     global _loaded
     if _loaded is not None:
         return _loaded
@@ -98,10 +115,13 @@ def load() -> types.SimpleNamespace:
         mods = {name.rsplit(".", 1)[1]: importlib.import_module(name) for name in MODULES}
     finally:
         for name, mod in saved.items():
+            if name in KEPT:
+                continue
             if mod is None:
                 sys.modules.pop(name, None)
             else:
                 sys.modules[name] = mod
     import omegaconf
-    _loaded = types.SimpleNamespace(**mods, omegaconf=omegaconf)
+    _loaded = types.SimpleNamespace(**mods, omegaconf=omegaconf,
+                                    version=sys.modules["audiocraft"].__version__)
     return _loaded

@@ -97,8 +97,9 @@ def redraw(lm, seed: int) -> None:
     """Every LM parameter re-drawn from a torch Generator seeded `seed`, in named_parameters order,
     with build_random's reasoning: audiocraft's init (std 1/sqrt(dim) shrunk with depth) gives
     near-uniform attention and logits, which would hide ordering, cache and delay bugs and leave
-    greedy gaps near fp32 rounding. Layer norms get weights 1 + N(0, 0.1) and biases N(0, 0.1)
-    (build_random keeps 1 and 0) so that swapped or dropped norms change the tokens too."""
+    greedy gaps near fp32 rounding. The text projection (output_proj, T5 width -> dim) is unit
+    gain with a bias of std 1/sqrt(dim). Layer norms get weights 1 + N(0, 0.1) and biases
+    N(0, 0.1) (build_random keeps 1 and 0) so that swapped or dropped norms change the tokens too."""
     import torch
     g = torch.Generator().manual_seed(seed)
     with torch.no_grad():

@@ -106,7 +106,7 @@ def load() -> types.SimpleNamespace:
     if str(AUDIOCRAFT_DIR) not in sys.path:
         sys.path.append(str(AUDIOCRAFT_DIR))
     from importlib import metadata
-    saved = {name: sys.modules.get(name) for name in UNUSED}
+    saved = {name: sys.modules[name] for name in UNUSED if name in sys.modules}
     sys.modules.update(_placeholders())
     try:
         for name in BARE_PACKAGES:
@@ -114,13 +114,11 @@ def load() -> types.SimpleNamespace:
         sys.modules["audiocraft"].__version__ = metadata.version("audiocraft")
         mods = {name.rsplit(".", 1)[1]: importlib.import_module(name) for name in MODULES}
     finally:
-        for name, mod in saved.items():
-            if name in KEPT:
-                continue
-            if mod is None:
-                sys.modules.pop(name, None)
-            else:
-                sys.modules[name] = mod
+        for name in UNUSED:  # as before (a None entry, "known unusable", included)
+            if name in saved:
+                sys.modules[name] = saved[name]
+            elif name not in KEPT:
+                del sys.modules[name]
     import omegaconf
     _loaded = types.SimpleNamespace(**mods, omegaconf=omegaconf,
                                     version=sys.modules["audiocraft"].__version__)

@@ -44,6 +44,15 @@ if [ "$(cat .venv/reference/.weft-stamp 2>/dev/null)" != "$REF_STAMP" ]; then
     -r models/requirements-reference.txt
   echo "$REF_STAMP" > .venv/reference/.weft-stamp
 fi
+# audiocraft, the MusicGen generation reference, likewise (why: models/requirements-audiocraft.txt)
+AC_STAMP="$(stamp_of models/requirements-audiocraft.txt)"
+if [ "$(cat .venv/audiocraft/.weft-stamp 2>/dev/null)" != "$AC_STAMP" ]; then
+  log "installing audiocraft (.venv/audiocraft)"
+  rm -rf .venv/audiocraft
+  quietly .venv/bin/pip install -q --disable-pip-version-check --no-deps --no-build-isolation \
+    --target .venv/audiocraft -r models/requirements-audiocraft.txt
+  echo "$AC_STAMP" > .venv/audiocraft/.weft-stamp
+fi
 
 # 3. npm packages (onnxruntime-node's installer would download extra GPU binaries: skip it)
 NPM_STAMP="$(stamp_of package.json package-lock.json)"

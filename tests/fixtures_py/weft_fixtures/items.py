@@ -152,6 +152,7 @@ def _audio_items() -> list[Item]:
 def _musicgen_items() -> list[Item]:
     # MusicGen tiny package, validated vs transformers at build (musicgen.py).
     from . import musicgen as mg
+    from . import musicgen_audiocraft_refs as mga
     from . import musicgen_refs as mgw
     srcs = _toolkit(*MUSICGEN) + _own("musicgen.py")
     return [Item(mg.NAME, [mg.NAME], srcs, mg.PARAMS, mg.build, libs=mg.LIBS),
@@ -160,7 +161,11 @@ def _musicgen_items() -> list[Item]:
                  libs=mg.LIBS),
             # Text, continuation, batch and delay-pattern references for Weft's generator.
             Item("musicgen-weft-refs", [mgw.REFS, mgw.PROMPT], srcs + _own("musicgen_refs.py"),
-                 mgw.PARAMS, mgw.build, libs=mg.LIBS)]
+                 mgw.PARAMS, mgw.build, libs=mg.LIBS),
+            # audiocraft's own generate on a random tiny model (musicgen_audiocraft_refs.py).
+            Item(mga.DIR, [mga.DIR], _toolkit(*mga.TOOLKIT_SOURCES) + _own(*mga.OWN_SOURCES)
+                 + [REPO / "models/requirements-audiocraft.txt"], mga.PARAMS, mga.build,
+                 libs=mga.LIBS)]
 
 
 def _tokenizer_items() -> list[Item]:

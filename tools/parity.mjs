@@ -11,6 +11,7 @@ import { classifierParityAll } from './parity/classifier.mjs';
 import { musicgenExportParity } from './parity/musicgen.mjs';
 import { musicgenWeftParity } from './parity/musicgen-runtimes.mjs';
 import { musicgenPeerParity } from './parity/musicgen-peer.mjs';
+import { musicgenAudiocraftParity } from './parity/musicgen-audiocraft.mjs';
 import { pocketTtsParity } from './parity/pocket-tts.mjs';
 
 let failed = false;
@@ -77,6 +78,9 @@ TARGETS.musicgen = async () => {
   const peer = await musicgenPeerParity();
   emit(peer, peer.matched === peer.steps);
 };
+
+// MusicGen in Weft under audiocraft semantics vs audiocraft's own generate (windows, codes, sampling).
+TARGETS['musicgen-audiocraft'] = async () => musicgenAudiocraftParity(emit);
 
 // Pocket TTS in Weft: voice, speech at temperature 0 and at the default temperature vs pocket-tts.
 TARGETS['pocket-tts'] = async () => pocketTtsParity(emit);

@@ -120,7 +120,7 @@ export class MusicGenerator extends Task {
         frames: stats.frames,
         stepsPerSecond: (stats.decoder_steps * 1000) / totalMs,
         timeToFirstAudioMs: firstAudio,
-        stats: { coreMs: stats.core_ms, runMs, totalMs, runs: stats.steps, chunks: stats.stream_chunks },
+        stats: { coreMs: stats.core_ms, runMs, totalMs, runs: stats.steps, chunks: stats.stream_chunks, windows: stats.windows },
       };
       if (options.returnCodes) result.codes = splitCodes(generator.tokens(), batch, plan.codebooks, stats.frames);
       return result;

@@ -278,7 +278,7 @@ export interface MusicResult {
   frames: number;
   stepsPerSecond: number;
   timeToFirstAudioMs: number;
-  stats: { coreMs: number; runMs: number; totalMs: number; runs: number; chunks: number };
+  stats: { coreMs: number; runMs: number; totalMs: number; runs: number; chunks: number; windows: number };
 }
 
 export interface MusicGenerator extends Task {

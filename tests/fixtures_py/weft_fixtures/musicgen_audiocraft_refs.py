@@ -28,6 +28,7 @@ LM_SEED = 1
 TEXT = "calm piano music with drums"
 TEXTS = ["jazz", TEXT, "upbeat electronic rock beat with fast drums and happy bass guitar"]
 PROMPT_SECONDS = 1.2
+CODES_PROMPT_FRAMES = 40
 EXTEND_STRIDE = 18.0
 GREEDY = {"use_sampling": False, "top_k": 0, "top_p": 0.0, "temperature": 1.0, "seed": None}
 
@@ -46,6 +47,9 @@ CASES = [
     {"name": "long60", "texts": [TEXT], "seconds": 60.0, "prompt": False, "cfg": 3.0, **GREEDY},
     {"name": "continuation35", "texts": [TEXT], "seconds": 35.0, "prompt": True, "cfg": 3.0,
      **GREEDY},
+    # Continuation from codes (audiocraft's _generate_tokens with prompt tokens): the first
+    # CODES_PROMPT_FRAMES frames of the `text` case, varied codes unlike an encoded clip's.
+    {"name": "codes", "texts": [TEXT], "seconds": 3.0, "prompt": "codes", "cfg": 3.0, **GREEDY},
     {"name": "topk", "texts": [TEXT], "seconds": 2.0, "prompt": False, "cfg": 3.0,
      **_sampled(7, top_k=250)},
     {"name": "topp", "texts": [TEXT], "seconds": 2.0, "prompt": False, "cfg": 3.0,
@@ -89,7 +93,7 @@ def check_text_ids(musicgen, text_ids: dict) -> None:
                                f"gives {want}")
 
 
-def run_case(ac, musicgen, case: dict, prompt) -> list:
+def run_case(ac, musicgen, case: dict, prompt, done: dict) -> list:
     """The case's codes [B][nq][T] from audiocraft's own generate / generate_continuation."""
     import contextlib
 
@@ -102,7 +106,11 @@ def run_case(ac, musicgen, case: dict, prompt) -> list:
         extend_stride=EXTEND_STRIDE)
     draws = weft_draws(ac, case["seed"]) if case["use_sampling"] else contextlib.nullcontext()
     with draws, torch.no_grad():
-        if case["prompt"]:
+        if case["prompt"] == "codes":
+            tokens = torch.tensor(done["text"])[..., :CODES_PROMPT_FRAMES]
+            attributes, _ = musicgen._prepare_tokens_and_attributes(case["texts"], None)
+            codes = musicgen._generate_tokens(attributes, tokens)
+        elif case["prompt"]:
             clip = torch.from_numpy(prompt)[None, None].expand(len(case["texts"]), -1, -1)
             _, codes = musicgen.generate_continuation(clip, musicgen.sample_rate, case["texts"],
                                                       return_tokens=True)
@@ -139,12 +147,13 @@ def build(tmp: Path) -> None:
     tok = Tokenizer.from_file(str(base / "tokenizer.json"))
     text_ids = {t: tok.encode(t).ids for t in TEXTS}
     check_text_ids(musicgen, text_ids)
-    out, seconds = [], {}
+    out, seconds, done = [], {}, {}
     for case in CASES:
         t0 = time.perf_counter()
-        codes = run_case(ac, musicgen, case, prompt)
+        codes = done[case["name"]] = run_case(ac, musicgen, case, prompt, done)
         seconds[case["name"]] = round(time.perf_counter() - t0, 1)
-        out.append({**case, "prompt": "prompt.f32" if case["prompt"] else None,
+        prompt_ref = {"codes": {"case": "text", "frames": CODES_PROMPT_FRAMES}, True: "prompt.f32", False: None}
+        out.append({**case, "prompt": prompt_ref[case["prompt"]],
                     "text_ids": [text_ids[t] for t in case["texts"]],
                     "max_duration": musicgen.max_duration, "extend_stride": EXTEND_STRIDE,
                     "codes": codes})

@@ -150,14 +150,28 @@ def test_base_without_tokenizer_named(built, tmp_path):
         load_source(built["root"] / "ft.bin", base=tmp_path / "bare")
 
 
-def test_pattern_with_base(built, capsys):
-    """--pattern exports every file of the glob over the same base."""
-    from weft_models.musicgen.assemble import load_source
+def test_pattern_with_base(built, monkeypatch):
+    """--pattern puts every file of the glob over the same base, each to out/<stem> (the export
+    itself is recorded, not run: the packages above already cover it)."""
+    from weft_models.cli import main
+    from weft_models.musicgen import export
     root = built["root"]
     (root / "fts").mkdir()
     save_finetune(root / "fts" / "a.bin", built["ft"], xp_cfg())
     save_finetune(root / "fts" / "b.bin", built["base"], xp_cfg())
-    loaded = [load_source(p, base=root / "base") for p in sorted((root / "fts").glob("*.bin"))]
-    k = "decoder.lm_heads.2.weight"
-    assert torch.equal(loaded[0].model.state_dict()[k], built["ft"].state_dict()[k])
-    assert torch.equal(loaded[1].model.state_dict()[k], built["base"].state_dict()[k])
+    calls = {}
+
+    def record(model, out, **kw):
+        calls[out.name] = (model, kw)
+        return {"reports": [], "bytes": 0}
+    monkeypatch.setattr(export, "export_package", record)
+    rc = main(["export", "musicgen", "--pattern", str(root / "fts" / "*.bin"), "--base",
+               str(root / "base"), "--out", str(root / "many"), "-q"])
+    assert rc == 0 and sorted(calls) == ["a", "b"]
+    k, t5 = "decoder.lm_heads.2.weight", "text_encoder.shared.weight"
+    for stem, lm in (("a", built["ft"]), ("b", built["base"])):
+        model, kw = calls[stem]
+        assert torch.equal(model.state_dict()[k], lm.state_dict()[k])
+        assert torch.equal(model.state_dict()[t5], built["base"].state_dict()[t5])
+        assert kw["tokenizer_dir"] == (root / "base").resolve()
+        assert kw["source"]["checkpoint"] == str((root / "fts" / f"{stem}.bin").resolve())

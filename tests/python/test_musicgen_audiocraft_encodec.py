@@ -193,6 +193,18 @@ def test_export_from_audiocraft_parts(parts):
         (root / "t5" / "tokenizer.json").read_bytes()
     rebuilt = model_from_source(m["source"]).state_dict()
     q = "text_encoder.encoder.block.1.layer.0.SelfAttention.q.weight"
-    assert torch.equal(rebuilt[q], parts["t5"].state_dict()[q.removeprefix("text_")])
+    assert torch.equal(rebuilt[q], parts["t5"].state_dict()[q.removeprefix("text_encoder.")])
     k = "decoder.model.decoder.layers.0.fc1.weight"
     assert torch.equal(rebuilt[k], parts["ft"].state_dict()[k])
+
+
+def test_codec_of_another_codebook_count_named(parts):
+    from weft_models.musicgen.assemble import load_source
+    from weft_models.musicgen.audiocraft import CheckpointError
+    root = parts["root"]
+    cfg = codec_cfg()
+    cfg["rvq"]["n_q"] = 8
+    comp = save_compression(root / "nq8.bin", audiocraft_codec(cfg), cfg)
+    with pytest.raises(CheckpointError, match=r"ft\.bin: 4 codebooks \(emb\.K\), but .*nq8\.bin "
+                                              r"xp\.cfg rvq\.n_q is 8"):
+        load_source(root / "ft.bin", compression=comp, t5=root / "t5")

@@ -118,19 +118,22 @@ def _over_audiocraft_parts(ckpt: Path, compression: Path, t5: Path, src: dict) -
         raise FileNotFoundError(f"--t5 {t5}: not a Hugging Face folder (no config.json)")
     _need_tokenizer(t5, "--t5")
     state, cfg = read_state(ckpt, "LM state_dict")
-    encodec, codec_cfg = load_compression(compression)
+    encodec, _ = load_compression(compression)
     text = _t5_encoder(t5)
     dec = decoder_config(state, cfg, ckpt)
+    codec = encodec.config
+    for lm, lm_what, cc, cc_field in (
+            (dec.num_codebooks, "codebooks (emb.K)", codec.num_quantizers, "rvq.n_q"),
+            (dec.vocab_size, "codes (emb rows - 1)", codec.codebook_size, "rvq.bins")):
+        if lm != cc:
+            raise CheckpointError(f"{ckpt}: {lm} {lm_what}, but {compression} xp.cfg "
+                                  f"{cc_field} is {cc}")
     config = MusicgenConfig(text_encoder=text.config.to_dict(),
                             audio_encoder=encodec.config.to_dict(), decoder=dec.to_dict())
     model = MusicgenForConditionalGeneration(config=config, text_encoder=text,
                                              audio_encoder=encodec,
                                              decoder=MusicgenForCausalLM(dec))
-    apply_lm(ckpt, model, (state, cfg))
-    rate = get(codec_cfg, "sample_rate", compression)
-    if cfg is not None and get(cfg, "sample_rate", ckpt) not in (None, rate):
-        raise CheckpointError(f"{ckpt}: xp.cfg sample_rate is {get(cfg, 'sample_rate', ckpt)}, "
-                              f"{compression} xp.cfg sample_rate is {rate}")
+    apply_lm(ckpt, model, (state, cfg))  # checks xp.cfg sample_rate against the codec's too
     return Loaded(_finish(model), dict(src, compression=str(compression), t5=str(t5)), t5,
                   _generation(cfg))
 

@@ -30,7 +30,7 @@ def _save(tmp_path, state, wrap=True):
 
 def test_audiocraft_roundtrip(tmp_path, tiny, ac_state):
     from weft_models.musicgen.build import load_checkpoint
-    m = load_checkpoint(_save(tmp_path, ac_state), "tiny")
+    m = load_checkpoint(_save(tmp_path, ac_state), "tiny", random_base=True)
     a, b = tiny.state_dict(), m.state_dict()
     lm = [k for k in a if k.startswith(("decoder.", "enc_to_dec_proj.")) and "embed_pos" not in k]
     assert lm and all(torch.equal(a[k], b[k]) for k in lm)
@@ -42,7 +42,7 @@ def test_missing_key_named(tmp_path, ac_state):
     bad = dict(ac_state)
     del bad["transformer.layers.1.linear2.weight"]
     with pytest.raises(CheckpointError, match=r"missing 1 .*layers\.1\.fc2\.weight"):
-        load_checkpoint(_save(tmp_path, bad), "tiny")
+        load_checkpoint(_save(tmp_path, bad), "tiny", random_base=True)
 
 
 def test_extra_key_named(tmp_path, ac_state):
@@ -51,7 +51,7 @@ def test_extra_key_named(tmp_path, ac_state):
     bad = dict(ac_state, **{"transformer.layers.9.norm1.weight": torch.ones(64),
                             "foo.bar": torch.ones(1)})
     with pytest.raises(CheckpointError, match=r"unexpected 2 .*foo\.bar"):
-        load_checkpoint(_save(tmp_path, bad), "tiny")
+        load_checkpoint(_save(tmp_path, bad), "tiny", random_base=True)
 
 
 def test_wrong_shape_named(tmp_path, ac_state):
@@ -59,14 +59,14 @@ def test_wrong_shape_named(tmp_path, ac_state):
     from weft_models.musicgen.build import load_checkpoint
     bad = dict(ac_state, **{"emb.2.weight": torch.zeros(2048, 64)})  # 2048 rows: no special
     with pytest.raises(CheckpointError, match=r"emb\.2\.weight: shape \(2048, 64\)"):
-        load_checkpoint(_save(tmp_path, bad), "tiny")
+        load_checkpoint(_save(tmp_path, bad), "tiny", random_base=True)
 
 
 def test_wrong_preset_shapes(tmp_path, ac_state):
     from weft_models.musicgen.audiocraft import CheckpointError
     from weft_models.musicgen.build import load_checkpoint
     with pytest.raises(CheckpointError, match="shape"):
-        load_checkpoint(_save(tmp_path, ac_state, wrap=False), "small")
+        load_checkpoint(_save(tmp_path, ac_state, wrap=False), "small", random_base=True)
 
 
 def test_nonexistent_path(tmp_path):

@@ -6,7 +6,7 @@ into q/k/v, norm1/norm_cross/norm2 -> the three layer norms, linear1/2 -> fc1/2,
 embed_tokens.K, linears.K -> lm_heads.K, out_norm -> layer_norm, the description conditioner's
 output_proj -> enc_to_dec_proj. Every LM tensor of the target must be provided, every tensor of
 the file consumed and every shape must match; otherwise CheckpointError names the key(s).
-The file carries no T5 or EnCodec weights: those come from the preset (or a base model).
+The file carries no T5 or EnCodec weights: those come from a base (assemble.py).
 """
 from __future__ import annotations
 
@@ -94,25 +94,50 @@ def convert(state: dict, model) -> None:
             params[k].copy_(t)
 
 
-def load_audiocraft(path: str | Path, preset: str):
+def read_state(path: str | Path, what: str) -> tuple[dict, dict | None]:
+    """An exported audiocraft file -> (its state dict, its parsed xp.cfg or None). Accepts the
+    export layout ({'best_state': ..., 'xp.cfg': yaml}), a training checkpoint's
+    {'best_state': {'model': ...}} and a bare state dict."""
     import torch
 
-    from .build import build_random
+    from .xpcfg import parse
     p = Path(path)
     if not p.is_file():
-        raise FileNotFoundError(f"audiocraft checkpoint {p} does not exist")
+        raise FileNotFoundError(f"audiocraft {what} {p} does not exist")
     try:
         pkg = torch.load(str(p), map_location="cpu", weights_only=True)
     except Exception as e:
         raise CheckpointError(f"{p}: not a readable torch state_dict ({e})") from e
+    cfg = None
+    if isinstance(pkg, dict) and isinstance(pkg.get("xp.cfg"), str):
+        cfg = parse(pkg["xp.cfg"], p)
     if isinstance(pkg, dict) and "best_state" in pkg:  # audiocraft's packaged checkpoint
         pkg = pkg["best_state"]
     if isinstance(pkg, dict) and "model" in pkg and isinstance(pkg["model"], dict):
         pkg = pkg["model"]
     if not isinstance(pkg, dict) or not pkg:
-        raise CheckpointError(f"{p}: expected a dict of tensors (audiocraft LM state_dict)")
+        raise CheckpointError(f"{p}: expected a dict of tensors (audiocraft {what})")
+    return pkg, cfg
+
+
+def apply_lm(path: str | Path, model, loaded: tuple[dict, dict | None] | None = None):
+    """Overwrite model's LM (decoder + enc_to_dec_proj) with an audiocraft LM file (or its
+    already `loaded` read_state) after checking its xp.cfg against the model; returns the parsed
+    xp.cfg (None when the file has none)."""
+    from .xpcfg import check_lm
+    state, cfg = loaded or read_state(path, "LM state_dict")
+    if cfg is not None:
+        check_lm(cfg, model, Path(path))
+    convert(state, model)
+    return cfg
+
+
+def load_audiocraft(path: str | Path, preset: str):
+    """An audiocraft LM file over a random `preset` model (T5, EnCodec, tokenizer random/toy)."""
+    from .build import build_random
     model = build_random(preset, 0)
-    convert(pkg, model)
+    state, _ = read_state(path, "LM state_dict")
+    convert(state, model)
     return model
 
 

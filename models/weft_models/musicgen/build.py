@@ -126,16 +126,20 @@ def _finish(model):
     return model
 
 
-def load_checkpoint(path: str | Path, preset: str | None = None):
-    """A local Hugging Face directory (config.json + weights) or an audiocraft state_dict.bin
-    (needs `preset` for the T5/EnCodec configs it does not carry)."""
+def load_checkpoint(path: str | Path, preset: str | None = None, *, random_base: bool = False):
+    """A local Hugging Face directory (config.json + weights), or with `random_base` an
+    audiocraft state_dict.bin over a random `preset` (its T5/EnCodec random: tests only; a real
+    fine-tune goes over its base, assemble.load_source)."""
     p = Path(path)
     if not p.exists():
         raise FileNotFoundError(f"checkpoint {p} does not exist")
     if p.is_dir() and (p / "config.json").is_file():
         return _load_hf_dir(p)
     if p.is_file() and p.suffix in (".bin", ".pt", ".pth"):
-        from .audiocraft import load_audiocraft
+        from .assemble import NO_BASE
+        from .audiocraft import CheckpointError, load_audiocraft
+        if not random_base:
+            raise CheckpointError(NO_BASE.format(ckpt=p))
         return _finish(load_audiocraft(p, preset or "small"))
     raise ValueError(f"{p}: not a Hugging Face directory (no config.json) nor an audiocraft "
                      "state_dict .bin file")
@@ -158,8 +162,9 @@ def _load_hf_dir(p: Path):
 
 def model_from_source(source: dict):
     """The model a package was exported from, per its manifest's `source` record."""
-    if source.get("builder") != BUILDER:
-        raise ValueError(f"unknown source builder {source.get('builder')!r}")
-    if source.get("checkpoint"):
-        return load_checkpoint(source["checkpoint"], source.get("preset"))
-    return build_random(source["preset"], source["seed"])
+    from .assemble import is_audiocraft_file, load_source
+    src = dict(source)
+    if src.get("checkpoint") and is_audiocraft_file(Path(src["checkpoint"])) and \
+            not (src.get("base") or src.get("compression")):
+        src["random_base"] = True  # records written before bases were named: a random preset
+    return load_source(**src).model

@@ -27,7 +27,7 @@ def _print_reports(reports):
 
 
 def cmd_export(args) -> int:
-    from .build import BUILDER, build_random, load_checkpoint
+    from .assemble import load_source
     from .export import ValidationError, export_package
     if args.validate_only:
         return cmd_validate(argparse.Namespace(package=args.out))
@@ -41,19 +41,14 @@ def cmd_export(args) -> int:
     for ckpt in sources:
         out = Path(args.out) / Path(ckpt).stem if args.pattern else Path(args.out)
         t0 = time.perf_counter()
-        if ckpt:
-            model = load_checkpoint(ckpt, args.preset)
-            source = {"builder": BUILDER, "checkpoint": str(Path(ckpt).resolve()),
-                      "preset": args.preset}
-        else:
-            model = build_random(args.preset, args.seed)
-            source = {"builder": BUILDER, "preset": args.preset, "seed": args.seed}
+        loaded = load_source(ckpt, base=args.base, compression=args.compression, t5=args.t5,
+                             preset=args.preset, seed=args.seed, random_base=args.random_base)
         bar, tick = _bar(7, f"export {out.name}")
         try:
-            r = export_package(model, out, name=args.name or out.name, source=source,
-                               opset=args.opset, validate=not args.no_validate,
-                               tokenizer_dir=Path(ckpt) if ckpt and Path(ckpt).is_dir() else None,
-                               progress=tick)
+            r = export_package(loaded.model, out, name=args.name or out.name,
+                               source=loaded.source, opset=args.opset,
+                               validate=not args.no_validate, tokenizer_dir=loaded.tokenizer_dir,
+                               generation=loaded.generation, progress=tick)
         except ValidationError as e:
             log.error("%s", e)
             failed += 1
@@ -103,10 +98,19 @@ def add_export(sub, common) -> None:
                                  "the source of truth), write weft.json.")
     ex.add_argument("--out", type=Path, required=True, help="package folder (parent with --pattern)")
     ex.add_argument("--preset", choices=["tiny", "small"], default="tiny",
-                    help="config for random weights, or T5/EnCodec sizes for audiocraft files")
+                    help="config for random weights (and for --random-base)")
     ex.add_argument("--seed", type=int, default=0)
     ex.add_argument("--checkpoint", help="Hugging Face folder or audiocraft state_dict.bin")
     ex.add_argument("--pattern", help="glob of checkpoints; each to --out/<name>")
+    ex.add_argument("--base", help="Hugging Face MusicGen folder an audiocraft state_dict.bin "
+                                   "was fine-tuned from: its T5, EnCodec, configs and tokenizer")
+    ex.add_argument("--compression", help="audiocraft compression_state_dict.bin (EnCodec), "
+                                          "with --t5, instead of --base")
+    ex.add_argument("--t5", help="T5 folder (save_pretrained, with its tokenizer) for the text "
+                                 "encoder, with --compression")
+    ex.add_argument("--random-base", action="store_true",
+                    help="export an audiocraft state_dict.bin over a random --preset (T5, "
+                         "EnCodec, tokenizer random: noise; for tests)")
     ex.add_argument("--opset", type=int, default=18)
     ex.add_argument("--name", default=None)
     ex.add_argument("--no-validate", action="store_true")

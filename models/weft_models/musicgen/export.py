@@ -122,7 +122,7 @@ def export_components(model, out: str | Path, *, opset: int = 18,
 
 def export_package(model, out: str | Path, *, name: str, source: dict, opset: int = 18,
                    validate: bool = True, tokenizer_dir: Path | None = None,
-                   progress=None) -> dict:
+                   generation: dict | None = None, progress=None) -> dict:
     """Export + validate; returns {"times": ..., "reports": [...], "bytes": n}."""
     from .check import check_package
     from .tokenizer import write_tokenizer
@@ -142,7 +142,7 @@ def export_package(model, out: str | Path, *, name: str, source: dict, opset: in
     write_hf_configs(model, out)
     write_tokenizer(out, dims.text_vocab, tokenizer_dir)
     src = dict(source, opset=opset)
-    m = manifest_for(name, dims, src, reports, model.config.to_dict())
+    m = manifest_for(name, dims, src, reports, generation)
     tok = out / "tokenizer.json"  # the core's tokenizer encodes the descriptions
     m["tokenizer"] = {"file": tok.name, "sha256": mf.sha256_file(tok), "bytes": tok.stat().st_size}
     mf.write_manifest(fill_external_data(mf.fill_file_info(m, out), out), out)

@@ -79,8 +79,24 @@ def _generator(dims: Dims) -> dict:
     }
 
 
+# audiocraft's stride (seconds) when a generation runs past max_duration: the window moves on by
+# this much, keeping the last max_duration - extend_stride seconds as the next prompt.
+EXTEND_STRIDE = 18.0
+
+
+def generation_fields(frame_rate: int, generation: dict | None) -> dict:
+    """`generation`: audiocraft's sampling defaults; `semantics` says whose generate the LM was
+    trained for ("audiocraft" for an audiocraft LM file, else "transformers"), `max_duration`
+    the window it was trained on (seconds; xp.cfg dataset.segment_duration, else 30)."""
+    g = {"semantics": "transformers", "max_duration": 30.0, **(generation or {})}
+    return {"max_new_tokens": 30 * frame_rate, "do_sample": True, "temperature": 1.0,
+            "top_k": 250, "top_p": 0.0, "guidance_scale": 3.0, "duration_includes_prompt": True,
+            "semantics": g["semantics"], "max_duration": float(g["max_duration"]),
+            "extend_stride": EXTEND_STRIDE}
+
+
 def manifest_for(name: str, dims: Dims, source: dict, reports: list[dict],
-                 config: dict) -> dict:
+                 generation: dict | None = None) -> dict:
     d = {k: v for k, v in vars(dims).items()}
     d["frame_rate"] = dims.sampling_rate // dims.hop
     return {
@@ -90,9 +106,7 @@ def manifest_for(name: str, dims: Dims, source: dict, reports: list[dict],
         "state": _state(),
         "constants": [],
         "generator": _generator(dims),
-        "generation": {"max_new_tokens": 30 * d["frame_rate"], "do_sample": True,
-                       "temperature": 1.0, "top_k": 250, "top_p": 0.0,
-                       "guidance_scale": 3.0, "duration_includes_prompt": True},
+        "generation": generation_fields(d["frame_rate"], generation),
         "compat": {"transformers_js": {"decoder": "decoder_model_merged",
                                        "state": _merged_state(),
                                        "load": "subfolder '' (files beside config.json)"}},

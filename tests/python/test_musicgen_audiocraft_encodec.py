@@ -6,19 +6,12 @@ exports through the CLI."""
 from __future__ import annotations
 
 import json
-import sys
-import types
 from pathlib import Path
 
 import numpy as np
 import pytest
 import torch
 import yaml
-
-AUDIOCRAFT = Path(__file__).resolve().parents[2] / ".venv" / "audiocraft"
-pytestmark = pytest.mark.skipif(not (AUDIOCRAFT / "audiocraft").is_dir(),
-                                reason="audiocraft is not installed in .venv/audiocraft")
-
 
 def codec_cfg(pad_mode="constant", true_skip=True, **seanet) -> dict:
     """audiocraft's encodec/default.yaml + encodec_large_nq4_s640 (musicgen's 32 kHz codec) at
@@ -41,58 +34,12 @@ def codec_cfg(pad_mode="constant", true_skip=True, **seanet) -> dict:
                     "orthogonal_reg_weight": 0.0, "orthogonal_reg_active_codes_only": False}}
 
 
-def _omegaconf():
-    """audiocraft's omegaconf (installed with it, beside the venv)."""
-    sys.path.insert(0, str(AUDIOCRAFT))
-    try:
-        from omegaconf import OmegaConf
-        return OmegaConf
-    finally:
-        sys.path.remove(str(AUDIOCRAFT))
-
-
-def _audiocraft_encodec_parts():
-    """audiocraft's SEANet, RVQ and EncodecModel modules. Its package __init__ files import the
-    whole training stack (av, xformers, flashy's distributed helpers), which EnCodec does not
-    use and which is not installed: the packages are entered without them."""
-    saved = {k: v for k, v in sys.modules.items() if k.split(".")[0] in ("audiocraft", "flashy")}
-    sys.path.insert(0, str(AUDIOCRAFT))
-    try:
-        for name in ("audiocraft", "audiocraft.models", "audiocraft.modules"):
-            pkg = types.ModuleType(name)
-            pkg.__path__ = [str(AUDIOCRAFT / name.replace(".", "/"))]
-            sys.modules[name] = pkg
-        if "flashy" not in sys.modules:
-            try:
-                import flashy  # noqa: F401
-            except ImportError:
-                sys.modules["flashy"] = types.ModuleType("flashy")  # training-only helpers
-        import audiocraft.models.encodec as encodec
-        import audiocraft.modules.seanet as seanet
-        import audiocraft.quantization as quantization
-        return seanet, quantization, encodec
-    finally:
-        sys.path.remove(str(AUDIOCRAFT))
-        for k in [k for k in sys.modules if k.split(".")[0] in ("audiocraft", "flashy")]:
-            del sys.modules[k]
-        sys.modules.update(saved)
-
-
 def audiocraft_codec(cfg: dict, seed: int = 0):
-    """A random audiocraft EncodecModel built as its builders.get_compression_model builds one
-    (seanet kwargs with the encoder / decoder overrides, rvq kwargs + the SEANet dimension)."""
-    OmegaConf = _omegaconf()
-    seanet, quantization, encodec = _audiocraft_encodec_parts()
-    resolved = OmegaConf.to_container(OmegaConf.create(cfg), resolve=True)
-    kw = dict(resolved["seanet"])
-    enc_kw, dec_kw = kw.pop("encoder"), kw.pop("decoder")
+    """A random EncodecModel from audiocraft's own builders.get_compression_model."""
+    from weft_fixtures.audiocraft_ref import load
+    ac = load()
     torch.manual_seed(seed)
-    enc = seanet.SEANetEncoder(**{**kw, **enc_kw})
-    dec = seanet.SEANetDecoder(**{**kw, **dec_kw})
-    rvq = quantization.ResidualVectorQuantizer(dimension=enc.dimension, **resolved["rvq"])
-    model = encodec.EncodecModel(enc, dec, rvq, frame_rate=cfg["sample_rate"] // enc.hop_length,
-                                 sample_rate=cfg["sample_rate"], channels=cfg["channels"],
-                                 causal=False, renormalize=False).eval()
+    model = ac.builders.get_compression_model(ac.omegaconf.OmegaConf.create(cfg)).eval()
     g = torch.Generator().manual_seed(seed + 1)
     with torch.no_grad():  # k-means initialised codebooks start at zero: every code would be 0
         for name, buf in model.named_buffers():
@@ -103,8 +50,8 @@ def audiocraft_codec(cfg: dict, seed: int = 0):
 
 def save_compression(path: Path, model, cfg: dict) -> Path:
     """The layout of audiocraft's utils.export.export_encodec."""
-    OmegaConf = _omegaconf()
-    torch.save({"best_state": model.state_dict(), "xp.cfg": OmegaConf.to_yaml(cfg),
+    from weft_fixtures.audiocraft_ref import load
+    torch.save({"best_state": model.state_dict(), "xp.cfg": load().omegaconf.OmegaConf.to_yaml(cfg),
                 "version": "1.3.0", "exported": True}, path)
     return path
 

@@ -154,15 +154,16 @@ def assemble(ac, base_dir: Path, state_dict: Path):
     return ac.musicgen.MusicGen(LM_NAME, codec, lm, max_duration=MAX_DURATION)
 
 
-def weft_draw(probs, rng) -> int:
-    """One draw from one row of probabilities (float32), by the rule of weft_draws."""
+def weft_draw(probs, rng) -> tuple[int, float]:
+    """One draw from one row of probabilities (float32), by the rule of weft_draws, and its
+    margin: how far the target lies from the picked token's edges, relative to the row's total."""
     import numpy as np
     c = np.cumsum(np.asarray(probs, dtype=np.float64))  # strict left-to-right float64 sum
     target = rng.uniform() * c[-1]
     hit = np.flatnonzero(c > target)
-    if hit.size:
-        return int(hit[0])
-    return int(np.flatnonzero(probs)[-1])
+    pick = int(hit[0]) if hit.size else int(np.flatnonzero(probs)[-1])
+    low = c[pick - 1] if pick > 0 else 0.0
+    return pick, float(min(c[pick] - target, target - low) / c[-1])
 
 
 @contextmanager
@@ -175,22 +176,28 @@ def weft_draws(ac, seed: int):
     row-major order (batch item, then codebook); for each row, u = the stream's next uniform,
     C accumulates float64(prob) walking the row in its array order (top-p passes the row sorted
     by descending probability, plain and top-k in token order), target = u * C_total, and the
-    pick is the first index with C > target, or, if none, the last index with a nonzero prob."""
+    pick is the first index with C > target, or, if none, the last index with a nonzero prob.
+    Yields the list the draws' margins (weft_draw) are appended to."""
     import torch
 
     from .sampling_reference import SplitMix64
     rng = SplitMix64(seed)
+    margins: list[float] = []
 
     def multinomial(input, num_samples, replacement=False, *, generator=None):
         if num_samples != 1:
             raise ValueError(f"weft_draws: num_samples {num_samples}, expected 1")
         rows = input.detach().reshape(-1, input.shape[-1]).cpu().numpy()
-        picks = [weft_draw(row, rng) for row in rows]
+        picks = []
+        for row in rows:
+            pick, margin = weft_draw(row, rng)
+            picks.append(pick)
+            margins.append(margin)
         return torch.tensor(picks, dtype=torch.long).reshape(*input.shape[:-1], 1)
 
     saved = ac.utils.multinomial
     ac.utils.multinomial = multinomial
     try:
-        yield
+        yield margins
     finally:
         ac.utils.multinomial = saved

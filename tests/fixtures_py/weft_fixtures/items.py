@@ -163,7 +163,8 @@ def _musicgen_items() -> list[Item]:
             Item("musicgen-weft-refs", [mgw.REFS, mgw.PROMPT], srcs + _own("musicgen_refs.py"),
                  mgw.PARAMS, mgw.build, libs=mg.LIBS),
             # audiocraft's own generate on a random tiny model (musicgen_audiocraft_refs.py).
-            Item(mga.DIR, [mga.DIR], _toolkit(*mga.TOOLKIT_SOURCES) + _own(*mga.OWN_SOURCES)
+            # and the package its LM exports to over the base folder (--base).
+            Item(mga.DIR, [mga.DIR], _toolkit(*MUSICGEN, *mga.TOOLKIT_SOURCES) + _own(*mga.OWN_SOURCES)
                  + [REPO / "models/requirements-audiocraft.txt"], mga.PARAMS, mga.build,
                  libs=mga.LIBS)]
 

@@ -1,4 +1,5 @@
 // Shared test helpers: temporary copies of model packages with a mutated manifest or file.
+import assert from 'node:assert/strict';
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -20,3 +21,17 @@ export function removePackage(dir) {
 
 export const ortNode = await import('onnxruntime-node');
 export const nodeOptions = { ort: ortNode, backend: 'cpu' };
+
+/** Streamed chunks (onAudio) laid end to end: contiguous offsets that cover `audio`; returns the
+ *  largest |chunk - audio| sample difference. */
+export function streamedVsOneShot(chunks, audio) {
+  let offset = 0;
+  let maxAbs = 0;
+  for (const c of chunks) {
+    assert.equal(c.offset, offset);
+    for (let i = 0; i < c.audio.length; i += 1) maxAbs = Math.max(maxAbs, Math.abs(c.audio[i] - audio[offset + i]));
+    offset += c.audio.length;
+  }
+  assert.equal(offset, audio.length);
+  return maxAbs;
+}

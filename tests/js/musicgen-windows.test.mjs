@@ -5,7 +5,7 @@ import test from 'node:test';
 import assert from 'node:assert/strict';
 import { load } from '../../web/weft.js';
 import { FIXTURES, MODELS, readJson } from '../../tools/paths.mjs';
-import { nodeOptions } from './helpers.mjs';
+import { nodeOptions, streamedVsOneShot } from './helpers.mjs';
 
 const refs = readJson(`${FIXTURES}/musicgen_weft_refs.json`);
 const model = await load(`${MODELS}/musicgen-tiny`, nodeOptions);
@@ -47,14 +47,7 @@ test('past max_duration: audiocraft windows, each a continuation of the last fro
 test('streamed audio crosses window boundaries and equals the one-shot decode', async () => {
   const chunks = [];
   const r = await model.generate({ text: 'drums', seconds: 3, maxDuration: 1.2, extendStride: 0.6, seed: 4, onAudio: (c) => chunks.push(c) });
-  let offset = 0;
-  let maxAbs = 0;
-  for (const c of chunks) {
-    assert.equal(c.offset, offset);
-    for (let i = 0; i < c.audio.length; i += 1) maxAbs = Math.max(maxAbs, Math.abs(c.audio[i] - r.audio[offset + i]));
-    offset += c.audio.length;
-  }
-  assert.equal(offset, r.audio.length);
+  const maxAbs = streamedVsOneShot(chunks, r.audio);
   assert.ok(maxAbs < 1e-4, `max abs ${maxAbs}`);
 });
 

@@ -5,7 +5,7 @@ import test from 'node:test';
 import assert from 'node:assert/strict';
 import { load, loadCore } from '../../web/weft.js';
 import { FIXTURES, MODELS, readFloat32, readJson } from '../../tools/paths.mjs';
-import { nodeOptions } from './helpers.mjs';
+import { nodeOptions, streamedVsOneShot } from './helpers.mjs';
 
 const refs = readJson(`${FIXTURES}/musicgen_weft_refs.json`);
 const prompt = readFloat32(`${FIXTURES}/musicgen_prompt.f32`);
@@ -57,14 +57,7 @@ test('streamed chunks: early, contiguous, and equal to the one-shot decode withi
   const r = await model.generate({ text: 'upbeat rock', maxNewFrames: 250, seed: 3, onAudio: (c) => chunks.push(c) });
   assert.ok(chunks.length >= 4, `${chunks.length} chunks`);
   assert.ok(chunks[0].stepsDone < r.steps / 3, `first chunk after ${chunks[0].stepsDone} of ${r.steps} steps`);
-  let offset = 0;
-  let maxAbs = 0;
-  for (const c of chunks) {
-    assert.equal(c.offset, offset);
-    for (let i = 0; i < c.audio.length; i += 1) maxAbs = Math.max(maxAbs, Math.abs(c.audio[i] - r.audio[offset + i]));
-    offset += c.audio.length;
-  }
-  assert.equal(offset, r.audio.length);
+  const maxAbs = streamedVsOneShot(chunks, r.audio);
   assert.deepEqual(chunks.map((c) => c.final), chunks.map((_, i) => i === chunks.length - 1));
   assert.ok(maxAbs <= STREAM_TOLERANCE, `streamed vs one-shot max abs ${maxAbs}`);
   assert.ok(r.timeToFirstAudioMs < r.stats.totalMs);

@@ -4,12 +4,14 @@
 // progress, by the decoder steps that onAudio's chunks carry. Writes the DOM at most once per
 // animation frame, however often it is fed.
 
+import { oncePerFrame } from './next-frame.js';
+
 export class GenerationProgress {
   /** `bar`: a <progress> element; `label`: where the text goes. */
   constructor(bar, label) {
     this.bar = bar;
     this.label = label;
-    this.pending = false;
+    this.schedule = oncePerFrame(() => this.render());
     this.start();
   }
 
@@ -37,15 +39,6 @@ export class GenerationProgress {
   update(state) {
     this.state = state;
     this.schedule();
-  }
-
-  schedule() {
-    if (this.pending) return;
-    this.pending = true;
-    requestAnimationFrame(() => {
-      this.pending = false;
-      this.render();
-    });
   }
 
   render() {

@@ -8,7 +8,7 @@
 const APP_CACHE = 'weft-demo-app-v1';
 // The pages and what they import before the service worker controls them; the rest (the worker,
 // the library, the core, onnxruntime-web) is kept as it is first fetched under its control.
-const SHELL = ['./', './index.html', './music.js', './stream-player.js', './clip-input.js', './generation-progress.js', './offline.js', './demo.css',
+const SHELL = ['./', './index.html', './music.js', './stream-player.js', './clip-input.js', './generation-progress.js', './next-frame.js', './offline.js', './demo.css',
   './text.html', './text.js', './classifier.html', './classifier.js', './speech.html', './speech.js', './speech-voice.js', './waveform.js'];
 
 self.addEventListener('install', (event) => {

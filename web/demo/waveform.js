@@ -5,6 +5,8 @@
 // Samples are folded into a bounded number of min/max blocks as they arrive, so a chunk costs its
 // own length and a redraw costs the canvas width plus the blocks, however many minutes came before.
 
+import { oncePerFrame } from './next-frame.js';
+
 const MAX_BLOCKS = 8192; // several blocks per column of any sensible canvas
 
 /** Min/max per block of `blockSize` samples; the block doubles when the audio outgrows MAX_BLOCKS. */
@@ -63,7 +65,7 @@ export class Peaks {
 export class Waveform {
   constructor(canvas, { sampleRate, minSeconds = 3 } = {}) {
     this.canvas = canvas;
-    this.pending = false;
+    this.schedule = oncePerFrame(() => this.draw());
     this.reset({ sampleRate, minSeconds });
   }
 
@@ -89,15 +91,6 @@ export class Waveform {
   setPlayhead(sample) {
     this.playhead = sample;
     this.schedule();
-  }
-
-  schedule() {
-    if (this.pending) return;
-    this.pending = true;
-    requestAnimationFrame(() => {
-      this.pending = false;
-      this.draw();
-    });
   }
 
   draw() {

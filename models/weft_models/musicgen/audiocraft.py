@@ -56,38 +56,41 @@ def map_key(key: str, value):
     return None
 
 
+def mapped_state(state: dict, target: dict, map_key, what: str) -> dict:
+    """{target key: tensor} from an audiocraft state dict, where map_key(key, tensor) gives a
+    list of (target key, tensor) or None. Every target key must be covered, every key of the file
+    consumed and every shape must fit; otherwise CheckpointError names the keys (`what` leads)."""
+    import torch
+    mapped, extra = {}, []
+    for key, value in state.items():
+        out = map_key(key, value) if torch.is_tensor(value) else None
+        if out is None:
+            extra.append(key)
+            continue
+        for dst, t in out:
+            if dst not in target:
+                extra.append(f"{key} (-> {dst})")
+            elif tuple(t.shape) != tuple(target[dst].shape):
+                raise CheckpointError(f"{what}: {key}: shape {tuple(t.shape)} does not fit {dst} "
+                                      f"{tuple(target[dst].shape)}")
+            else:
+                mapped[dst] = t
+    missing = sorted(set(target) - set(mapped))
+    if missing or extra:
+        parts = [f"missing {len(missing)} tensor(s): {', '.join(missing[:8])}"] if missing else []
+        if extra:
+            parts.append(f"unexpected {len(extra)} key(s): {', '.join(extra[:8])}")
+        raise CheckpointError(f"{what} does not match the model: " + "; ".join(parts))
+    return mapped
+
+
 def convert(state: dict, model) -> None:
     """Copy `state` into model (in place) after checking it covers the LM exactly."""
     import torch
     target = {k: v for k, v in model.state_dict().items()
               if k.startswith(("decoder.", "enc_to_dec_proj."))
               and "embed_positions" not in k}
-    mapped, extra = {}, []
-    for key, value in state.items():
-        if not torch.is_tensor(value):
-            extra.append(key)
-            continue
-        out = map_key(key, value)
-        if out is None:
-            extra.append(key)
-            continue
-        for hf_key, t in out:
-            if hf_key not in target:
-                extra.append(f"{key} (-> {hf_key})")
-            elif tuple(t.shape) != tuple(target[hf_key].shape):
-                raise CheckpointError(f"{key}: shape {tuple(t.shape)} does not fit {hf_key} "
-                                      f"{tuple(target[hf_key].shape)}")
-            else:
-                mapped[hf_key] = t
-    missing = sorted(set(target) - set(mapped))
-    if missing or extra:
-        parts = []
-        if missing:
-            parts.append(f"missing {len(missing)} tensor(s): {', '.join(missing[:8])}")
-        if extra:
-            parts.append(f"unexpected {len(extra)} key(s): {', '.join(extra[:8])}")
-        raise CheckpointError("audiocraft checkpoint does not match the model: "
-                              + "; ".join(parts))
+    mapped = mapped_state(state, target, map_key, "audiocraft checkpoint")
     with torch.no_grad():
         params = dict(model.named_parameters())
         for k, t in mapped.items():

@@ -17,7 +17,7 @@ import math
 import re
 from pathlib import Path
 
-from .audiocraft import CheckpointError, read_state
+from .audiocraft import CheckpointError, mapped_state, read_state
 from .xpcfg import get
 
 # xp.cfg seanet field -> EncodecConfig field (same meaning in both).
@@ -101,25 +101,11 @@ def map_key(key: str) -> str | None:
 
 def convert_encodec(state: dict, model, path: Path) -> None:
     """Copy an audiocraft EnCodec state dict into transformers' EncodecModel (in place)."""
-    import torch
-    target = model.state_dict()
-    mapped, extra = {}, []
-    for key, value in state.items():
-        dst = map_key(key) if torch.is_tensor(value) else None
-        if dst is None or dst not in target:
-            extra.append(key if dst is None else f"{key} (-> {dst})")
-        elif tuple(value.shape) != tuple(target[dst].shape):
-            raise CheckpointError(f"{path}: {key}: shape {tuple(value.shape)} does not fit {dst} "
-                                  f"{tuple(target[dst].shape)}")
-        else:
-            mapped[dst] = value
-    missing = sorted(set(target) - set(mapped))
-    if missing or extra:
-        parts = [f"missing {len(missing)} tensor(s): {', '.join(missing[:8])}"] if missing else []
-        if extra:
-            parts.append(f"cannot map {len(extra)} key(s): {', '.join(extra[:8])}")
-        raise CheckpointError(f"{path}: audiocraft EnCodec does not match transformers' "
-                              "EncodecModel: " + "; ".join(parts))
+    def one(key, value):
+        dst = map_key(key)
+        return None if dst is None else [(dst, value)]
+    mapped = mapped_state(state, model.state_dict(), one,
+                          f"{path}: audiocraft EnCodec (transformers' EncodecModel)")
     model.load_state_dict(mapped, strict=True)
 
 

@@ -33,7 +33,7 @@
 namespace weft {
 
 // Whose results a request reproduces where audiocraft and transformers disagree
-// (docs/MUSICGEN.md, "Semantics").
+// (docs/MUSICGEN.md, "The browser generator").
 enum class MusicgenSemantics { Transformers, Audiocraft };
 
 struct MusicgenOptions {

@@ -114,7 +114,6 @@ void MusicgenGenerator::finishWindow() {
   std::vector<std::int64_t> prompt(static_cast<std::size_t>(batch_ * K * next.promptFrames));
   for (std::int64_t r = 0; r < batch_ * K; ++r)
     std::copy_n(song_.begin() + (r * frames_ + next.offset), next.promptFrames, prompt.begin() + r * next.promptFrames);
-  windowOffset_ = next.offset;
   startWindow(prompt.data(), batch_);
 }
 
@@ -128,12 +127,13 @@ std::int64_t MusicgenGenerator::completeFrames() const {
 // codes[q, t] of item b for song frames [lo, hi) into out ([codebooks, hi - lo]): before the
 // running window from the song, from there on from the window's pattern.
 void MusicgenGenerator::songCodes(std::int64_t b, std::int64_t lo, std::int64_t hi, std::int64_t* out) const {
-  const std::int64_t K = spec_.codebooks, n = hi - lo, split = std::clamp(windowOffset_, lo, hi);
+  const std::int64_t K = spec_.codebooks, n = hi - lo, offset = windows_[static_cast<std::size_t>(window_)].offset;
+  const std::int64_t split = std::clamp(offset, lo, hi);
   for (std::int64_t q = 0; q < K; ++q)
     std::copy_n(song_.begin() + ((b * K + q) * frames_ + lo), split - lo, out + q * n);
   if (split == hi) return;
   std::vector<std::int64_t> tail(static_cast<std::size_t>(K * (hi - split)));
-  patterns_[static_cast<std::size_t>(b)].revert(split - windowOffset_, hi - windowOffset_, tail.data());
+  patterns_[static_cast<std::size_t>(b)].revert(split - offset, hi - offset, tail.data());
   for (std::int64_t q = 0; q < K; ++q) std::copy_n(tail.begin() + q * (hi - split), hi - split, out + q * n + (split - lo));
 }
 

@@ -94,7 +94,7 @@ class MusicgenGenerator : public Generator {
   std::int64_t batch_ = 1, branches_ = 1, textLength_ = 1;  // items, [cond; null] branches, text tokens
   std::int64_t frames_ = 0, promptFrames_ = 0;  // of the whole song; of the user's prompt
   std::vector<GenerationWindow> windows_;
-  std::int64_t window_ = 0, windowOffset_ = 0;  // the running window, its first song frame
+  std::int64_t window_ = 0;  // the running one of windows_
   std::vector<std::int64_t> song_;  // [batch, codebooks, frames_]: the codes of finished windows
   std::int64_t column_ = 0;  // the next column of the delay pattern to predict
   std::int64_t columnsInFlight_ = 0;  // positions the running prefill / step adds to the cache

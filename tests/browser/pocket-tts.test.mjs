@@ -27,11 +27,13 @@ async function waitReady(page) {
 
 /** Waits until the voice line shows a voice of `kind`; returns its text and size. */
 async function waitVoice(page, kind) {
-  await page.waitForFunction((k) => document.getElementById('voice-info').dataset.kind === k, kind, { timeout: 120000 });
-  return page.evaluate(() => {
+  // Kind, text and size are read in the same evaluation, so a voice line that changes between
+  // two reads cannot pair one voice's kind with another's text.
+  const handle = await page.waitForFunction((k) => {
     const info = document.getElementById('voice-info');
-    return { text: info.textContent, bytes: Number(info.dataset.bytes) };
-  });
+    return info.dataset.kind === k && { text: info.textContent, bytes: Number(info.dataset.bytes) };
+  }, kind, { timeout: 120000 });
+  return handle.jsonValue();
 }
 
 /** Clicks Speak and waits for the run to end; returns the stats line and its figures. */

@@ -245,9 +245,11 @@ async function toggleRecording() {
       await recorder.start();
       $('record').textContent = '■ Stop recording';
       $('voice-info').textContent = 'recording… (speak for 5 to 10 seconds)';
+      delete $('voice-info').dataset.kind; // the line shows the recording now, not a voice
     }
   } catch (error) {
     $('voice-info').textContent = `microphone: ${error.message}${voice ? ` — still speaking as: ${voice.label}` : ''}`;
+    $('voice-info').dataset.kind = voice?.kind ?? 'error';
   }
   setButtons();
 }

@@ -18,7 +18,7 @@ const ROUTINE = { module: '/bench/musicgen-page.mjs', exportName: 'benchMusicgen
 const SAME_PAGE_MODES = ['auto', '1', '0'];
 
 /** The package folder as the static server serves it (it serves build/models/ of the repo). */
-function servedPath(dir) {
+export function servedPath(dir) {
   const rel = path.relative(ROOT, path.resolve(dir)).split(path.sep).join('/');
   if (!rel.startsWith('build/models/')) throw new Error(`musicgen Chromium bench: the package must sit under ${ROOT}/build/models/ to be served, got ${dir}`);
   return `/${rel}`;

@@ -12,7 +12,7 @@ const ORT_DIST = '/node_modules/onnxruntime-web/dist/';
 const TRANSFORMERS_JS = '/node_modules/@huggingface/transformers/dist/transformers.web.js';
 
 /** transformers.js on the page's onnxruntime-web, offline, reading packages under `localModelPath`. */
-async function loadTransformersJs({ localModelPath, threads }) {
+export async function loadTransformersJs({ localModelPath, threads }) {
   // Set before the import: on evaluation transformers.js points an unset wasmPaths at a CDN.
   const ort = await import('onnxruntime-web');
   ort.env.wasm.wasmPaths = ORT_DIST;
@@ -23,10 +23,11 @@ async function loadTransformersJs({ localModelPath, threads }) {
   return T;
 }
 
-async function loadPeer(T, id) {
+/** MusicGen and its tokenizer from the package `id` under T.env.localModelPath, on `device`. */
+export async function loadPeer(T, id, device = 'wasm') {
   const tokenizer = await T.AutoTokenizer.from_pretrained(id);
   // dtype 'fp32' names the plain files, which an int8 package keeps (it quantizes them in place).
-  const model = await T.MusicgenForConditionalGeneration.from_pretrained(id, { subfolder: '', dtype: 'fp32', device: 'wasm' });
+  const model = await T.MusicgenForConditionalGeneration.from_pretrained(id, { subfolder: '', dtype: 'fp32', device });
   return { T, tokenizer, model };
 }
 

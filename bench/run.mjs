@@ -1,14 +1,16 @@
-// `npm run bench -- <name>`: side-by-side benchmarks printing JSON lines. Names: overhead, tokenizers, classifier, musicgen, audio, pocket-tts.
+// `npm run bench -- <name>`: side-by-side benchmarks printing JSON lines. Names: overhead, tokenizers, classifier, musicgen, musicgen-gpu, audio, pocket-tts.
 import { benchOverhead } from './overhead.mjs';
 import { benchTokenizers } from './tokenizers.mjs';
 import { benchClassifier } from './classifier.mjs';
 import { benchMusicgen } from './musicgen.mjs';
+import { benchMusicgenGpu } from './musicgen-gpu.mjs';
 import { benchAudio } from './audio.mjs';
 import { benchPocketTts } from './pocket-tts.mjs';
 
 const BENCHES = { tokenizers: benchTokenizers, overhead: benchOverhead };
 BENCHES.classifier = benchClassifier;
 BENCHES.musicgen = benchMusicgen;
+BENCHES['musicgen-gpu'] = benchMusicgenGpu;
 BENCHES.audio = benchAudio;
 BENCHES['pocket-tts'] = benchPocketTts;
 const wanted = process.argv.slice(2);

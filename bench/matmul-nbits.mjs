@@ -6,7 +6,7 @@
 // ms per run, ratio to fp32 (> 1: slower than fp32), and each output's error against fp32's.
 import { existsSync, readFileSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
-import os from 'node:os';
+import { loadavg1m } from './machine-load.mjs';
 import { ROOT } from '../tools/paths.mjs';
 
 const DIR = process.env.WEFT_BENCH_NBITS_DIR ?? `${ROOT}build/bench/matmul-nbits`;
@@ -16,7 +16,6 @@ const RUNS_PER_ROUND = Number(process.env.WEFT_BENCH_RUNS ?? 20);
 // weights plus uint8 activations give ~1.5%; symmetric 4-bit blocks of 32 give ~9% (the quantizer's
 // step, max|w| / 7 over a block, over sqrt(12)). A failure here means a broken graph, not noise.
 const TOLERANCE = { int8: 0.03, nbits4: 0.15, nbits4_acc4: 0.15 };
-const load1 = () => +os.loadavg()[0].toFixed(2);
 
 function graphs() {
   if (!existsSync(`${DIR}/graphs.json`)) {
@@ -66,7 +65,7 @@ async function benchOne(ort, runtime, graph, options, blockSize) {
     error[precision] = +relativeRmsError(outputs[precision], outputs.fp32).toFixed(4);
     if (error[precision] > TOLERANCE[precision]) throw new Error(`matmul-nbits bench (${graph.name}, ${runtime}): ${precision} output y is ${error[precision]} RMS off fp32's, expected <= ${TOLERANCE[precision]}`);
   }
-  const load0 = load1();
+  const load0 = loadavg1m();
   const total = Object.fromEntries(Object.keys(sessions).map((p) => [p, 0]));
   for (let r = 0; r < ROUNDS; r += 1) {
     for (const [precision, s] of Object.entries(sessions)) {
@@ -80,7 +79,7 @@ async function benchOne(ort, runtime, graph, options, blockSize) {
   console.log(JSON.stringify({
     bench: 'matmul-nbits', shape: graph.name, input: graph.input, runtime, threads: 1, block_size: blockSize,
     ms_per_run: ms, ms_over_fp32: overFp32, rms_error_vs_fp32: error, tolerance: TOLERANCE,
-    ...(Object.keys(errors).length ? { session_errors: errors } : {}), rounds: ROUNDS, runs_per_round: RUNS_PER_ROUND, loadavg_1m: [load0, load1()],
+    ...(Object.keys(errors).length ? { session_errors: errors } : {}), rounds: ROUNDS, runs_per_round: RUNS_PER_ROUND, loadavg_1m: [load0, loadavg1m()],
   }));
   for (const s of Object.values(sessions)) await s.release();
 }

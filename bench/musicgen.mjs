@@ -43,7 +43,11 @@ const CFG = 3.0;
 const ONLY = process.env.WEFT_BENCH_ONLY;
 const label = (dir) => (process.env.WEFT_BENCH_MUSICGEN ? path.basename(path.resolve(dir)) : 'musicgen-small-random');
 
-/** Exports the musicgen-small-sized random package (and its int8 copy) once; minutes of CPU. */
+/**
+ * Exports the musicgen-small-sized random package (and its int8 copy) once; minutes of CPU.
+ * WEFT_BENCH_MUSICGEN names another fp32 package instead; its int8 copy is written beside it, as
+ * `<dir>-int8` (so a copy under /tmp keeps build/models untouched; Chromium serves either).
+ */
 function smallPackage(precision) {
   const fp32 = process.env.WEFT_BENCH_MUSICGEN ?? `${MODELS}/musicgen-small`;
   const int8 = `${fp32}-int8`;

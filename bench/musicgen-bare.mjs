@@ -28,9 +28,10 @@ const int64 = (ort, values, dims) => new ort.Tensor('int64', BigInt64Array.from(
 
 /**
  * Greedy CFG generation of `steps` decoder steps for one description (`textIds`), text only.
+ * `stepStamps` (an array), when given, gets performance.now() as each decoder step ends.
  * Returns { tokens: [steps][codebooks] (raw picks), codes: [codebooks][frames], audio, decoderMs } (decoderMs covers prefill + steps).
  */
-export async function bareMusicgenLoop(ort, sessions, { textIds, steps, guidance = 3.0 }) {
+export async function bareMusicgenLoop(ort, sessions, { textIds, steps, guidance = 3.0, stepStamps }) {
   const { codebooks, special, mergeEvery } = sessions.sizes;
   const L = textIds.length;
   const enc = await sessions.text_encoder.run({
@@ -68,6 +69,7 @@ export async function bareMusicgenLoop(ort, sessions, { textIds, steps, guidance
     return out;
   };
   const place = (tok, at) => {
+    stepStamps?.push(performance.now());
     tokens.push(tok);
     if (at < total) for (let q = 0; q < codebooks; q += 1) if (seq[q][at] === SPECIAL_FREE) seq[q][at] = tok[q];
   };

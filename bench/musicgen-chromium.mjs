@@ -12,16 +12,22 @@ import path from 'node:path';
 import { withPage } from '../tools/browser.mjs';
 import { evaluateInPage } from '../tools/parity/runtimes.mjs';
 import { ROOT } from '../tools/paths.mjs';
+import { loadavg1m } from './machine-load.mjs';
 
 const PAGE = '/bench/musicgen-page.html';
 const ROUTINE = { module: '/bench/musicgen-page.mjs', exportName: 'benchMusicgenPage' };
 const SAME_PAGE_MODES = ['auto', '1', '0'];
 
-/** The package folder as the static server serves it (it serves build/models/ of the repo). */
-export function servedPath(dir) {
+const MOUNT = '/bench-package/';
+
+/**
+ * The package folder as the static server serves it: under build/models/ of the repo as it is,
+ * elsewhere (e.g. a copy under /tmp, with its int8 copy beside it) through a mount of its parent.
+ */
+export function servedPackage(dir) {
   const rel = path.relative(ROOT, path.resolve(dir)).split(path.sep).join('/');
-  if (!rel.startsWith('build/models/')) throw new Error(`musicgen Chromium bench: the package must sit under ${ROOT}/build/models/ to be served, got ${dir}`);
-  return `/${rel}`;
+  if (rel.startsWith('build/models/')) return { pkg: `/${rel}`, mounts: {} };
+  return { pkg: `${MOUNT}${path.basename(path.resolve(dir))}`, mounts: { [MOUNT]: path.dirname(path.resolve(dir)) } };
 }
 
 /** A fresh page (in a context of its own) of the same browser, with its own list of page errors. */
@@ -44,7 +50,7 @@ async function inFreshPage(browser, url, args) {
 
 const firstLine = (error) => String(error?.message ?? error).split('\n').find((l) => l.trim()) ?? '';
 
-async function measure(args, mode) {
+async function measure(args, mode, mounts) {
   return withPage(PAGE, async (page, url, errors) => {
     let failure;
     if (mode !== '0') {
@@ -69,8 +75,8 @@ async function measure(args, mode) {
       if (/musicgen page bench/.test(error?.message)) throw error;
       p = { ms: {}, transformers_js_error: firstLine(error) };
     }
-    return { ...p, ...w, ms: { ...w.ms, ...p.ms }, same_page: false, ...(failure ? { same_page_failure: failure } : {}) };
-  });
+    return { ...p, ...w, ms: { ...w.ms, ...p.ms }, ms_per_step: { ...w.ms_per_step, ...p.ms_per_step }, same_page: false, ...(failure ? { same_page_failure: failure } : {}) };
+  }, { mounts });
 }
 
 /** Prints the chromium-wasm JSON line for one package. */
@@ -78,17 +84,20 @@ export async function benchMusicgenChromium({ precision, dir, model, text, frame
   const mode = process.env.WEFT_BENCH_SAME_PAGE ?? 'auto';
   if (!SAME_PAGE_MODES.includes(mode)) throw new Error(`WEFT_BENCH_SAME_PAGE must be one of ${SAME_PAGE_MODES.join(', ')}, got ${JSON.stringify(mode)}`);
   const label = `${precision}, chromium-wasm`;
-  const r = await measure({ pkg: servedPath(dir), precision, text, frames, ttfaFrames, cfg, rounds, threads, label }, mode);
+  const { pkg, mounts } = servedPackage(dir);
+  const load0 = loadavg1m();
+  const r = await measure({ pkg, precision, text, frames, ttfaFrames, cfg, rounds, threads, label }, mode, mounts);
   const rate = (ms) => (ms ? +((r.steps * 1000) / ms).toFixed(3) : null);
   const peerMs = r.ms.transformers_js;
   console.log(JSON.stringify({
     bench: 'musicgen', model, precision, frames, runtime: 'chromium-wasm', threads: r.threads, cfg, steps: r.steps,
     weft_steps_per_s: rate(r.ms.weft), transformers_js_steps_per_s: rate(peerMs),
-    weft_over_transformers_js: peerMs ? +(peerMs / r.ms.weft).toFixed(4) : null,
+    weft_over_transformers_js: peerMs ? +(peerMs / r.ms.weft).toFixed(4) : null, ms_per_step: r.ms_per_step,
     weft_time_to_first_audio_ms: +r.weft_time_to_first_audio_ms.toFixed(1), weft_streamed_total_ms: +r.weft_streamed_total_ms.toFixed(1), ttfa_frames: ttfaFrames,
     transformers_js_time_to_first_audio_ms: peerMs ? +peerMs.toFixed(1) : null, // its generate does not stream
     ...(r.transformers_js_error ? { transformers_js_error: r.transformers_js_error } : {}),
     weft_samples: r.weft_samples, transformers_js_samples: r.transformers_js_samples, greedy_steps_agreeing: r.greedy_steps_agreeing,
     same_page: r.same_page, ...(r.same_page_failure ? { same_page_failure: r.same_page_failure } : {}), onnxruntime_web: r.ort, rounds,
+    loadavg_1m: [load0, loadavg1m()], // around the whole page run, loading included
   }));
 }

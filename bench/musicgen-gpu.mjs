@@ -15,7 +15,7 @@ import os from 'node:os';
 import { withPage } from '../tools/browser.mjs';
 import { evaluateInPage } from '../tools/parity/runtimes.mjs';
 import { MODELS, readJson } from '../tools/paths.mjs';
-import { servedPath } from './musicgen-chromium.mjs';
+import { servedPackage } from './musicgen-chromium.mjs';
 import { countersDelta, instrumentWebGpu, perStepRecord, perUnit, summarize } from './webgpu-counters.mjs';
 
 const PAGE = '/bench/musicgen-page.html'; // its import map gives every library the one ORT bundle
@@ -66,7 +66,8 @@ const firstLine = (error) => String(error?.message ?? error).split('\n').find((l
 export async function benchMusicgenGpu() {
   const { dims } = readJson(`${DIR}/weft.json`);
   const model = DIR.split('/').filter(Boolean).at(-1);
-  const base = { pkg: servedPath(DIR), steps: STEPS, text: TEXT, cfg: CFG };
+  const { pkg, mounts } = servedPackage(DIR);
+  const base = { pkg, steps: STEPS, text: TEXT, cfg: CFG };
   const line = (contestant, r, extra = {}) => console.log(JSON.stringify({
     bench: 'musicgen-gpu', model, contestant, backend: 'webgpu (SwiftShader)', steps: STEPS, cfg: CFG,
     ...(r ? figures(r.runs, STEPS) : {}),
@@ -87,5 +88,5 @@ export async function benchMusicgenGpu() {
       failure = { transformers_js_error: firstLine(error) }; // reported, not fatal
     }
     line('transformers.js', p, failure);
-  });
+  }, { mounts });
 }

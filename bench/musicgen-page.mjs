@@ -6,7 +6,8 @@
 // `only` runs one side per page when both cannot share one wasm heap: the Weft page returns its
 // steps and codes, the transformers.js page is handed them (`reference`) and checks against them.
 import { peerAgreement } from '/tools/parity/musicgen-weft.mjs';
-import { peerGenerateAudio, peerGreedyCodes } from '/tools/peers/transformers-js-musicgen-calls.mjs';
+import { peerGenerateAudio, peerGreedyCodes, stampingStreamer } from '/tools/peers/transformers-js-musicgen-calls.mjs';
+import { msPerStepAtEnds, weftStepStamps } from '/bench/step-times.mjs';
 
 const ORT_DIST = '/node_modules/onnxruntime-web/dist/';
 const TRANSFORMERS_JS = '/node_modules/@huggingface/transformers/dist/transformers.web.js';
@@ -37,7 +38,9 @@ const elapsed = async (fn) => { const t = performance.now(); await fn(); return 
  * args: {pkg: served package folder, precision ('fp32'|'int8'), text, frames, cfg, rounds, threads, label,
  *        only?: 'weft'|'transformers.js', reference?: {steps, codes} (with only 'transformers.js')}
  * Returns mean ms per generation for each side run here, Weft's steps, codes and streamed time to
- * first audio, and how many of the compared greedy steps agree with transformers.js.
+ * first audio, how many of the compared greedy steps agree with transformers.js, and each side's
+ * ms per step at the start and the end of the request (ms_per_step; one more generation each,
+ * after the timed rounds, so taking them adds nothing to the totals).
  */
 export async function benchMusicgenPage(weft, { pkg, precision, text, frames, ttfaFrames = frames, cfg, rounds, threads, label, only, reference }) {
   const ort = await import('onnxruntime-web');
@@ -52,7 +55,7 @@ export async function benchMusicgenPage(weft, { pkg, precision, text, frames, tt
       peer = await loadPeer(T, pkg.slice(pkg.lastIndexOf('/') + 1));
     }
     const weftGreedy = (extra = {}) => mg.generate({ text, maxNewFrames: frames, cfg, doSample: false, stream: false, returnCodes: true, ...extra });
-    const out = { threads: ort.env.wasm.numThreads, ort: ort.env.versions.web, ms: {} };
+    const out = { threads: ort.env.wasm.numThreads, ort: ort.env.versions.web, ms: {}, ms_per_step: {} };
     let steps = reference?.steps;
     let weftCodes = reference?.codes;
     if (withWeft) {
@@ -73,15 +76,18 @@ export async function benchMusicgenPage(weft, { pkg, precision, text, frames, tt
       out.greedy_steps_agreeing = `${matched}/${compared}`;
       out.transformers_js_samples = (await peerGenerateAudio(peer, text, { maxNewTokens: steps, guidanceScale: cfg })).samples.length; // warm-up
     }
+    const peerRun = (streamer) => peerGenerateAudio(peer, text, { maxNewTokens: steps, guidanceScale: cfg, streamer });
     const contestants = [
-      ...(withWeft ? [['weft', () => weftGreedy()]] : []),
-      ...(withPeer ? [['transformers_js', () => peerGenerateAudio(peer, text, { maxNewTokens: steps, guidanceScale: cfg })]] : []),
+      ...(withWeft ? [['weft', () => weftGreedy(), () => weftStepStamps(weftGreedy)]] : []),
+      // its first stamp comes before the first decoder step, one more than Weft's
+      ...(withPeer ? [['transformers_js', () => peerRun(), async () => { const s = []; await peerRun(stampingStreamer(peer, s)); return s.slice(1); }]] : []),
     ];
     for (const [name] of contestants) out.ms[name] = 0;
     // Alternating whole generations, so load from anything else on the machine hits both sides alike.
     for (let r = 0; r < rounds; r += 1) {
       for (const [name, run] of contestants) out.ms[name] += (await elapsed(run)) / rounds;
     }
+    for (const [name, , stamps] of contestants) out.ms_per_step[name] = msPerStepAtEnds(await stamps());
     if (withWeft) {
       // one longer streamed generation: the first chunk needs the window plus its lookahead
       const started = performance.now();

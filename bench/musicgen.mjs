@@ -7,21 +7,31 @@
 //     onnxruntime-web wasm backend;
 // plus Weft's time to first streamed audio. Greedy everywhere, so every pair is first checked to
 // produce the same codes. Each rate is steps / wall time of a whole generation (text encoder,
-// decoder loop and the final audio decode for every contestant).
+// decoder loop and the final audio decode for every contestant). One line per request length.
+// `ms_per_step` shows how a step's cost grows with the cache: mean ms per decoder step over the
+// first and the last 10% of the steps (bench/step-times.mjs), taken on one more generation per
+// contestant after the timed rounds, so recording step times adds nothing to the totals.
 import { existsSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { load } from '../web/weft.js';
 import { MODELS, ROOT } from '../tools/paths.mjs';
 import { bareMusicgenLoop, openBareSessions, releaseBareSessions } from './musicgen-bare.mjs';
-import { loadPeer, peerGenerateAudio, peerGreedyCodes, peerTextIds, secondOrtWeb } from '../tools/peers/transformers-js-musicgen.mjs';
+import { loadPeer, peerGenerateAudio, peerGreedyCodes, peerTextIds, secondOrtWeb, stampingStreamer } from '../tools/peers/transformers-js-musicgen.mjs';
 import { peerAgreement } from '../tools/parity/musicgen-weft.mjs';
 import { benchMusicgenChromium } from './musicgen-chromium.mjs';
+import { msPerStepAtEnds, weftStepStamps } from './step-times.mjs';
+import { loadavg1m } from './machine-load.mjs';
 
 const TEXT = 'lo-fi beat with a warm bass line';
-// 10 s of music: a typical request. The cache grows with every frame, so per-step costs that
-// scale with it only show on requests of realistic length.
-const FRAMES = Number(process.env.WEFT_BENCH_FRAMES ?? 500);
+// 10 s and 30 s of music (50 frames/s): the lengths people ask for. The cache grows with every
+// frame, so per-step costs that scale with it only show on requests of realistic length.
+// WEFT_BENCH_FRAMES: a comma list of lengths in frames.
+function requestLengths() {
+  const list = process.env.WEFT_BENCH_FRAMES ?? '500,1500';
+  if (!/^\s*[1-9]\d*\s*(,\s*[1-9]\d*\s*)*$/.test(list)) throw new Error(`WEFT_BENCH_FRAMES must be a comma list of positive integers, got ${JSON.stringify(list)}`);
+  return list.split(',').map(Number);
+}
 // Time to first audio is taken on its own streamed generation (default 5 s of audio), so it does
 // not depend on WEFT_BENCH_FRAMES: with the default 50-frame window the first chunk needs ~63
 // steps, and a short run would only measure its own end.
@@ -33,7 +43,11 @@ const CFG = 3.0;
 const ONLY = process.env.WEFT_BENCH_ONLY;
 const label = (dir) => (process.env.WEFT_BENCH_MUSICGEN ? path.basename(path.resolve(dir)) : 'musicgen-small-random');
 
-/** Exports the musicgen-small-sized random package (and its int8 copy) once; minutes of CPU. */
+/**
+ * Exports the musicgen-small-sized random package (and its int8 copy) once; minutes of CPU.
+ * WEFT_BENCH_MUSICGEN names another fp32 package instead; its int8 copy is written beside it, as
+ * `<dir>-int8` (so a copy under /tmp keeps build/models untouched; Chromium serves either).
+ */
 function smallPackage(precision) {
   const fp32 = process.env.WEFT_BENCH_MUSICGEN ?? `${MODELS}/musicgen-small`;
   const int8 = `${fp32}-int8`;
@@ -70,35 +84,53 @@ async function weftOn(dir, ort, backend) {
   return load(dir, { ort, backend, sessionOptions });
 }
 
-const weftGreedy = (mg, extra = {}) => mg.generate({ text: TEXT, maxNewFrames: FRAMES, cfg: CFG, doSample: false, stream: false, returnCodes: true, ...extra });
+const weftGreedy = (mg, frames, extra = {}) => mg.generate({ text: TEXT, maxNewFrames: frames, cfg: CFG, doSample: false, stream: false, returnCodes: true, ...extra });
+
+/** {start, end} ms per step of one of Weft's generations, from onProgress's per-step times. */
+async function weftStepTimes(mg, frames) {
+  return msPerStepAtEnds(await weftStepStamps((extra) => weftGreedy(mg, frames, extra)));
+}
+
+/** ms_per_step for each contestant ({name, stepTimes: () => {start, end}}), one generation each, in the rounds' order. */
+async function stepTimes(contestants) {
+  const out = {};
+  for (const c of contestants) out[c.name] = await c.stepTimes();
+  return out;
+}
 
 /** {weft_time_to_first_audio_ms, weft_streamed_total_ms, ttfa_frames}: one streamed generation. */
 async function timeToFirstAudio(mg) {
   const started = performance.now();
-  const r = await weftGreedy(mg, { maxNewFrames: TTFA_FRAMES, stream: true, onAudio: () => {} });
+  const r = await weftGreedy(mg, TTFA_FRAMES, { stream: true, onAudio: () => {} });
   return { weft_time_to_first_audio_ms: +r.timeToFirstAudioMs.toFixed(1),
     weft_streamed_total_ms: +(performance.now() - started).toFixed(1), ttfa_frames: TTFA_FRAMES };
 }
 
-async function nodeVsBare(precision, dir) {
+async function nodeVsBare(precision, dir, frames) {
   const ort = await import('onnxruntime-node');
   const mg = await weftOn(dir, ort, 'cpu');
   const sessions = await openBareSessions(ort, dir, { intraOpNumThreads: THREADS, interOpNumThreads: 1 });
   try {
     const textIds = Array.from(mg.tokenizer.encode(TEXT));
-    const w = await weftGreedy(mg);
+    const w = await weftGreedy(mg, frames);
     const steps = w.steps;
-    const bare = await bareMusicgenLoop(ort, sessions, { textIds, steps, guidance: CFG });
-    if (!sameCodes(w.codes, bare.codes)) throw new Error(`musicgen bench (${precision}, onnxruntime-node): Weft and the bare loop disagree on greedy codes`);
+    const bare = (stepStamps) => bareMusicgenLoop(ort, sessions, { textIds, steps, guidance: CFG, stepStamps });
+    if (!sameCodes(w.codes, (await bare()).codes)) throw new Error(`musicgen bench (${precision}, onnxruntime-node): Weft and the bare loop disagree on greedy codes`);
+    const load0 = loadavg1m();
     const ms = await rounds([
-      { name: 'weft', run: () => weftGreedy(mg) },
-      { name: 'bare', run: () => bareMusicgenLoop(ort, sessions, { textIds, steps, guidance: CFG }) },
+      { name: 'weft', run: () => weftGreedy(mg, frames) },
+      { name: 'bare', run: () => bare() },
+    ]);
+    const perStep = await stepTimes([
+      { name: 'weft', stepTimes: () => weftStepTimes(mg, frames) },
+      { name: 'bare', stepTimes: async () => { const stamps = []; await bare(stamps); return msPerStepAtEnds(stamps); } },
     ]);
     const ttfa = await timeToFirstAudio(mg);
     console.log(JSON.stringify({
-      bench: 'musicgen', model: label(dir), precision, frames: FRAMES, runtime: 'onnxruntime-node', threads: THREADS, cfg: CFG,
+      bench: 'musicgen', model: label(dir), precision, frames, runtime: 'onnxruntime-node', threads: THREADS, cfg: CFG,
       steps, weft_steps_per_s: +((steps * 1000) / ms.weft).toFixed(3), bare_steps_per_s: +((steps * 1000) / ms.bare).toFixed(3),
-      weft_over_bare: +(ms.bare / ms.weft).toFixed(4), weft_total_ms: +ms.weft.toFixed(1), ...ttfa,
+      weft_over_bare: +(ms.bare / ms.weft).toFixed(4), weft_total_ms: +ms.weft.toFixed(1), ms_per_step: perStep, ...ttfa,
+      rounds: ROUNDS, loadavg_1m: [load0, loadavg1m()],
     }));
   } finally {
     await releaseBareSessions(sessions);
@@ -106,7 +138,7 @@ async function nodeVsBare(precision, dir) {
   }
 }
 
-async function webVsTransformersJs(precision, dir) {
+async function webVsTransformersJs(precision, dir, frames) {
   const ort = await import('onnxruntime-web');
   ort.env.wasm.numThreads = THREADS;
   const mg = await weftOn(dir, ort, 'wasm');
@@ -120,11 +152,14 @@ async function webVsTransformersJs(precision, dir) {
     peer = await loadPeer(dir, { device: 'wasm', dtype: precision === 'int8' ? 'q8' : 'fp32', ort: peerOrt, threads: THREADS });
   } catch (error) {
     // transformers.js could not load the package (e.g. out of wasm heap): Weft's side is still reported
-    const w = await weftGreedy(mg);
-    const ms = await rounds([{ name: 'weft', run: () => weftGreedy(mg) }]);
+    const w = await weftGreedy(mg, frames);
+    const load0 = loadavg1m();
+    const ms = await rounds([{ name: 'weft', run: () => weftGreedy(mg, frames) }]);
+    const perStep = await stepTimes([{ name: 'weft', stepTimes: () => weftStepTimes(mg, frames) }]);
     console.log(JSON.stringify({
-      bench: 'musicgen', model: label(dir), precision, frames: FRAMES, runtime: 'onnxruntime-web-wasm (Node)', threads: THREADS, cfg: CFG,
-      steps: w.steps, weft_steps_per_s: +((w.steps * 1000) / ms.weft).toFixed(3), transformers_js_error: String(error.message).split('\n')[0].slice(0, 300),
+      bench: 'musicgen', model: label(dir), precision, frames, runtime: 'onnxruntime-web-wasm (Node)', threads: THREADS, cfg: CFG,
+      steps: w.steps, weft_steps_per_s: +((w.steps * 1000) / ms.weft).toFixed(3), ms_per_step: perStep,
+      transformers_js_error: String(error.message).split('\n')[0].slice(0, 300), rounds: ROUNDS, loadavg_1m: [load0, loadavg1m()],
     }));
     await mg.dispose();
     return;
@@ -133,27 +168,34 @@ async function webVsTransformersJs(precision, dir) {
     const ids = Array.from(mg.tokenizer.encode(TEXT));
     const peerIds = peerTextIds(peer, TEXT);
     if (ids.join() !== peerIds.join()) throw new Error(`musicgen bench: text ids differ (Weft ${ids} vs transformers.js ${peerIds})`);
-    const w = await weftGreedy(mg);
+    const w = await weftGreedy(mg, frames);
     const steps = w.steps;
     // fp32: the same codes. int8: Weft's step graph and the merged graph quantize their
     // activations over different tensors, so a near tie may flip; how many steps agree is reported.
     const peerCodes = await peerGreedyCodes(peer, TEXT, { maxNewTokens: steps, guidanceScale: CFG });
     const { compared, matched: agreed } = peerAgreement(w.codes, peerCodes, steps);
     if (precision === 'fp32' && agreed !== compared) throw new Error(`musicgen bench (${precision}, wasm): Weft and transformers.js disagree on greedy codes`);
-    const peerRun = () => peerGenerateAudio(peer, TEXT, { maxNewTokens: steps, guidanceScale: CFG });
+    const peerRun = (streamer) => peerGenerateAudio(peer, TEXT, { maxNewTokens: steps, guidanceScale: CFG, streamer });
     const p = await peerRun();
     const weftSamples = w.audio.length;
+    const load0 = loadavg1m();
     const ms = await rounds([
-      { name: 'weft', run: () => weftGreedy(mg) },
-      { name: 'peer', run: peerRun },
+      { name: 'weft', run: () => weftGreedy(mg, frames) },
+      { name: 'peer', run: () => peerRun() },
+    ]);
+    const perStep = await stepTimes([
+      { name: 'weft', stepTimes: () => weftStepTimes(mg, frames) },
+      // its first stamp comes before the first decoder step, one more than the others have
+      { name: 'transformers_js', stepTimes: async () => { const stamps = []; await peerRun(stampingStreamer(peer, stamps)); return msPerStepAtEnds(stamps.slice(1)); } },
     ]);
     const ttfa = await timeToFirstAudio(mg);
     console.log(JSON.stringify({
-      bench: 'musicgen', model: label(dir), precision, frames: FRAMES, runtime: 'onnxruntime-web-wasm (Node)', threads: THREADS, cfg: CFG,
+      bench: 'musicgen', model: label(dir), precision, frames, runtime: 'onnxruntime-web-wasm (Node)', threads: THREADS, cfg: CFG,
       onnxruntime_web: { weft: ort.env.versions.web, transformers_js: peer.runtime?.web ?? String(peer.runtime), same_instance: peerOrt === ort },
       steps, weft_steps_per_s: +((steps * 1000) / ms.weft).toFixed(3), transformers_js_steps_per_s: +((steps * 1000) / ms.peer).toFixed(3),
       weft_over_transformers_js: +(ms.peer / ms.weft).toFixed(4), greedy_steps_agreeing: `${agreed}/${compared}`, weft_samples: weftSamples, transformers_js_samples: p.samples.length,
-      ...ttfa, transformers_js_time_to_first_audio_ms: +ms.peer.toFixed(1), // no streaming: its whole generate
+      ms_per_step: perStep, ...ttfa, transformers_js_time_to_first_audio_ms: +ms.peer.toFixed(1), // no streaming: its whole generate
+      rounds: ROUNDS, loadavg_1m: [load0, loadavg1m()],
     }));
   } finally {
     await mg.dispose();
@@ -164,12 +206,14 @@ async function webVsTransformersJs(precision, dir) {
 export async function benchMusicgen() {
   for (const precision of process.env.WEFT_BENCH_PRECISION?.split(',') ?? ['fp32', 'int8']) {
     const dir = smallPackage(precision);
-    if (ONLY !== 'chromium') {
-      await nodeVsBare(precision, dir);
-      await webVsTransformersJs(precision, dir);
-    }
-    if (ONLY !== 'node') {
-      await benchMusicgenChromium({ precision, dir, model: label(dir), text: TEXT, frames: FRAMES, ttfaFrames: TTFA_FRAMES, cfg: CFG, rounds: ROUNDS, threads: THREADS });
+    for (const frames of requestLengths()) {
+      if (ONLY !== 'chromium') {
+        await nodeVsBare(precision, dir, frames);
+        await webVsTransformersJs(precision, dir, frames);
+      }
+      if (ONLY !== 'node') {
+        await benchMusicgenChromium({ precision, dir, model: label(dir), text: TEXT, frames, ttfaFrames: TTFA_FRAMES, cfg: CFG, rounds: ROUNDS, threads: THREADS });
+      }
     }
   }
 }

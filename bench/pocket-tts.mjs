@@ -11,6 +11,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { spawnSync } from 'node:child_process';
 import os from 'node:os';
+import { loadavg1m } from './machine-load.mjs';
 import { load, loadCore } from '../web/weft.js';
 import { MODELS, ROOT } from '../tools/paths.mjs';
 import { barePocketSpeak, openBarePocket, releaseBarePocket } from './pocket-tts-bare.mjs';
@@ -28,7 +29,6 @@ const TEMPERATURE = 0.3;
 const SEED = 7;
 const ONLY = process.env.WEFT_BENCH_ONLY; // 'node', 'wasm' or 'split': only those lines
 const CLI = `${ROOT}.venv/bin/weft-models`;
-const load1 = () => +os.loadavg()[0].toFixed(2);
 
 function python(args, what) {
   console.error(`[bench] ${what}`);
@@ -129,7 +129,7 @@ async function nodeVsBare(precision, dir, clip) {
     if (w.audio.length !== b.audio.length || maxDiff(w.audio, b.audio) > 1e-4) {
       throw new Error(`pocket-tts bench (${precision}): Weft and the bare loop differ (${w.audio.length} vs ${b.audio.length} samples)`);
     }
-    const load0 = load1();
+    const load0 = loadavg1m();
     const r = await timedRounds([{ name: 'weft', run: () => weftSpeak(tts, voice) }, { name: 'bare', run: () => barePocketSpeak(ort, s, inputs) }]);
     const st = (await weftSpeak(tts, voice)).stats;
     const split = await barePocketSpeak(ort, s, inputs);
@@ -137,7 +137,7 @@ async function nodeVsBare(precision, dir, clip) {
       bench: 'pocket-tts', model: 'pocket-tts-english-random', precision, runtime: 'onnxruntime-node', threads: THREADS, rounds: ROUNDS,
       eos_threshold: EOS_THRESHOLD, frames: w.stats.frames, audio_s: r.weft.seconds, weft_rtf: r.weft.rtf, bare_rtf: r.bare.rtf, weft_over_bare: +(r.bare.ms / r.weft.ms).toFixed(4), weft_over_bare_rounds: r.bare.rounds_speedup_of_first,
       weft_ttfa_ms: r.weft.ttfa_ms, bare_ttfa_ms: r.bare.ttfa_ms, weft_core_ms_per_frame: +(st.coreMs / st.frames).toFixed(3), weft_ort_run_ms_per_frame: +(st.runMs / st.frames).toFixed(2),
-      flow_step_ms: +(split.flowMs / split.frames).toFixed(2), mimi_decode_ms: +(split.decodeMs / split.frames).toFixed(2), loadavg_1m: [load0, load1()],
+      flow_step_ms: +(split.flowMs / split.frames).toFixed(2), mimi_decode_ms: +(split.decodeMs / split.frames).toFixed(2), loadavg_1m: [load0, loadavg1m()],
     }));
   } finally {
     await releaseBarePocket(s);
@@ -162,7 +162,7 @@ async function webVsSherpa(precision, dir, clip) {
       peer = null;
       line.sherpa_error = String(error?.message ?? error).split('\n')[0].slice(0, 300);
     }
-    const load0 = load1();
+    const load0 = loadavg1m();
     const contestants = [{ name: 'weft', run: () => weftSpeak(tts, voice) }];
     if (peer) contestants.push({ name: 'sherpa', run: async () => sherpaSpeak(peer, { text: TEXT, clip, temperature: TEMPERATURE, seed: SEED, maxFrames }) });
     const r = await timedRounds(contestants);
@@ -173,7 +173,7 @@ async function webVsSherpa(precision, dir, clip) {
     }
     const st = (await weftSpeak(tts, voice)).stats;
     Object.assign(line, { weft_core_ms_per_frame: +(st.coreMs / st.frames).toFixed(3), weft_ort_run_ms_per_frame: +(st.runMs / st.frames).toFixed(2), weft_total_ms_per_frame: +(st.totalMs / st.frames).toFixed(2) });
-    line.loadavg_1m = [load0, load1()];
+    line.loadavg_1m = [load0, loadavg1m()];
     console.log(JSON.stringify(line));
   } finally {
     peer?.free();
@@ -188,9 +188,9 @@ async function splitLines(precision, dir) {
   const web = await import('onnxruntime-web');
   web.env.wasm.numThreads = THREADS;
   for (const [runtime, ort, options] of [['onnxruntime-node', node, { intraOpNumThreads: THREADS, interOpNumThreads: 1 }], ['onnxruntime-web-wasm (Node)', web, { executionProviders: ['wasm'] }]]) {
-    const load0 = load1();
+    const load0 = loadavg1m();
     const split = await pocketTtsSplit(ort, dir, folder, options);
-    console.log(JSON.stringify({ bench: 'pocket-tts-split', precision, runtime, threads: THREADS, ...split, loadavg_1m: [load0, load1()] }));
+    console.log(JSON.stringify({ bench: 'pocket-tts-split', precision, runtime, threads: THREADS, ...split, loadavg_1m: [load0, loadavg1m()] }));
   }
 }
 

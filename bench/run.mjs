@@ -1,4 +1,4 @@
-// `npm run bench -- <name>`: side-by-side benchmarks printing JSON lines. Names: overhead, tokenizers, classifier, musicgen, musicgen-gpu, audio, pocket-tts.
+// `npm run bench -- <name>`: side-by-side benchmarks printing JSON lines. Names: overhead, tokenizers, classifier, musicgen, musicgen-gpu, audio, pocket-tts, matmul-nbits.
 import { benchOverhead } from './overhead.mjs';
 import { benchTokenizers } from './tokenizers.mjs';
 import { benchClassifier } from './classifier.mjs';
@@ -6,6 +6,7 @@ import { benchMusicgen } from './musicgen.mjs';
 import { benchMusicgenGpu } from './musicgen-gpu.mjs';
 import { benchAudio } from './audio.mjs';
 import { benchPocketTts } from './pocket-tts.mjs';
+import { benchMatmulNbits } from './matmul-nbits.mjs';
 
 const BENCHES = { tokenizers: benchTokenizers, overhead: benchOverhead };
 BENCHES.classifier = benchClassifier;
@@ -13,6 +14,7 @@ BENCHES.musicgen = benchMusicgen;
 BENCHES['musicgen-gpu'] = benchMusicgenGpu;
 BENCHES.audio = benchAudio;
 BENCHES['pocket-tts'] = benchPocketTts;
+BENCHES['matmul-nbits'] = benchMatmulNbits;
 const wanted = process.argv.slice(2);
 for (const name of wanted.length ? wanted : Object.keys(BENCHES)) {
   if (!BENCHES[name]) {

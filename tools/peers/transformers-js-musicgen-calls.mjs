@@ -34,16 +34,24 @@ export async function peerGreedyCodes(peer, text, { maxNewTokens, guidanceScale 
 }
 
 /**
+ * A streamer for generate that pushes performance.now() to `stamps` on every put: once before
+ * the first decoder step (after the text encoder), then once as each decoder step ends.
+ */
+export function stampingStreamer(peer, stamps) {
+  return new (class extends peer.T.BaseStreamer {
+    put() { stamps.push(performance.now()); }
+    end() {}
+  })();
+}
+
+/**
  * Decoder speed of transformers.js' generate: a streamer stamps the time of every put (one
  * before the first decoder step, after the text encoder, then one per step), so the rate counts
  * decoder steps only. Returns {steps, seconds, stepsPerSecond, totalSeconds, frames}.
  */
 export async function peerTimedGenerate(peer, text, { maxNewTokens, guidanceScale = 3.0, doSample = false, topK } = {}) {
   const stamps = [];
-  const streamer = new (class extends peer.T.BaseStreamer {
-    put() { stamps.push(performance.now()); }
-    end() {}
-  })();
+  const streamer = stampingStreamer(peer, stamps);
   const t0 = performance.now();
   const codes = await generateCodes(peer, text, { maxNewTokens, guidanceScale, doSample, topK, streamer });
   const totalSeconds = (performance.now() - t0) / 1000;
@@ -52,9 +60,9 @@ export async function peerTimedGenerate(peer, text, { maxNewTokens, guidanceScal
   return { steps, seconds, stepsPerSecond: steps / seconds, totalSeconds, frames: codes.dims[2] };
 }
 
-/** The audio transformers.js' full generate returns (its encodec_decode run). */
-export async function peerGenerateAudio(peer, text, { maxNewTokens, guidanceScale = 3.0, doSample = false } = {}) {
+/** The audio transformers.js' full generate returns (its encodec_decode run); `streamer` is handed to generate. */
+export async function peerGenerateAudio(peer, text, { maxNewTokens, guidanceScale = 3.0, doSample = false, streamer } = {}) {
   const inputs = peer.tokenizer(text);
-  const audio = await peer.model.generate({ ...inputs, max_new_tokens: maxNewTokens, do_sample: doSample, guidance_scale: guidanceScale });
+  const audio = await peer.model.generate({ ...inputs, max_new_tokens: maxNewTokens, do_sample: doSample, guidance_scale: guidanceScale, streamer });
   return { samples: audio.data, dims: audio.dims, samplingRate: peer.model.config.audio_encoder.sampling_rate };
 }

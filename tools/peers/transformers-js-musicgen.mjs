@@ -166,4 +166,4 @@ export async function loadPeer(pkgDir, { device = 'cpu', dtype = 'fp32', threads
 }
 
 // The generate calls themselves take no Node API, so benchmark pages import them as well.
-export { peerGenerateAudio, peerGreedyCodes, peerTextIds, peerTimedGenerate } from './transformers-js-musicgen-calls.mjs';
+export { peerGenerateAudio, peerGreedyCodes, peerTextIds, peerTimedGenerate, stampingStreamer } from './transformers-js-musicgen-calls.mjs';

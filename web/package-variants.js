@@ -2,6 +2,7 @@
 // an index and which backends of a package fit the runtime; this only follows its answer, opening
 // the chosen variant's folder as a package of its own (it reads only its own files).
 
+import { checkFileName } from './package-files.js';
 import { openPackage } from './package-source.js';
 
 /**
@@ -13,7 +14,8 @@ export async function openChosenPackage(core, source, candidates, options, openO
   let choice = choose(core, pkg, candidates, options);
   if (choice.index) {
     const index = pkg.location;
-    pkg = await openPackage(`${index}/${choice.folder}`, openOptions);
+    checkFileName(choice.folder, `${index}/weft.json: variants`); // the core checked it too
+    pkg = await openPackage(`${index}/${choice.folder}`, { ...openOptions, within: index });
     choice = choose(core, pkg, choice.backends, { ...options, precision: choice.precision });
     if (choice.index) throw new Error(`weft: ${pkg.location}/weft.json: a variant of the index ${index}/weft.json is itself an index`);
   }

@@ -3,10 +3,12 @@
 // (as the schema refuses it), and choosePackage picks what docs/MANIFEST.md says load() takes.
 import test from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Ajv2020 from 'ajv/dist/2020.js';
 import { loadCore } from '../../web/core-loader.js';
+import { load } from '../../web/weft.js';
 import { MODELS, ROOT } from '../../tools/paths.mjs';
 
 const core = await loadCore();
@@ -73,4 +75,16 @@ test('a package\'s precision and backends narrow the candidates; absent, every c
   assert.deepEqual(info.backends, ['webgpu']);
   assert.throws(() => core.Model.fromJson(JSON.stringify({ ...toy, backends: ['gpu'] })), /weft\.json: backends\[0\]: expected one of webgpu, wasm, cpu/);
   assert.throws(() => core.Model.fromJson(JSON.stringify({ ...toy, precision: 'bf16' })), /weft\.json: precision: expected one of fp32, fp16, int8/);
+});
+
+test('a variant folder that is a symlink out of the index folder is refused before anything is read', async () => {
+  const tmp = mkdtempSync(join(tmpdir(), 'weft-index-'));
+  try {
+    mkdirSync(join(tmp, 'index'));
+    writeFileSync(join(tmp, 'index', 'weft.json'), JSON.stringify({ ...INDEX, variants: [variant('int8', ['wasm', 'cpu'])] }));
+    symlinkSync(`${MODELS}/toy`, join(tmp, 'index', 'int8'));
+    await assert.rejects(load(join(tmp, 'index')), /weft: .*index\/weft\.json: variants: ".*int8" resolves to .*toy, outside the package/);
+  } finally {
+    rmSync(tmp, { recursive: true, force: true });
+  }
 });

@@ -65,9 +65,10 @@ std::string backendWords(const std::vector<std::string>& candidates) {
   return (candidates.size() == 1 ? "backend '" : "backends '") + listOf(candidates, "', '") + "'";
 }
 
-std::string insteadFor(const std::vector<std::string>& candidates) {
+// "int8 or fp32 for wasm"; `noun` between: "int8 or fp32 package for wasm".
+std::string insteadFor(const std::vector<std::string>& candidates, const std::string& noun = "") {
   std::string r;
-  for (const std::string& c : candidates) r += (r.empty() ? "" : "; ") + precisionsFor(c) + " for " + c;
+  for (const std::string& c : candidates) r += (r.empty() ? "" : "; ") + precisionsFor(c) + noun + " for " + c;
   return r;
 }
 
@@ -99,8 +100,8 @@ Json choosePackageTarget(const Json& j, const std::vector<std::string>& candidat
   if (!t.backends) return Json{{"index", false}, {"precision", t.precision ? Json(*t.precision) : Json(nullptr)}, {"backends", candidates}};
   const std::vector<std::string> fit = fitting(candidates, *t.backends);
   if (fit.empty())
-    bad("backends", what + " for " + listOf(*t.backends) + ", not " + backendWords(candidates) + ": load the " +
-                        insteadFor(candidates) + " package instead (or the index above it)");
+    bad("backends", what + " for " + listOf(*t.backends) + ", not " + backendWords(candidates) + ": use the " +
+                        insteadFor(candidates, " package") + " instead (or the index above it)");
   return Json{{"index", false}, {"precision", t.precision ? Json(*t.precision) : Json(nullptr)}, {"backends", fit}};
 }
 

@@ -73,7 +73,7 @@ test('options.precision forces a variant; one not for the backend is refused at 
 test('the fp16 package refuses backend wasm (and auto without WebGPU), naming int8 and fp32', async () => {
   const fp16 = join(out, 'fp16');
   const refusal = (backend) => new RegExp(`weft\\.json: backends: the package '${manifest('fp16').name}' is fp16 for webgpu, not backend '${backend}': ` +
-    `load the int8 or fp32 for ${backend} package instead .*\\[${fp16.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}/weft\\.json\\]`);
+    `use the int8 or fp32 package for ${backend} instead .*\\[${fp16.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}/weft\\.json\\]`);
   await assert.rejects(load(fp16, { backend: 'wasm' }), refusal('wasm'));
   await assert.rejects(load(fp16), refusal('wasm'));
   await assert.rejects(load(fp16, { ort: ortNode, precision: 'int8' }), /weft\.json: precision: the package '.*' is fp16, not the 'int8' asked for/);

@@ -67,7 +67,7 @@ test('a package\'s precision and backends narrow the candidates; absent, every c
   assert.ok(validate(fp16), JSON.stringify(validate.errors));
   assert.deepEqual(choose(fp16, ['webgpu', 'wasm']), { index: false, precision: 'fp16', backends: ['webgpu'] });
   assert.throws(() => choose(fp16, ['wasm']),
-    /weft\.json: backends: the package 'toy16' is fp16 for webgpu, not backend 'wasm': load the int8 or fp32 for wasm package instead/);
+    /weft\.json: backends: the package 'toy16' is fp16 for webgpu, not backend 'wasm': use the int8 or fp32 package for wasm instead/);
   assert.throws(() => choose(fp16, ['wasm'], 'fp32'), /weft\.json: precision: the package 'toy16' is fp16, not the 'fp32' asked for/);
   assert.deepEqual(choose(toy, ['webgpu', 'wasm']), { index: false, precision: null, backends: ['webgpu', 'wasm'] });
   const info = JSON.parse(core.Model.fromJson(JSON.stringify(fp16)).infoJson());

@@ -48,7 +48,7 @@ TEST_CASE("a package's backends narrow the candidates and refuse the others") {
   CHECK(*m.target.precision == "fp16");
   CHECK(choose(fp16, {"webgpu", "wasm"})["backends"] == nlohmann::json{"webgpu"});
   CHECK_THROWS_WITH(choose(fp16, {"wasm"}), doctest::Contains("weft.json: backends: the package 'toy' is fp16 for webgpu, not backend 'wasm': "
-                                                              "load the int8 or fp32 for wasm package instead"));
+                                                              "use the int8 or fp32 package for wasm instead"));
   CHECK(choose(fixtures::decoderManifest(), {"cpu"})["precision"].is_null());
   CHECK_THROWS_WITH(weft::Manifest::parse(toyWith(R"("backends": ["cpu", "cpu"])")),
                     "weft: weft.json: backends[1]: backend 'cpu' is listed twice");

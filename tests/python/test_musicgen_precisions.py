@@ -79,3 +79,10 @@ def test_each_variant_is_graded_against_transformers(out):
     for name in ("decoder_step", "decoder_model_merged"):
         r = grades["int8"][name]
         assert 1e-4 < r["max_abs"] < 2.0 and r["cosine"] > 0.99, (name, r)
+
+
+def test_quantizing_a_package_that_names_its_precision_names_the_new_one(out, tmp_path):
+    from weft_models.musicgen.quantize import transform_package
+    transform_package(out / "fp32", tmp_path / "q", "fp16", validate=False)
+    m = _manifest(tmp_path / "q")
+    assert (m["precision"], m["backends"]) == ("fp16", ["webgpu"])

@@ -57,6 +57,15 @@ std::string fileName(const Json& v, const std::string& path) {
   return n;
 }
 
+Json parseTopJson(const std::string& text, const Budgets& budgets) {
+  if (static_cast<std::int64_t>(text.size()) > budgets.manifestBytes)
+    throw Error("weft.json: the manifest is " + std::to_string(text.size()) + " bytes, over the budget of " +
+                std::to_string(budgets.manifestBytes) + " (budgets.manifest_bytes)");
+  Json j = ju::parse(text, "weft.json", budgets.jsonDepth);
+  ju::expectObject(j, kP, "");
+  return j;
+}
+
 std::string replaceLayer(std::string s, std::int64_t layer) {
   const std::string v = std::to_string(layer);
   for (std::size_t p = s.find(kLayer); p != std::string::npos; p = s.find(kLayer, p + v.size()))
@@ -277,20 +286,20 @@ namespace {
 // the format; `m` gets the budgets, format, name and dims.
 Json parseTop(const std::string& text, const Budgets& budgets, Manifest& m) {
   using namespace manifest_parser;
-  if (static_cast<std::int64_t>(text.size()) > budgets.manifestBytes)
-    throw Error("weft.json: the manifest is " + std::to_string(text.size()) + " bytes, over the budget of " +
-                std::to_string(budgets.manifestBytes) + " (budgets.manifest_bytes)");
-  Json j = ju::parse(text, "weft.json", budgets.jsonDepth);
-  ju::expectObject(j, kP, "");
+  Json j = parseTopJson(text, budgets);
+  if (j.contains("variants"))
+    bad("variants", "this weft.json is a package index (variants, no components): load it with the JS layer's load(), "
+                    "which picks a variant, or load one of its folders");
   // compat, source and validation are the toolkit's records (other runtimes, provenance, bands);
   // $schema lets editors find docs/weft.schema.json.
   onlyKeys(j, "", {"$schema", "format", "name", "dims", "components", "state", "constants", "generator", "generation", "tokenizer",
-                   "compat", "source", "validation"});
+                   "precision", "backends", "compat", "source", "validation"});
   m.budgets = budgets;
   m.format = ju::asString(ju::require(j, "format", kP, ""), kP, "format");
   if (m.format != "weft/1") bad("format", "expected \"weft/1\" but got " + ju::show(j["format"]));
   if (auto n = j.find("name"); n != j.end()) m.name = ju::asString(*n, kP, "name");
   if (auto d = j.find("dims"); d != j.end()) parseDims(m, *d);
+  m.target = packageTarget(j);
   return j;
 }
 

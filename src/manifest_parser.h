@@ -10,6 +10,7 @@
 
 #include "json_util.h"
 #include "weft/manifest.h"
+#include "weft/package_variants.h"
 
 namespace weft {
 namespace manifest_parser {
@@ -22,6 +23,10 @@ void onlyKeys(const Json& obj, const std::string& path, const std::vector<std::s
 std::string replaceLayer(std::string s, std::int64_t layer);
 // A package file name at `path`, refused unless it is a relative path inside the package.
 std::string fileName(const Json& v, const std::string& path);
+// The text as a JSON object, refused past budgets.manifestBytes or budgets.jsonDepth.
+Json parseTopJson(const std::string& text, const Budgets& budgets);
+// The top level's optional `precision` and `backends` (package_variants.cpp).
+PackageTarget packageTarget(const Json& top);
 
 class Parser {
  public:

@@ -85,6 +85,8 @@ std::string Model::infoJson() const {
   return Json{{"name", manifest_.name}, {"format", manifest_.format}, {"dims", dims},
               {"generator", gen}, {"generation", generation},
               {"tokenizer", manifest_.tokenizer ? fileRefJson(*manifest_.tokenizer) : Json(nullptr)},
+              {"precision", manifest_.target.precision ? Json(*manifest_.target.precision) : Json(nullptr)},
+              {"backends", manifest_.target.backends ? Json(*manifest_.target.backends) : Json(nullptr)},
               {"options", generatorTypeJson(generatorType())["options"]}}
       .dump();
 }

@@ -25,15 +25,16 @@ function isUrlLike(source) {
  * matches the manifest's sha256 and size again (a mismatch evicts it and refetches); weft.json and
  * files without a sha256 are fetched from the network first, the cached copy serving offline.
  * budgets: load()'s; weft.json is refused unread past budgets.manifest_bytes (default 16 MiB).
+ * within (on disk): the index folder a variant's folder must really be inside, symlinks resolved.
  */
-export async function openPackage(source, { signal, fetchImpl = globalThis.fetch, onProgress, cache = true, budgets } = {}) {
+export async function openPackage(source, { signal, fetchImpl = globalThis.fetch, onProgress, cache = true, budgets, within = null } = {}) {
   if (typeof source !== 'string' && !(source instanceof URL)) {
     throw new TypeError(`weft: a model package location must be a URL or a path, got ${typeof source}`);
   }
   const limit = manifestBudget(budgets);
   const text = packageLocation(source);
   const fromUrl = isUrlLike(text);
-  const reader = fromUrl ? urlReader(text, fetchImpl, signal) : await fileReader(text);
+  const reader = fromUrl ? urlReader(text, fetchImpl, signal) : await fileReader(text, within);
   const store = fromUrl ? await openPackageCache(cache) : null;
   const pkg = { reader, store, signal, onProgress };
   const manifestBytes = await networkFirst(pkg, 'weft.json', null, { limit });
@@ -193,12 +194,16 @@ async function readBody(response, href, progress, limit) {
 }
 
 /** Files under the package folder, checked again after symlinks are resolved. */
-async function fileReader(text) {
+async function fileReader(text, within) {
   const host = await fileHost();
   if (!host) throw new Error(`weft: ${text}: local files can only be read in Node or Electron's main process; give a URL`);
   const { fs, path: { resolve, sep }, fileURLToPath } = host;
   const dir = resolve(text.startsWith('file:') ? fileURLToPath(text) : text);
   const cannotRead = (name, error) => new Error(`weft: cannot read ${dir}/${name}: ${error.code ?? error.message}`, { cause: error });
+  if (within !== null) {
+    const [real, realWithin] = await Promise.all([fs.realpath(dir), fs.realpath(within)]).catch((error) => { throw cannotRead('', error); });
+    if (!pathInside(real, realWithin, sep)) throw outsidePackage(`${within}/weft.json: variants`, dir, real);
+  }
   const locate = async (name, place = dir) => {
     checkFileName(name, place);
     const path = resolve(dir, name);

@@ -19,6 +19,8 @@ export class Task {
   get kind() { return this.constructor.generatorType; }
   /** The execution provider actually used. */
   get backend() { return this.model.backend; }
+  /** The package's declared precision ('fp32', 'fp16', 'int8'), or null when it names none. */
+  get precision() { return this.model.precision; }
   get info() { return this.model.info; }
   get tokenizer() { return this.model.tokenizer; }
   /** ORT tensors held by running generations (0 when idle). */

@@ -9,6 +9,8 @@ type Where = string | Global<'URL'>;
 type Fetch = typeof globalThis extends { fetch: infer F } ? F : never;
 
 export type Backend = 'auto' | 'webgpu' | 'wasm' | 'cpu';
+/** The precision of a package's weights (weft.json `precision`). */
+export type Precision = 'fp32' | 'fp16' | 'int8';
 
 export interface LoadProgress {
   phase: 'download' | 'session' | 'ready';
@@ -28,6 +30,11 @@ export interface LoadOptions {
    * In browsers with no `ort` given, 'wasm' loads onnxruntime-web's wasm-only build, anything else its WebGPU build.
    */
   backend?: Backend;
+  /**
+   * For an index weft.json (one package per precision): load this precision's variant instead of
+   * the first one for the resolved backend. A package that names another precision is refused.
+   */
+  precision?: Precision;
   /**
    * The generator type the package must have (its weft.json `generator.type`); it types the result
    * (TaskKinds) and a package of another type is refused before its files are downloaded.
@@ -80,6 +87,9 @@ export interface ModelInfo {
   /** The effective defaults of a request (built-in ones overridden by the manifest). */
   generation: Record<string, unknown>;
   tokenizer: { file: string; sha256: string | null; bytes: number | null } | null;
+  /** The package's weft.json `precision` and `backends`, null when it names none. */
+  precision: Precision | null;
+  backends: Array<'webgpu' | 'wasm' | 'cpu'> | null;
   /** The options a request of this generator type takes. */
   options: OptionInfo[];
 }
@@ -88,6 +98,8 @@ interface Task {
   readonly name: string;
   /** The execution provider actually used. */
   readonly backend: string;
+  /** The loaded package's precision (its weft.json `precision`), null when it names none. */
+  readonly precision: Precision | null;
   readonly info: ModelInfo;
   /** ORT tensors held by running generations (0 when idle). */
   liveTensors(): number;

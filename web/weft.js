@@ -6,7 +6,7 @@ import { ImageClassifier } from './image-classifier.js';
 import { loadCore } from './core-loader.js';
 import { MusicGenerator } from './music-generator.js';
 import { SpeechSynthesizer } from './speech-synthesizer.js';
-import { openPackage } from './package-source.js';
+import { openChosenPackage } from './package-variants.js';
 import { StreamProcessor } from './stream-processor.js';
 import { TextGenerator } from './text-generator.js';
 import { formatFromName, loadTokenizer } from './tokenizer.js';
@@ -23,14 +23,19 @@ const taskFor = new Map(TASKS.map((Task) => [Task.generatorType, Task]));
 
 /**
  * Loads a model package (a folder with weft.json) from a URL or, in Node, a path.
- * options: { ort, backend: 'auto'|'webgpu'|'wasm'|'cpu', kind, coreUrl, onProgress, signal, verify, cache, sessionOptions, budgets }
+ * options: { ort, backend: 'auto'|'webgpu'|'wasm'|'cpu', precision, kind, coreUrl, onProgress, signal, verify, cache, sessionOptions, budgets }
  * kind: the generator type the caller expects (weft.d.ts types the result by it); another is an error.
+ * An index weft.json (one package per precision) loads the first variant for the resolved backend;
+ * precision: 'fp32'|'fp16'|'int8' forces one.
  */
 export async function load(source, options = {}) {
   const { signal, onProgress } = options;
   const core = await loadCore({ coreUrl: options.coreUrl });
-  const pkg = await openPackage(source, { signal, onProgress, fetchImpl: options.fetch ?? globalThis.fetch, cache: options.cache, budgets: options.budgets });
   const runtime = await resolveRuntime(options);
+  const openOptions = { signal, onProgress, fetchImpl: options.fetch ?? globalThis.fetch, cache: options.cache, budgets: options.budgets };
+  // An index picks its variant by the runtime's backends; a package may narrow them (its `backends`).
+  const { pkg, candidates, precision } = await openChosenPackage(core, source, runtime.candidates, options, openOptions);
+  runtime.candidates = candidates;
   // Components whose inputs/outputs the manifest leaves to the graph are opened first (graph-io.js).
   const { graphs, opened } = await describeUndeclaredComponents(core, pkg, runtime, options);
   let manifest;
@@ -47,6 +52,7 @@ export async function load(source, options = {}) {
       throw new Error(`weft: ${pkg.location}/weft.json: the package is a '${type}' model, not the '${options.kind}' that options.kind expects`);
     }
     model.runtime = runtime;
+    model.precision = precision;
     await loadComponents(model, pkg, options, opened);
     const tokenizerFile = model.info.tokenizer;
     if (tokenizerFile) {
@@ -106,6 +112,7 @@ class WeftModel {
     this.sessions = new Map();
     this.runtime = null;
     this.backend = null;
+    this.precision = null; // the package's declared precision ('fp32', 'fp16', 'int8'), or null
     this.tokenizer = null;
     this._live = new Set();
     this.disposed = false;

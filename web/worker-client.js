@@ -11,7 +11,7 @@ export { transfer } from './worker-protocol.js';
 const channels = new WeakMap();
 
 /**
- * options: the options of load() that can cross into a worker (backend, kind, coreUrl, verify,
+ * options: the options of load() that can cross into a worker (backend, precision, kind, coreUrl, verify,
  * cache, budgets, sessionOptions, onProgress, signal), plus
  *   worker: an existing Worker running worker-host.js (e.g. a module of yours that imports
  *           'weft/worker'; default: a new one, ended by dispose()),

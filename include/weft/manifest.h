@@ -15,6 +15,7 @@
 #include "weft/budgets.h"
 #include "weft/generator_type.h"
 #include "weft/host_buffer.h"
+#include "weft/package_variants.h"
 #include "weft/session_io.h"
 #include "weft/state.h"
 #include "weft/tensor.h"
@@ -72,6 +73,7 @@ struct Manifest {
   GeneratorSpec generator;
   nlohmann::ordered_json generation = nlohmann::ordered_json::object();
   std::optional<FileRef> tokenizer;  // tokenizer.json or a SentencePiece .model
+  PackageTarget target;              // `precision` and `backends`, when the package names them
 
   Budgets budgets;  // what the package may make Weft allocate (checked at load)
 

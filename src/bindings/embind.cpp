@@ -13,12 +13,14 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "weft/classifier_generator.h"
 #include "weft/decoder_generator.h"
 #include "weft/error.h"
 #include "weft/generator_registry.h"
 #include "weft/model.h"
+#include "weft/package_variants.h"
 #include "weft/sampling.h"
 #include "weft/version.h"
 #include "../json_util.h"
@@ -193,6 +195,22 @@ class JsSampler {
   std::shared_ptr<weft::Sampler> s_;
 };
 
+// load()'s choice for a weft.json (package_variants.h): candidates is the runtime's backend list
+// (an array or its JSON text), precision a string or undefined.
+std::string choosePackage(val text, val budgets, val candidates, val precision) {
+  return guard([&] {
+    const weft::Json list = weft::json_util::parse(jsonArg(candidates, "choosePackage: candidates"), "choosePackage: candidates");
+    std::vector<std::string> names;
+    if (!list.is_array()) throw weft::Error("choosePackage: candidates: expected an array of backend names");
+    for (const weft::Json& c : list) {
+      if (!c.is_string()) throw weft::Error("choosePackage: candidates: expected an array of backend names");
+      names.push_back(c.get<std::string>());
+    }
+    const std::string p = precision.isUndefined() || precision.isNull() ? "" : stringArg(precision, "load options: precision");
+    return weft::choosePackage(jsonArg(text, "choosePackage"), weft::Budgets::parse(jsonArg(budgets, "choosePackage: budgets", true)), names, p);
+  });
+}
+
 std::string versionString() { return weft::version(); }
 std::string typesJson() { return guard([] { return weft::generatorTypesJson(); }); }
 double heapBytesInUse() { return static_cast<double>(mallinfo().uordblks); }
@@ -204,6 +222,7 @@ EMSCRIPTEN_BINDINGS(weft_core) {
   function("version", &versionString);
   function("heapBytesInUse", &heapBytesInUse);
   function("generatorTypesJson", &typesJson);
+  function("choosePackage", &choosePackage);
 
   class_<JsModel>("Model")
       .class_function("fromJson", &JsModel::fromJsonDefault)

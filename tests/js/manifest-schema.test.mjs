@@ -119,8 +119,15 @@ test('every package the project builds is valid for the schema and loads in the 
 
 test('the examples in docs/MANIFEST.md are valid for the schema and load in the core, one per generator type at least', () => {
   const doc = readFileSync(join(ROOT, 'docs/MANIFEST.md'), 'utf8');
-  const examples = [...doc.matchAll(/```json\n([\s\S]*?)\n```/g)].map((m) => JSON.parse(m[1])).filter((m) => m.format === 'weft/1');
+  const manifests = [...doc.matchAll(/```json\n([\s\S]*?)\n```/g)].map((m) => JSON.parse(m[1])).filter((m) => m.format === 'weft/1');
+  const examples = manifests.filter((m) => !m.variants);
   assert.deepEqual([...new Set(examples.map((m) => m.generator.type))].sort(), Object.keys(BASES).sort());
+  const indexes = manifests.filter((m) => m.variants);
+  assert.ok(indexes.length >= 1, 'the Package index example');
+  for (const m of indexes) {
+    assert.deepEqual(schemaErrors(m).map((e) => e.message), [], 'the index example');
+    assert.equal(JSON.parse(core.choosePackage(JSON.stringify(m), null, ['wasm'], null)).index, true);
+  }
   for (const m of examples) {
     assert.deepEqual(schemaErrors(m).map((e) => e.message), [], `the ${m.name} example`);
     const e = coreError(JSON.stringify(m));

@@ -28,7 +28,7 @@ def _print_reports(reports):
 
 def cmd_export(args) -> int:
     from .assemble import load_source
-    from .export import ValidationError, export_package
+    from .export import ValidationError
     if args.validate_only:
         return cmd_validate(argparse.Namespace(package=args.out))
     if args.pattern:
@@ -43,21 +43,44 @@ def cmd_export(args) -> int:
         t0 = time.perf_counter()
         loaded = load_source(ckpt, base=args.base, compression=args.compression, t5=args.t5,
                              preset=args.preset, seed=args.seed, random_base=args.random_base)
-        bar, tick = _bar(7, f"export {out.name}")
         try:
-            r = export_package(loaded.model, out, name=args.name or out.name,
-                               source=loaded.source, opset=args.opset,
-                               validate=not args.no_validate, tokenizer_dir=loaded.tokenizer_dir,
-                               generation=loaded.generation, progress=tick)
+            if args.precision:
+                _export_precisions(loaded, out, args)
+                size = ""
+            else:
+                size = f" ({_export_one(loaded, out, args, name=args.name or out.name)} bytes)"
         except ValidationError as e:
             log.error("%s", e)
             failed += 1
             continue
-        finally:
-            bar.close()
-        _print_reports(r["reports"])
-        print(f"wrote {out} ({r['bytes']} bytes) in {time.perf_counter() - t0:.1f} s")
+        print(f"wrote {out}{size} in {time.perf_counter() - t0:.1f} s")
     return 1 if failed else 0
+
+
+def _export_one(loaded, out: Path, args, *, name: str) -> int:
+    """The fp32 package in out; returns its bytes."""
+    from .export import export_package
+    bar, tick = _bar(7, f"export {out.name}")
+    try:
+        r = export_package(loaded.model, out, name=name, source=loaded.source, opset=args.opset,
+                           validate=not args.no_validate, tokenizer_dir=loaded.tokenizer_dir,
+                           generation=loaded.generation, progress=tick)
+    finally:
+        bar.close()
+    _print_reports(r["reports"])
+    return r["bytes"]
+
+
+def _export_precisions(loaded, out: Path, args) -> None:
+    """out/<precision> for each of --precision, and the index out/weft.json."""
+    from ..common.precisions import write_precisions
+
+    written = write_precisions(out, args.precision,
+                               lambda d: _export_one(loaded, d, args, name=args.name or out.name),
+                               lambda src, dst, mode: _run_transform(src, dst, mode,
+                                                                     validate=not args.no_validate))
+    for w in written:
+        print(json.dumps(w))
 
 
 def cmd_validate(args) -> int:
@@ -70,15 +93,19 @@ def cmd_validate(args) -> int:
     return 0 if ok else 1
 
 
+def _run_transform(src: Path, dst: Path, mode: str, *, validate: bool = True) -> None:
+    from .quantize import transform_package
+    bar, tick = _bar(7, mode)
+    try:
+        r = transform_package(src, dst, mode, validate=validate, progress=tick)
+    finally:
+        bar.close()
+    _print_reports(r["reports"])
+
+
 def _transform(mode):
     def run(args) -> int:
-        from .quantize import transform_package
-        bar, tick = _bar(7, mode)
-        try:
-            r = transform_package(args.package, args.out, mode, progress=tick)
-        finally:
-            bar.close()
-        _print_reports(r["reports"])
+        _run_transform(args.package, args.out, mode)
         print(f"wrote {args.out}")
         return 0
     return run
@@ -111,6 +138,10 @@ def add_export(sub, common) -> None:
     ex.add_argument("--random-base", action="store_true",
                     help="export an audiocraft state_dict.bin over a random --preset (T5, "
                          "EnCodec, tokenizer random: noise; for tests)")
+    ex.add_argument("--precision", nargs="+", choices=["fp32", "fp16", "int8"],
+                    help="one package per precision in --out/<precision> (fp16 for webgpu, "
+                         "int8 for wasm and cpu, fp32 for all) and an index --out/weft.json "
+                         "listing them; without it, one fp32 package in --out")
     ex.add_argument("--opset", type=int, default=18)
     ex.add_argument("--name", default=None)
     ex.add_argument("--no-validate", action="store_true")

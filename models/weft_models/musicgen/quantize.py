@@ -80,6 +80,9 @@ def transform_package(src: str | Path, dst: str | Path, mode: str, *, validate: 
         reports = [r.summary() for r in check_package(model, dst, Dims.of(model))]
     m["validation"] = {**m.get("validation", {}), mode: reports}
     m["name"] = f"{m['name']}-{mode}" if mode != "sanitize" else m["name"]
+    if mode != "sanitize" and "precision" in m:  # a package that names its precision names the new one
+        from ..common.precisions import BACKENDS
+        m["precision"], m["backends"] = mode, BACKENDS[mode]
     mf.write_manifest(fill_external_data(mf.fill_file_info(m, dst), dst), dst)
     log.info("%s -> %s (%s): %s", src, dst, mode, json.dumps(reports))
     return {"reports": reports}

@@ -21,7 +21,7 @@ void Generator::checkUsable(const char* what) const {
   if (failed_) throw Error(std::string(kind()) + " generator: " + what + " after the generator failed");
 }
 
-std::string Generator::slotsJson() const { return weft::slotsJson(model_->slots(), batchRows()); }
+std::string Generator::slotsJson() const { return weft::slotsJson(model_->slots(), batchRows(), cacheCapacity()); }
 
 std::string Generator::constantsJson() const {
   Json a = Json::array();

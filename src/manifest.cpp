@@ -152,6 +152,17 @@ FileRef Parser::fileRef(const Json& obj, const std::string& p, bool standalone) 
   return r;
 }
 
+std::vector<std::string> Parser::backendNames(const Json& list, const std::string& p) {
+  ju::expectArray(list, kP, p);
+  if (list.empty()) bad(p, "expected at least one backend name (leave the field out for any backend)");
+  std::vector<std::string> names;
+  for (std::size_t k = 0; k < list.size(); ++k) {
+    names.push_back(ju::asString(list[k], kP, ju::index(p, k)));
+    if (names.back().empty()) bad(ju::index(p, k), "expected a backend name such as \"webgpu\", got an empty string");
+  }
+  return names;
+}
+
 void Parser::components(const Json& obj) {
   ju::expectObject(obj, kP, "components");
   if (obj.empty()) bad("components", "expected at least one component");
@@ -159,7 +170,7 @@ void Parser::components(const Json& obj) {
     const std::string p = ju::key("components", it.key());
     const Json& e = it.value();
     ju::expectObject(e, kP, p);
-    onlyKeys(e, p, {"file", "sha256", "bytes", "external_data", "inputs", "outputs"});
+    onlyKeys(e, p, {"file", "sha256", "bytes", "external_data", "inputs", "outputs", "backends"});
     Component c;
     c.name = it.key();
     static_cast<FileRef&>(c) = fileRef(e, p, false);
@@ -171,6 +182,7 @@ void Parser::components(const Json& obj) {
         c.externalData.push_back(f.is_string() ? FileRef{fileName(f, ju::index(xp, k)), std::nullopt, std::nullopt} : fileRef(f, ju::index(xp, k)));
       }
     }
+    if (auto b = e.find("backends"); b != e.end()) c.backends = backendNames(*b, ju::key(p, "backends"));
     componentIo(e, p, c);
     m_.components.push_back(std::move(c));
   }
@@ -224,6 +236,13 @@ void Parser::claim(const std::string& comp, const std::string& input, const std:
 }
 
 }  // namespace manifest_parser
+
+bool Component::runsOn(const std::string& backend) const {
+  if (backends.empty()) return true;
+  for (const std::string& b : backends)
+    if (b == backend) return true;
+  return false;
+}
 
 const TensorDesc* Component::findInput(const std::string& n) const {
   for (const TensorDesc& t : inputs)

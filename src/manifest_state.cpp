@@ -70,13 +70,15 @@ Parser::StateFields Parser::stateFields(const Json& e, const std::string& p) {
   } else {
     f.init = oneOf(ju::require(e, "init", kP, p), ju::key(p, "init"), {"empty", "zeros"}) == std::string("empty") ? SlotInit::Empty : SlotInit::Zeros;
   }
-  f.mode = oneOf(ju::require(e, "mode", kP, p), ju::key(p, "mode"), {"grow", "fixed"}) == std::string("grow") ? SlotMode::Grow : SlotMode::Fixed;
+  const std::string mode = oneOf(ju::require(e, "mode", kP, p), ju::key(p, "mode"), {"grow", "fixed", "in_place"});
+  f.mode = mode == "grow" ? SlotMode::Grow : mode == "in_place" ? SlotMode::InPlace : SlotMode::Fixed;
   if (auto a = e.find("axis"); a != e.end()) {
     const std::int64_t axis = ju::asInt(*a, kP, ju::key(p, "axis"));
     if (axis < 0 || axis > 64) bad(ju::key(p, "axis"), "must be in [0, rank) but got " + std::to_string(axis));
     f.axis = static_cast<int>(axis);
-  } else if (f.mode == SlotMode::Grow || f.init == SlotInit::Empty) bad(ju::key(p, "axis"), "missing required field (needed by mode \"grow\" and init \"empty\")");
-  if (f.mode == SlotMode::Grow && f.output.empty()) bad(ju::key(p, "output"), "mode \"grow\" needs an output that replaces the slot");
+  } else if (f.mode != SlotMode::Fixed || f.init == SlotInit::Empty) bad(ju::key(p, "axis"), "missing required field (needed by modes \"grow\", \"in_place\" and init \"empty\")");
+  if (f.mode != SlotMode::Fixed && f.output.empty()) bad(ju::key(p, "output"), "mode \"" + mode + "\" needs an output that replaces the slot");
+  if (f.mode == SlotMode::InPlace && f.init != SlotInit::Zeros) bad(ju::key(p, "init"), "mode \"in_place\" needs init \"zeros\" (the generator sizes the cache)");
   if (auto el = e.find("empty_length"); el != e.end()) {
     if (f.init != SlotInit::Empty) bad(ju::key(p, "empty_length"), "only for init \"empty\"");
     f.emptyLength = ju::asInt(*el, kP, ju::key(p, "empty_length"));

@@ -19,8 +19,29 @@ static Json fileRefJson(const FileRef& r) {
               {"bytes", r.bytes && *r.bytes > 0 ? Json(*r.bytes) : Json(nullptr)}};
 }
 
-// Whether the generator runs this component (a package may carry others, e.g. for other runtimes).
+bool Model::runsHere(const std::string& component) const {
+  const Component* c = manifest_.component(component);
+  return backend_.empty() || (c && c->runsOn(backend_));
+}
+
+// The component a generator role names ("" when the package leaves the role out).
+static std::string roleComponent(const GeneratorSpec& g, const std::string& role) {
+  for (auto& r : g.components)
+    if (r.first == role) return r.second;
+  return "";
+}
+
+// Whether the generator runs this component (a package may carry others, e.g. for other
+// runtimes, or graphs that another role's graph stands in for on this backend).
 bool Model::uses(const std::string& component) const {
+  if (!runsHere(component)) return false;
+  if (!backend_.empty())
+    for (const ComponentRole& role : generatorType().components) {
+      const std::string stand = roleComponent(manifest_.generator, role.key);
+      if (role.replaces.empty() || stand.empty() || stand == component || !runsHere(stand)) continue;
+      for (const std::string& r : role.replaces)
+        if (roleComponent(manifest_.generator, r) == component) return false;
+    }
   for (auto& r : manifest_.generator.components)
     if (r.second == component) return true;
   for (const StateSlot& s : slots())
@@ -71,6 +92,7 @@ std::string Model::componentsJson() const {
     e["state_outputs"] = stateOuts;
     e["external_data"] = externalDataJson(c);
     e["used"] = uses(c.name);
+    if (!c.backends.empty()) e["backends"] = c.backends;
     a.push_back(std::move(e));
   }
   return a.dump();
@@ -101,7 +123,7 @@ std::unique_ptr<Generator> Model::createGenerator(const std::string& options_jso
   std::unique_ptr<Generator> g = generatorType().create(shared_from_this(), options);
   for (const StateSlot& s : slots())  // the tensors JS allocates for this generator's rows
     manifest_.budgets.checkElements("weft.json: " + s.path + ": state input '" + s.input + "' for " + std::to_string(g->batchRows()) + " rows",
-                                    s.initialShape(g->batchRows()));
+                                    s.initialShape(g->batchRows(), g->cacheCapacity()));
   return g;
 }
 

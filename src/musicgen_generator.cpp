@@ -27,6 +27,7 @@ MusicgenGenerator::MusicgenGenerator(std::shared_ptr<const Model> model, const J
   }
   if (!opt_.promptCodes.empty()) promptFrames_ = opt_.promptCodeFrames;
   planWindows();
+  chooseCache();
   buildPlans();
   if (prompt_) {
     phase_ = Phase::Prompt;
@@ -37,6 +38,15 @@ MusicgenGenerator::MusicgenGenerator(std::shared_ptr<const Model> model, const J
   if (opt_.stream) stream_.emplace(opt_.windows, frames_, spec_.hop, batch_);
   rng_ = SplitMix64(opt_.seed);
   guided_.resize(static_cast<std::size_t>(spec_.vocab));
+}
+
+// In place when the package has a step graph for it that runs on the model's backend: capacity
+// for the longest window's columns (its prefix and one per step, the last one never fed).
+void MusicgenGenerator::chooseCache() {
+  const std::string* stand = model().manifest().generator.componentFor("step_in_place");
+  inPlace_ = stand && !model().backend().empty() && model().runsHere(*stand);
+  if (!inPlace_) return;
+  for (const GenerationWindow& w : windows_) capacity_ = std::max(capacity_, w.frames + spec_.maxDelay + 1);
 }
 
 // One plan template per component the request runs; the shapes that never change are set here.
@@ -51,16 +61,30 @@ void MusicgenGenerator::buildPlans() {
                              {HostOutput{io("text_states"), h_.textStates, -1}});
   plans_.cross = planTemplate(comp("cross_kv"), {{io("encoder_hidden_states"), h_.crossStates}, {io("encoder_attention_mask"), h_.crossMask}}, {});
   const std::vector<std::pair<std::string, int>> decoderIn = {{io("input_ids"), h_.ids}, {io("encoder_attention_mask"), h_.crossMask}};
-  plans_.prefill = planTemplate(comp("prefill"), decoderIn, {HostOutput{io("logits"), h_.logits, -1}});
-  plans_.step = planTemplate(comp("step"), decoderIn, {HostOutput{io("logits"), h_.logits, -1}});
-  if (spec_.cacheMergeEvery > 0) plans_.merge = planTemplate(comp("cache_merge"), {}, {});
+  if (inPlace_) {
+    h_.seqlens = addHostBuffer(DType::Int32);
+    h_.total = addHostBuffer(DType::Int32);
+    host(h_.seqlens).resize(static_cast<std::size_t>(rows));
+    host(h_.total).resize(1);
+    std::vector<std::pair<std::string, int>> in = decoderIn;
+    in.insert(in.end(), {{io("seqlens"), h_.seqlens}, {io("total_length"), h_.total}});
+    plans_.prefill = plans_.step = planTemplate(comp("step_in_place"), in, {HostOutput{io("logits"), h_.logits, -1}});
+  } else {
+    plans_.prefill = planTemplate(comp("prefill"), decoderIn, {HostOutput{io("logits"), h_.logits, -1}});
+    plans_.step = planTemplate(comp("step"), decoderIn, {HostOutput{io("logits"), h_.logits, -1}});
+    if (spec_.cacheMergeEvery > 0) plans_.merge = planTemplate(comp("cache_merge"), {}, {});
+  }
   plans_.decode = planTemplate(comp("audio_decoder"), {{io("codes_in"), h_.codesIn}}, {HostOutput{io("audio_out"), h_.audioOut, -1}});
   for (PlanInput& in : plans_.text.inputs) in.shape = {batch_, L};
   for (PlanInput& in : plans_.cross.inputs)
     if (in.source == Source::Host) in.shape = in.index == h_.crossMask ? std::vector<std::int64_t>{rows, L} : std::vector<std::int64_t>{rows, L, spec_.textHidden};
   for (Plan* p : {&plans_.prefill, &plans_.step})
-    for (PlanInput& in : p->inputs)
-      if (in.index == h_.crossMask && in.source == Source::Host) in.shape = {rows, L};
+    for (PlanInput& in : p->inputs) {
+      if (in.source != Source::Host) continue;
+      if (in.index == h_.crossMask) in.shape = {rows, L};
+      if (in.index == h_.seqlens) in.shape = {rows};
+      if (in.index == h_.total) in.shape = {};
+    }
   for (PlanInput& in : plans_.step.inputs)
     if (in.index == h_.ids && in.source == Source::Host) in.shape = {rows * spec_.codebooks, 1};
   if (!prompt_) return;
@@ -95,7 +119,8 @@ void MusicgenGenerator::startWindow(const std::int64_t* promptCodes, std::int64_
     patterns_.emplace_back(spec_.delays, static_cast<std::int32_t>(spec_.special), w.frames, p, w.promptFrames);
   }
   column_ = patterns_[0].firstFree();
-  cache_.emplace(model().slots(), hostBuffers(), batchRows(), spec_.cacheMergeEvery, model().manifest().budgets);
+  cached_ = 0;  // in place: what the cache holds past this is masked, never cleared
+  if (!inPlace_) cache_.emplace(model().slots(), hostBuffers(), batchRows(), spec_.cacheMergeEvery, model().manifest().budgets);
 }
 
 // The finished window's frames into the song; the next window (if any) is prompted with the song
@@ -204,7 +229,7 @@ Plan MusicgenGenerator::crossPlan() {
 
 Plan MusicgenGenerator::prefillPlan() {
   fillIds(0, column_);
-  Plan p = cache_->feed(plans_.prefill);
+  Plan p = inPlace_ ? withPositions(plans_.prefill, column_) : cache_->feed(plans_.prefill);
   for (PlanInput& in : p.inputs)
     if (in.source == Source::Host && in.index == h_.ids) in.shape = {batchRows() * spec_.codebooks, column_};
   columnsInFlight_ = column_;
@@ -213,14 +238,26 @@ Plan MusicgenGenerator::prefillPlan() {
 }
 
 Plan MusicgenGenerator::stepPlan() {
-  if (cache_->mergeDue()) {
+  if (!inPlace_ && cache_->mergeDue()) {
     running_ = Run::Merge;
     return cache_->feed(plans_.merge);
   }
   fillIds(column_ - 1, column_);  // the column just predicted, after the pattern fixed its cells
   columnsInFlight_ = 1;
   running_ = Run::Step;
-  return cache_->feed(plans_.step);
+  return inPlace_ ? withPositions(plans_.step, 1) : cache_->feed(plans_.step);
+}
+
+// The in-place step's position inputs for a run adding `added` columns: the cache then holds
+// `total` positions; the attention operator takes total - 1 per row.
+Plan MusicgenGenerator::withPositions(Plan p, std::int64_t added) {
+  const std::int64_t total = cached_ + added;
+  if (total > capacity_)
+    throw Error("musicgen generator: the in-place cache holds " + std::to_string(capacity_) + " positions but run " + std::to_string(stepsDone_) +
+                " needs " + std::to_string(total));
+  std::fill_n(host(h_.seqlens).as<std::int32_t>(), host(h_.seqlens).size(), static_cast<std::int32_t>(total - 1));
+  host(h_.total).as<std::int32_t>()[0] = static_cast<std::int32_t>(total);
+  return p;
 }
 
 std::optional<Plan> MusicgenGenerator::windowPlan() {
@@ -306,7 +343,8 @@ void MusicgenGenerator::acceptCross() {
 }
 
 void MusicgenGenerator::acceptColumn() {
-  cache_->ran(plans_.step, columnsInFlight_);
+  if (inPlace_) cached_ += columnsInFlight_;
+  else cache_->ran(plans_.step, columnsInFlight_);
   sampleColumn();
   phase_ = Phase::Step;
   if (column_ < patterns_[0].length()) return;
@@ -408,15 +446,19 @@ const GeneratorType& musicgenGeneratorType() {
       "musicgen",
       {{"text_encoder", true}, {"cross_kv", true}, {"prefill", true}, {"step", true},
        {"cache_merge", false},     // without it the cache is one tier
+       // WebGPU: one step graph over a cache it updates in place, for prefill and steps alike
+       {"step_in_place", false, {"prefill", "step", "cache_merge"}},
        {"audio_encoder", false},   // without it no continuation
        {"audio_decoder", true}},
       {{"text_ids", true, true, {"text_encoder"}, DType::Int64},
        {"text_mask", true, true, {"text_encoder"}, DType::Int64},
        {"text_states", false, true, {"text_encoder"}, DType::Float32},
        {"encoder_hidden_states", true, true, {"cross_kv"}, DType::Float32},
-       {"encoder_attention_mask", true, true, {"cross_kv", "prefill", "step"}, DType::Int64},
-       {"input_ids", true, true, {"prefill", "step"}, DType::Int64},
-       {"logits", false, true, {"prefill", "step"}, DType::Float32},
+       {"encoder_attention_mask", true, true, {"cross_kv", "prefill", "step", "step_in_place"}, DType::Int64},
+       {"input_ids", true, true, {"prefill", "step", "step_in_place"}, DType::Int64},
+       {"logits", false, true, {"prefill", "step", "step_in_place"}, DType::Float32},
+       {"seqlens", true, true, {"step_in_place"}, DType::Int32},
+       {"total_length", true, true, {"step_in_place"}, DType::Int32},
        {"audio_in", true, true, {"audio_encoder"}, DType::Float32},
        {"codes_out", false, true, {"audio_encoder"}, DType::Int64},
        {"codes_in", true, true, {"audio_decoder"}, DType::Int64},

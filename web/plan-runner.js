@@ -1,17 +1,23 @@
 // Executes the core's plans on ORT sessions, mechanically: the core decides, this file obeys.
 // State tensors stay as ORT tensors between runs (gpu-buffer on WebGPU) and are disposed when
 // replaced or when the runner is disposed; only outputs the core asked for are copied into it.
+// An in-place slot (WebGPU) is one GPU buffer for the whole generation: bound as the input and
+// as the output that updates it, so the graph writes into the tensor it reads.
 
-import { arrayFor, tensorData, zerosTensor } from './tensors.js';
+import { arrayFor, elementCount, gpuZerosTensor, tensorData, zerosTensor } from './tensors.js';
 
 export class PlanRunner {
-  constructor(ort, sessions, generator) {
+  constructor(ort, sessions, generator, backend) {
     this.ort = ort;
     this.sessions = sessions;
     this.generator = generator;
     // init "from": another component's run writes the slot first; until then it holds nothing.
     this.slotInfo = JSON.parse(generator.slotsJson());
-    this.slots = this.slotInfo.map((s) => (s.init === 'from' ? null : zerosTensor(ort, s.dtype, s.shape)));
+    this.slots = this.slotInfo.map((s) => {
+      if (s.init === 'from') return null;
+      const onGpu = s.in_place && backend === 'webgpu' && elementCount(s.shape) > 0;
+      return onGpu ? gpuZerosTensor(ort, s.dtype, s.shape) : zerosTensor(ort, s.dtype, s.shape);
+    });
     this.constants = JSON.parse(generator.constantsJson()).map((c, i) => {
       const values = arrayFor(c.dtype).from(generator.constantView(i));
       return new ort.Tensor(c.dtype, values, c.shape);
@@ -44,13 +50,17 @@ export class PlanRunner {
         feeds[input.name] = this.constants[input.const];
       }
     }
+    const fetches = {};
+    for (const output of plan.outputs) fetches[output.name] = this.inPlace(output) ? this.slots[output.slot] : null;
     const started = performance.now();
-    const results = await session.run(feeds, plan.outputs.map((o) => o.name));
+    const results = await session.run(feeds, fetches);
     this.runMs += performance.now() - started;
     try {
       for (const output of plan.outputs) {
         const tensor = results[output.name];
-        if (output.slot !== undefined) {
+        if (this.inPlace(output)) {
+          results[output.name] = null; // the slot's own tensor, now updated
+        } else if (output.slot !== undefined) {
           this.slots[output.slot]?.dispose();
           this.slots[output.slot] = tensor;
           results[output.name] = null;
@@ -63,6 +73,10 @@ export class PlanRunner {
     } finally {
       for (const tensor of Object.values(results)) tensor?.dispose();
     }
+  }
+
+  inPlace(output) {
+    return output.slot !== undefined && this.slotInfo[output.slot].in_place;
   }
 
   dispose() {

@@ -18,7 +18,7 @@ export async function runSteps(model, generator, options = {}) {
 
 /** A runner whose state tensors outlive one drain (streaming input arriving over time). */
 export function openRunner(model, generator) {
-  const runner = new PlanRunner(model.runtime.ort, model.sessions, generator);
+  const runner = new PlanRunner(model.runtime.ort, model.sessions, generator, model.backend);
   model._live.add(runner);
   return runner;
 }

@@ -84,21 +84,30 @@ export async function load(source, options = {}) {
 async function loadComponents(model, pkg, { signal, onProgress, verify = true, sessionOptions }, opened) {
   const { manifest } = model;
   let candidates = model.runtime.candidates;
-  const components = JSON.parse(manifest.componentsJson());
+  let components = JSON.parse(manifest.componentsJson());
   const externalFiles = new Map(); // an external data file shared by several graphs is read once
-  for (const component of components) {
+  for (let i = 0; i < components.length; i += 1) {
+    const component = components[i];
     const early = opened.get(component.name);
     opened.delete(component.name);
-    const reusable = early && !(early.backend === 'webgpu' && component.state_outputs.length);
+    // a component made for some backends only (components.<name>.backends) is opened on those
+    const allowed = candidates.filter((b) => !component.backends || component.backends.includes(b));
+    const reusable = early && allowed.includes(early.backend) && !(early.backend === 'webgpu' && component.state_outputs.length);
     if (early && (!reusable || component.used === false)) await early.session.release?.();
-    if (component.used === false) continue;
+    if (component.used === false || !allowed.length) continue;
     const { session, backend } = reusable ? early : await openComponent(model.runtime, pkg, component, {
-      candidates, signal, onProgress, verify, sessionOptions, stateOutputs: component.state_outputs, externalFiles,
+      candidates: allowed, signal, onProgress, verify, sessionOptions, stateOutputs: component.state_outputs, externalFiles,
     });
     model.sessions.set(component.name, session);
-    candidates = [backend]; // every component of a model runs on the same backend
-    model.backend = backend;
     manifest.validateComponent(component.name, JSON.stringify(describeSession(session)));
+    if (model.backend === null) {
+      // every component of a model runs on the same backend; which ones the generators run
+      // may depend on it, so the core says again
+      candidates = [backend];
+      model.backend = backend;
+      manifest.setBackend(backend);
+      components = JSON.parse(manifest.componentsJson());
+    }
   }
 }
 

@@ -34,6 +34,8 @@ class Generator {
   std::string slotsJson() const;  // initial state shapes for this generator's batch
   // Rows the state slots hold (their initial shapes' batch dim): 1 unless a subclass batches.
   virtual std::int64_t batchRows() const { return 1; }
+  // The length of in-place state slots' axis for this generator (0: it runs none of them).
+  virtual std::int64_t cacheCapacity() const { return 0; }
   std::string constantsJson() const;  // [{"component","name","dtype","shape"}]
   const HostBuffer& constant(int i) const;
 

@@ -24,6 +24,9 @@ class Generator;
 struct ComponentRole {
   std::string key;
   bool required = true;
+  // Roles whose components this one stands in for when its component runs on the model's
+  // backend (components.<name>.backends): those are then not run, nor loaded.
+  std::vector<std::string> replaces = {};
 };
 
 // A graph tensor the core feeds (input) or reads (output) in every component of `components`

@@ -35,6 +35,9 @@ struct Component : FileRef {
   std::vector<TensorDesc> inputs, outputs;  // expanded, in manifest order
   std::vector<FileRef> externalData;        // files holding the graph's initializers
   bool ioFromGraph = false;                 // the manifest omits its inputs or outputs
+  std::vector<std::string> backends;        // the only backends it runs on (empty: any)
+
+  bool runsOn(const std::string& backend) const;
 
   const TensorDesc* findInput(const std::string& n) const;
   const TensorDesc* findOutput(const std::string& n) const;

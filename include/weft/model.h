@@ -35,6 +35,12 @@ class Model : public std::enable_shared_from_this<Model> {
   //   "external_data":[{"file","sha256","bytes"}],"used"}] — `used`: the generator runs it.
   std::string componentsJson() const;
   bool uses(const std::string& component) const;
+  // The backend the sessions run on ("webgpu", "wasm", "cpu", …), set by the runtime once the
+  // first session is open; until then every component counts as runnable.
+  void setBackend(const std::string& backend) { backend_ = backend; }
+  const std::string& backend() const { return backend_; }
+  // Whether `component` runs on the model's backend (its manifest `backends`).
+  bool runsHere(const std::string& component) const;
   // {"name","format","dims","generator","generation","tokenizer","options"}: `generation` holds
   // the effective defaults, `options` the type's options schema (generator_registry.h).
   std::string infoJson() const;
@@ -53,6 +59,7 @@ class Model : public std::enable_shared_from_this<Model> {
   explicit Model(Manifest m) : manifest_(std::move(m)) {}
   Manifest manifest_;
   std::shared_ptr<const Tokenizer> tokenizer_;
+  std::string backend_;
 };
 
 }  // namespace weft

@@ -40,6 +40,7 @@ class MusicgenGenerator : public Generator {
   const std::vector<std::int32_t>& tokens() const override { return codes_; }
   const std::vector<float>& results() const override { return *shown_; }
   std::int64_t batchRows() const override { return branches_ * batch_; }
+  std::int64_t cacheCapacity() const override { return inPlace_ ? capacity_ : 0; }
 
  protected:
   std::optional<Plan> makePlan() override;
@@ -59,12 +60,15 @@ class MusicgenGenerator : public Generator {
   struct Hosts {  // host buffer indices
     int textIds = -1, textMask = -1, textStates = -1, crossStates = -1, crossMask = -1;
     int promptAudio = -1, promptCodes = -1, ids = -1, logits = -1, codesIn = -1, audioOut = -1;
+    int seqlens = -1, total = -1;  // the in-place cache's positions
   };
   struct Plans {  // templates; host input shapes are set once or per run
     Plan prompt, text, cross, prefill, step, merge, decode;
   };
 
   void buildPlans();
+  void chooseCache();
+  Plan withPositions(Plan p, std::int64_t added);
   void planWindows();
   void startWindow(const std::int64_t* promptCodes, std::int64_t prompts);
   void finishWindow();
@@ -105,7 +109,11 @@ class MusicgenGenerator : public Generator {
 
   Hosts h_;
   Plans plans_;
-  std::optional<SlotCache> cache_;
+  std::optional<SlotCache> cache_;  // the cache in slots that grow (not in place)
+  // The cache in place (step_in_place on a backend it runs on): one fixed-capacity tensor per
+  // layer the step graph updates itself; the core only counts its positions.
+  bool inPlace_ = false;
+  std::int64_t capacity_ = 0, cached_ = 0;
   std::optional<PromptAudio> prompt_;
   std::vector<DelayPattern> patterns_;  // one per item
   SplitMix64 rng_;

@@ -18,6 +18,8 @@ enum class SlotInit {
 enum class SlotMode {
   Grow,   // each run's output replaces the slot with one that is longer along `axis`
   Fixed,  // the output has the input's shape
+  InPlace,  // the output is written into the input's own tensor (same buffer); `axis` is the
+            // capacity the generator chooses (Generator::cacheCapacity)
 };
 
 const char* slotInitName(SlotInit i);  // "empty" | "zeros" | "from"
@@ -41,7 +43,8 @@ struct StateSlot {
   // The tensor a generator of `batch` rows starts from: init Empty: empty_length along the axis;
   // Zeros: every dim resolved; From: symbolic dims -1 (JS holds nothing until the first write).
   // The dim named "batch" is `batch`, any other symbolic dim 1.
-  std::vector<std::int64_t> initialShape(std::int64_t batch) const;
+  // Mode InPlace: the axis is `capacity` long.
+  std::vector<std::int64_t> initialShape(std::int64_t batch, std::int64_t capacity = 1) const;
   // The empty tensor's shape for `batch` rows (init Empty; also after a merge drained the slot).
   std::vector<std::int64_t> emptyShape(std::int64_t batch) const;
 };
@@ -49,8 +52,8 @@ struct StateSlot {
 // Throws weft::Error naming the entry when an init Zeros slot has a dim that cannot resolve.
 void checkResolvable(const StateSlot& s);
 
-// [{"name","dtype","shape","init"[,"from":{"component","output"}]}], shapes for `batch` rows;
-// slot index = array index.
-std::string slotsJson(const std::vector<StateSlot>& slots, std::int64_t batch = 1);
+// [{"name","dtype","shape","init"[,"from":{"component","output"}][,"in_place":true]}], shapes for
+// `batch` rows, an in-place slot's axis `capacity` long; slot index = array index.
+std::string slotsJson(const std::vector<StateSlot>& slots, std::int64_t batch = 1, std::int64_t capacity = 0);
 
 }  // namespace weft

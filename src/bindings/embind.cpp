@@ -131,6 +131,10 @@ class JsModel {
     });
   }
   std::string componentsJson() const { return guard([&] { return m_->componentsJson(); }); }
+  // The backend the runtime's sessions run on: which components the generators run (componentsJson's "used").
+  void setBackend(val backend) {
+    guard([&] { m_->setBackend(stringArg(backend, "setBackend: backend")); });
+  }
   std::string infoJson() const { return guard([&] { return m_->infoJson(); }); }
   void validateComponent(val name, val io) const {
     guard([&] {
@@ -231,6 +235,7 @@ EMSCRIPTEN_BINDINGS(weft_core) {
       .class_function("componentsToDescribe", &JsModel::componentsToDescribeDefault)
       .class_function("componentsToDescribe", &JsModel::componentsToDescribe)
       .function("componentsJson", &JsModel::componentsJson)
+      .function("setBackend", &JsModel::setBackend)
       .function("infoJson", &JsModel::infoJson)
       .function("validateComponent", &JsModel::validateComponent)
       .function("attachTokenizer", &JsModel::attachTokenizer)

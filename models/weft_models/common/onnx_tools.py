@@ -57,7 +57,7 @@ def explain_export_failure(msg: str) -> str:
 
 
 def export_module(module, args: tuple, input_names, output_names, dynamic_shapes,
-                  opset: int) -> onnx.ModelProto:
+                  opset: int, translations: dict | None = None) -> onnx.ModelProto:
     """torch.onnx.export (dynamo) to an in-memory proto; ExportError with the exporter's reason."""
     import torch
     chatter = io.StringIO()
@@ -67,7 +67,8 @@ def export_module(module, args: tuple, input_names, output_names, dynamic_shapes
             prog = torch.onnx.export(module, args, input_names=list(input_names),
                                      output_names=list(output_names),
                                      dynamic_shapes=dynamic_shapes, opset_version=opset,
-                                     dynamo=True, external_data=False, verbose=False)
+                                     dynamo=True, external_data=False, verbose=False,
+                                     custom_translation_table=translations)
     except Exception as e:  # torch.export reports specialized axes as constraint violations
         raise ExportError(explain_export_failure(str(e))) from e
     log.debug("exporter output:\n%s", chatter.getvalue())

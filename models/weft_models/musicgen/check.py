@@ -62,8 +62,9 @@ def check_package(model, pkg, dims: Dims, only=None, seed: int = 0) -> list[Comp
             f = {"audio_codes": rng.integers(0, dims.vocab, (1, b, dims.codebooks, t))}
             res += _grade(f"b{b}_t{t}", sess.run("encodec_decode", f), R.encodec_decode(model, f))
         reports.append(ComponentReport("encodec_decode", res))
-    dec = [c for c in ("decoder_cross_kv", "decoder_step", "decoder_cache_merge",
-                       "decoder_model_merged") if want(c)]
+    dec = [c for c in ("decoder_cross_kv", "decoder_step", "decoder_step_inplace",
+                       "decoder_cache_merge", "decoder_model_merged")
+           if want(c) and c in sess.names]
     if dec:
         reports += _check_decoder(model, sess, dims, rng, dec)
     return reports
@@ -88,6 +89,7 @@ class _Case:
 
 def _check_decoder(model, sess, dims, rng, names):
     checks = {"decoder_cross_kv": _check_cross_kv, "decoder_step": _check_step,
+              "decoder_step_inplace": _check_step_inplace,
               "decoder_cache_merge": _check_cache_merge, "decoder_model_merged": _check_merged}
     res = {n: [] for n in names}
     nq = dims.codebooks
@@ -138,6 +140,39 @@ def _check_step(model, sess, dims, c: _Case) -> list[OutputResult]:
     # several columns on a cache (a prompt continued in chunks)
     _, kv_head, _ = R.decoder_run(model, c.enc, c.mask, c.ids[:, :2])
     step("_chunk", c.ids[:, 2:], kv_head, none, s - 1)
+    return res
+
+
+def _check_step_inplace(model, sess, dims, c: _Case) -> list[OutputResult]:
+    """decoder_step_inplace: the cache holds `held` positions of the request, then noise that
+    must be masked (a longer earlier window's leftovers); present's first held + new positions
+    must be the request's K/V."""
+    b, s, res = c.mask.shape[0], c.s, []
+    last = c.logits.reshape(b, dims.codebooks, s + 1, -1)[:, :, -1]
+    cross_f = _kv_feeds("cross", c.cross)
+    cap = s + 4
+    noise = np.random.default_rng(7).standard_normal((b, dims.heads, cap, dims.head_dim))
+
+    def step(tag_, ids_, held):
+        caches = []
+        for k, v in held:
+            ck, cv = noise.astype(np.float32), noise[..., ::-1].astype(np.float32)
+            ck[:, :, :k.shape[2]], cv[:, :, :v.shape[2]] = k, v
+            caches.append((ck, cv))
+        total = ids_.shape[1] + (held[0][0].shape[2] if held else 0)
+        f = {"input_ids": ids_, "encoder_attention_mask": c.mask, **cross_f,
+             "seqlens_k": np.full((b,), total - 1, np.int32),
+             "total_sequence_length": np.array(total, np.int32), **_kv_feeds("cache", caches)}
+        got = sess.run("decoder_step_inplace", f)
+        got = {n: (t[:, :, :total] if n.startswith("present.") else t) for n, t in got.items()}
+        ref = {"logits": last, **_kv_feeds("present", c.self_kv)}
+        res.extend(_grade(c.tag + tag_, got, ref))
+
+    empty = np.zeros((b, dims.heads, 0, dims.head_dim), np.float32)
+    step("_nopast", c.ids, [(empty, empty)] * dims.layers)  # the prompt's run
+    step("_past", c.ids[:, s:], c.kv_prefix)  # one column
+    _, kv_head, _ = R.decoder_run(model, c.enc, c.mask, c.ids[:, :2])
+    step("_chunk", c.ids[:, 2:], kv_head)  # several columns on a cache
     return res
 
 

@@ -9,7 +9,7 @@ import numpy as np
 
 HOP = 640  # EnCodec 32 kHz: 8*5*4*4 samples per frame
 WEIGHTS_FILE = "decoder_weights.bin"  # the decoder graphs' shared external data
-TRACE = dict(batch=2, enc_seq=5, seq=3, past=4, recent=7, frames=6)
+TRACE = dict(batch=2, enc_seq=5, seq=3, past=4, recent=7, frames=6, capacity=11)
 
 
 @dataclass
@@ -114,6 +114,18 @@ def _trace_step(d, rng, b=TRACE["batch"], n=TRACE["enc_seq"], s=TRACE["seq"], p=
     return f
 
 
+def _trace_inplace(d, rng, b=TRACE["batch"], n=TRACE["enc_seq"], s=TRACE["seq"],
+                   p=TRACE["past"], cap=TRACE["capacity"]):
+    """decoder_step_inplace: `s` new columns after `p` cached ones, in a cache of `cap`."""
+    f = {"input_ids": _ids(rng, b * d.codebooks, s, d.vocab + 1),
+         "encoder_attention_mask": _mask(b, n),
+         "seqlens_k": np.full((b,), p + s - 1, np.int32),
+         "total_sequence_length": np.array(p + s, np.int32)}
+    f.update({name: _kv(rng, d, b, n) for name, _, _ in kv("cross", d.layers, length="enc_seq")})
+    f.update({name: _kv(rng, d, b, cap) for name, _, _ in kv("cache", d.layers, length="capacity")})
+    return f
+
+
 def _trace_merge(d, rng, b=TRACE["batch"], p=TRACE["past"], r=TRACE["recent"]):
     f = {name: _kv(rng, d, b, p) for name, _, _ in kv("past_key_values", d.layers)}
     f.update({name: _kv(rng, d, b, r) for name, _, _ in kv("recent", d.layers)})
@@ -167,6 +179,15 @@ def specs(d: Dims) -> list[Spec]:
               *kv("past_key_values", L), *kv("recent", L, length="recent")],
              [*logits_last, *kv("present", L, length="total")],
              lambda m, c: G.Step(c), _trace_step, shared_weights=True),
+        # WebGPU: the same step over one cache of fixed capacity updated in place (no growth,
+        # no copies, no per-step allocation); the runtime binds present.* to cache.*'s buffers.
+        Spec("decoder_step_inplace", "decoder_step_inplace.onnx",
+             [("input_ids", "int64", ids_shape), *enc, ("seqlens_k", "int32", ["batch"]),
+              ("total_sequence_length", "int32", []), *cross_in,
+              *kv("cache", L, length="capacity")],
+             [*logits_last, *kv("present", L, length="capacity")],
+             lambda m, c: G.StepInPlace(c), _trace_inplace, shared_weights=True,
+             extra={"backends": ["webgpu"], "contrib_ops": True}),
         Spec("decoder_cache_merge", "decoder_cache_merge.onnx",
              [*kv("past_key_values", L), *kv("recent", L, length="recent")],
              kv("merged", L, length="total"),

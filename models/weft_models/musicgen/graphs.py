@@ -76,12 +76,10 @@ class DecoderCore(nn.Module):
         Returns logits [B, nq, S', V] (S' = 1 when last_only) and the new self-attention K/V:
         past + new, or with `recent` (the cache in two tiers: past, then recent) recent + new."""
         s = input_ids.shape[-1]
-        codes = input_ids.reshape(-1, self.nq, s)
-        h = sum(self.embed[q](codes[:, q]) for q in range(self.nq))
         start = past[0][0].shape[2] if past is not None else 0  # tokens already seen
         if recent is not None:  # the long tier's first position is a masked placeholder
             start = start - 1 + recent[0][0].shape[2]
-        h = h + self.positions[start:start + s]
+        h = self.embed_codes(input_ids) + self.positions[start:start + s]
         self_bias = None
         if causal:
             i = torch.arange(s, device=h.device)[:, None] + start
@@ -90,8 +88,7 @@ class DecoderCore(nn.Module):
             if recent is not None:
                 lead = torch.full((s, 1), torch.finfo(h.dtype).min, dtype=h.dtype)
                 self_bias = torch.cat([lead, self_bias], -1)
-        min_val = torch.finfo(h.dtype).min
-        cross_bias = ((1.0 - enc_mask.to(h.dtype)) * min_val)[:, None, None, :]
+        cross_bias = self.cross_bias(enc_mask, h.dtype)
         present = []
         for n, layer in enumerate(self.layers):
             sa = layer.self_attn
@@ -107,16 +104,32 @@ class DecoderCore(nn.Module):
                     k, v = torch.cat([past[n][0], k], 2), torch.cat([past[n][1], v], 2)
                 present.append((k, v))
                 h = h + sa.out_proj(_attend(q, k, v, self_bias))
-            xa = layer.encoder_attn
-            x = layer.encoder_attn_layer_norm(h)
-            ck, cv = cross[n]
-            h = h + xa.out_proj(_attend(_heads(xa.q_proj(x), self.n_heads), ck, cv, cross_bias))
-            x = layer.final_layer_norm(h)
-            h = h + layer.fc2(layer.activation_fn(layer.fc1(x)))
+            h = self.cross_and_feed_forward(layer, h, cross[n], cross_bias)
+        return self.logits(h, last_only), present
+
+    def embed_codes(self, input_ids):
+        """input_ids [B*nq, S] -> the summed codebook embeddings [B, S, D] (no positions)."""
+        codes = input_ids.reshape(-1, self.nq, input_ids.shape[-1])
+        return sum(self.embed[q](codes[:, q]) for q in range(self.nq))
+
+    @staticmethod
+    def cross_bias(enc_mask, dtype):
+        return ((1.0 - enc_mask.to(dtype)) * torch.finfo(dtype).min)[:, None, None, :]
+
+    def cross_and_feed_forward(self, layer, h, cross_kv, cross_bias):
+        """A layer after its self-attention: h += XA(ln(h), cond); h += FF(ln(h))."""
+        xa = layer.encoder_attn
+        x = layer.encoder_attn_layer_norm(h)
+        ck, cv = cross_kv
+        h = h + xa.out_proj(_attend(_heads(xa.q_proj(x), self.n_heads), ck, cv, cross_bias))
+        x = layer.final_layer_norm(h)
+        return h + layer.fc2(layer.activation_fn(layer.fc1(x)))
+
+    def logits(self, h, last_only=True):
         h = self.norm(h)
         if last_only:
             h = h[:, -1:]
-        return torch.stack([head(h) for head in self.heads], dim=1), present
+        return torch.stack([head(h) for head in self.heads], dim=1)
 
 
 def _flat(kv):
@@ -163,6 +176,37 @@ class Step(nn.Module):
         cross, past, recent = _pairs(kv[:n]), _pairs(kv[n:2 * n]), _pairs(kv[2 * n:])
         logits, present = self.core(input_ids, encoder_attention_mask, cross, past, recent=recent)
         return (logits[:, :, 0], *_flat(present))
+
+
+class StepInPlace(nn.Module):
+    """decoder_step_inplace (WebGPU): like decoder_step, over one cache of fixed capacity that
+    the graph updates in place (cache_attention.py): `cache.*` in, `present.*` out with the same
+    shape, bound by the runtime to the same buffers. `total_sequence_length` counts the cache's
+    positions after this run (positions start at total - seq) and `seqlens_k` is total - 1 per
+    row, as the attention operator takes them. Nothing in a step grows or is copied."""
+
+    def __init__(self, core):
+        super().__init__()
+        self.core = core
+        self.layers = len(core.layers)
+
+    def forward(self, input_ids, encoder_attention_mask, seqlens_k, total_sequence_length, *kv):
+        from .cache_attention import cache_attention
+        c, n = self.core, 2 * self.layers
+        cross, cache = _pairs(kv[:n]), _pairs(kv[n:])
+        s = input_ids.shape[-1]
+        start = total_sequence_length.to(torch.int64) - s
+        h = c.embed_codes(input_ids) + c.positions[torch.arange(s) + start]
+        cross_bias = c.cross_bias(encoder_attention_mask, h.dtype)
+        present = []
+        for layer, (ck, cv), own in zip(c.layers, cross, cache):
+            sa = layer.self_attn
+            x = layer.self_attn_layer_norm(h)
+            o, k, v = cache_attention(sa.q_proj(x), sa.k_proj(x), sa.v_proj(x), own[0], own[1],
+                                      seqlens_k, total_sequence_length, c.n_heads)
+            present += [k, v]
+            h = c.cross_and_feed_forward(layer, h + sa.out_proj(o), (ck, cv), cross_bias)
+        return (c.logits(h)[:, :, 0], *present)
 
 
 class CacheMerge(nn.Module):

@@ -22,6 +22,8 @@ def _components(dims: Dims) -> dict:
                          "outputs": io(s.outputs)}
         if weights_file(s):
             comps[s.name]["external_data"] = [{"file": weights_file(s), "sha256": "", "bytes": 0}]
+        if s.extra.get("backends"):
+            comps[s.name]["backends"] = s.extra["backends"]
     return comps
 
 
@@ -30,7 +32,7 @@ def _state(L: str = "layers") -> list[dict]:
     for kv in ("key", "value"):
         # Cross-attention K/V: computed once per request by decoder_cross_kv, then fixed input
         # of every decoder_step run.
-        state.append({"components": ["decoder_step"],
+        state.append({"components": ["decoder_step", "decoder_step_inplace"],
                       "input": f"cross.{{layer}}.{kv}", "count": L, "mode": "fixed",
                       "init_from": {"component": "decoder_cross_kv",
                                     "output": f"cross.{{layer}}.{kv}"}})
@@ -45,6 +47,11 @@ def _state(L: str = "layers") -> list[dict]:
         state.append({"components": tiers, "input": f"recent.{{layer}}.{kv}",
                       "output": f"present.{{layer}}.{kv}", "count": L, "axis": 2,
                       "mode": "grow", "init": "empty"})
+        # WebGPU (graphs.StepInPlace): one cache of the capacity the generator chooses, written
+        # in place by every run; it stands in for the two tiers and the merges.
+        state.append({"components": ["decoder_step_inplace"], "input": f"cache.{{layer}}.{kv}",
+                      "output": f"present.{{layer}}.{kv}", "count": L, "axis": 2,
+                      "mode": "in_place", "init": "zeros"})
     return state
 
 
@@ -63,11 +70,13 @@ def _generator(dims: Dims) -> dict:
         "text_encoder": "text_encoder", "cross_kv": "decoder_cross_kv",
         "prefill": "decoder_step", "step": "decoder_step",
         "cache_merge": "decoder_cache_merge", "cache_merge_every": CACHE_MERGE_EVERY,
+        "step_in_place": "decoder_step_inplace",
         "audio_encoder": "encodec_encode", "audio_decoder": "encodec_decode",
         "io": {"text_ids": "input_ids", "text_mask": "attention_mask",
                "text_states": "last_hidden_state",
                "encoder_hidden_states": "encoder_hidden_states", "input_ids": "input_ids",
                "encoder_attention_mask": "encoder_attention_mask", "logits": "logits",
+               "seqlens": "seqlens_k", "total_length": "total_sequence_length",
                "audio_in": "input_values", "codes_out": "audio_codes",
                "codes_in": "audio_codes", "audio_out": "audio_values"},
         "codebooks": dims.codebooks, "special_token": dims.vocab,

@@ -36,6 +36,11 @@ class Sessions:
         self._s = {}
 
     @property
+    def names(self) -> set[str]:
+        """The components the package has (a package may lack optional ones)."""
+        return {p.stem for p in self.pkg.glob("*.onnx")}
+
+    @property
     def cache_merge_every(self) -> int:
         return int(read_manifest(self.pkg)["generator"]["cache_merge_every"])
 

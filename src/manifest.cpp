@@ -2,6 +2,7 @@
 
 #include "manifest_parser.h"
 #include "weft/error.h"
+#include "weft/package_variants.h"
 #include "weft/session_check.h"
 
 namespace weft {
@@ -152,17 +153,6 @@ FileRef Parser::fileRef(const Json& obj, const std::string& p, bool standalone) 
   return r;
 }
 
-std::vector<std::string> Parser::backendNames(const Json& list, const std::string& p) {
-  ju::expectArray(list, kP, p);
-  if (list.empty()) bad(p, "expected at least one backend name (leave the field out for any backend)");
-  std::vector<std::string> names;
-  for (std::size_t k = 0; k < list.size(); ++k) {
-    names.push_back(ju::asString(list[k], kP, ju::index(p, k)));
-    if (names.back().empty()) bad(ju::index(p, k), "expected a backend name such as \"webgpu\", got an empty string");
-  }
-  return names;
-}
-
 void Parser::components(const Json& obj) {
   ju::expectObject(obj, kP, "components");
   if (obj.empty()) bad("components", "expected at least one component");
@@ -182,7 +172,7 @@ void Parser::components(const Json& obj) {
         c.externalData.push_back(f.is_string() ? FileRef{fileName(f, ju::index(xp, k)), std::nullopt, std::nullopt} : fileRef(f, ju::index(xp, k)));
       }
     }
-    if (auto b = e.find("backends"); b != e.end()) c.backends = backendNames(*b, ju::key(p, "backends"));
+    if (auto b = e.find("backends"); b != e.end()) c.backends = backendList(*b, ju::key(p, "backends"));
     componentIo(e, p, c);
     m_.components.push_back(std::move(c));
   }

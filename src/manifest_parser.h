@@ -36,7 +36,6 @@ class Parser {
       : m_(m), graphs_(graphs), listOnly_(listOnly) {}
 
   void components(const Json& obj);
-  std::vector<std::string> backendNames(const Json& list, const std::string& p);
   void state(const Json& list);
   void constants(const Json& list);
   void generator(const Json& g);

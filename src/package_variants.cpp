@@ -39,19 +39,6 @@ std::string known(const char* const (&names)[N], const Json& v, const std::strin
 
 std::string precision(const Json& v, const std::string& p) { return known(kPrecisions, v, p); }
 
-// A non-empty list of known backends, each once.
-std::vector<std::string> backendList(const Json& v, const std::string& p) {
-  ju::expectArray(v, kP, p);
-  if (v.empty()) bad(p, "expected at least one backend");
-  std::vector<std::string> r;
-  for (std::size_t i = 0; i < v.size(); ++i) {
-    std::string b = known(kBackends, v[i], ju::index(p, i));
-    if (std::find(r.begin(), r.end(), b) != r.end()) bad(ju::index(p, i), "backend '" + b + "' is listed twice");
-    r.push_back(std::move(b));
-  }
-  return r;
-}
-
 bool has(const std::vector<std::string>& v, const std::string& s) { return std::find(v.begin(), v.end(), s) != v.end(); }
 
 std::vector<std::string> fitting(const std::vector<std::string>& candidates, const std::vector<std::string>& backends) {
@@ -106,6 +93,18 @@ Json choosePackageTarget(const Json& j, const std::vector<std::string>& candidat
 }
 
 }  // namespace
+
+std::vector<std::string> backendList(const Json& v, const std::string& p) {
+  ju::expectArray(v, kP, p);
+  if (v.empty()) bad(p, "expected at least one backend");
+  std::vector<std::string> r;
+  for (std::size_t i = 0; i < v.size(); ++i) {
+    std::string b = known(kBackends, v[i], ju::index(p, i));
+    if (std::find(r.begin(), r.end(), b) != r.end()) bad(ju::index(p, i), "backend '" + b + "' is listed twice");
+    r.push_back(std::move(b));
+  }
+  return r;
+}
 
 namespace manifest_parser {
 

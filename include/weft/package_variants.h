@@ -8,6 +8,8 @@
 #include <string>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
 #include "weft/budgets.h"
 
 namespace weft {
@@ -33,6 +35,9 @@ struct PackageIndex {
   // Throws weft::Error("weft.json: <path>: <problem>").
   static PackageIndex parse(const std::string& json_text, const Budgets& budgets = Budgets());
 };
+
+// A manifest list of backends ("webgpu", "wasm", "cpu"), non-empty, each once; errors name `path`.
+std::vector<std::string> backendList(const nlohmann::ordered_json& list, const std::string& path);
 
 // The precisions the toolkit writes for `backend` ("int8 or fp32"), for messages.
 std::string precisionsFor(const std::string& backend);

@@ -96,6 +96,7 @@ struct FakeRun {
   std::vector<std::string> components;
   std::vector<json> plans;
   std::int64_t chunkSamples = 0;
+  std::vector<std::vector<std::int32_t>> positions;  // per in-place run: total_sequence_length, then seqlens_k
 };
 
 void drive(weft::Generator& g, FakeRun& f) {
@@ -111,6 +112,14 @@ void drive(weft::Generator& g, FakeRun& f) {
     for (auto& in : plan["inputs"])
       if (in.contains("host") && in["name"] != "encoder_attention_mask" && shape.empty())  // the first: ids, audio or codes
         shape = in["shape"].get<std::vector<std::int64_t>>();
+    std::vector<std::int32_t> positions;
+    for (const char* name : {"total_sequence_length", "seqlens_k"})
+      for (auto& in : plan["inputs"])
+        if (in["name"] == name) {
+          const weft::HostBuffer& b = g.input(in["host"]);
+          positions.insert(positions.end(), b.as<std::int32_t>(), b.as<std::int32_t>() + b.size());
+        }
+    if (!positions.empty()) f.positions.push_back(positions);
     for (auto& out : plan["outputs"]) {
       if (!out.contains("host")) continue;
       const int h = out["host"];
@@ -430,4 +439,97 @@ TEST_CASE("musicgen with a two-tier cache: the merge runs every cache_merge_ever
   CHECK(input(8, "recent.0.key")["shape"] == json::array({2, 1, 0, 2}));
   CHECK(f.plans[4]["outputs"] == json::parse(R"([{"name":"merged.0.key","slot":1}])"));
   CHECK(f.plans[3]["outputs"][1] == json::parse(R"({"name":"present.0.key","slot":2})"));
+}
+
+// The manifest above with a step graph over an in-place cache for WebGPU only.
+std::string inPlaceManifest() {
+  std::string text = manifest();
+  const auto swap = [&text](const std::string& from, const std::string& to) {
+    const auto p = text.find(from);
+    REQUIRE(p != std::string::npos);
+    text.replace(p, from.size(), to);
+  };
+  const std::string kv = R"("count": "layers", "dtype": "float32", "shape": ["batch", "heads", )";
+  swap(R"("merged": {)", R"("decoder_step_inplace": {"file": "i.onnx", "backends": ["webgpu"],
+      "inputs": [{"name": "input_ids", "dtype": "int64", "shape": ["bxc", "seq"]},
+                 {"name": "encoder_attention_mask", "dtype": "int64", "shape": ["batch", "enc_seq"]},
+                 {"name": "seqlens_k", "dtype": "int32", "shape": ["batch"]},
+                 {"name": "total_sequence_length", "dtype": "int32", "shape": []},
+                 {"name": "cross.{layer}.key", )" + kv + R"("enc_seq", "head_dim"]},
+                 {"name": "cache.{layer}.key", )" + kv + R"("capacity", "head_dim"]}],
+      "outputs": [{"name": "logits", "dtype": "float32", "shape": ["batch", "codebooks", "vocab"]},
+                  {"name": "present.{layer}.key", )" + kv + R"("capacity", "head_dim"]}]},
+    "merged": {)");
+  swap(R"("components": ["decoder_prefill", "decoder_step"], "input": "cross.{layer}.key")",
+       R"("components": ["decoder_prefill", "decoder_step", "decoder_step_inplace"], "input": "cross.{layer}.key")");
+  swap(R"("state": [)", R"("state": [
+    {"component": "decoder_step_inplace", "input": "cache.{layer}.key", "output": "present.{layer}.key", "count": "layers",
+     "axis": 2, "mode": "in_place", "init": "zeros"},)");
+  swap(R"("step": "decoder_step",)", R"("step": "decoder_step", "step_in_place": "decoder_step_inplace",)");
+  swap(R"("logits": "logits",)", R"("logits": "logits", "seqlens": "seqlens_k", "total_length": "total_sequence_length",)");
+  return text;
+}
+
+bool used(const weft::Model& m, const std::string& component) {
+  for (const json& c : json::parse(m.componentsJson()))
+    if (c["name"] == component) return c["used"];
+  FAIL("no component " << component);
+  return false;
+}
+
+TEST_CASE("musicgen on a backend the in-place step runs on: one graph for prompt and steps, the positions fed, the cache sized once") {
+  const std::string options = R"({"text_ids": [[1, 2, 3]], "max_new_frames": 4, "do_sample": false})";
+  std::vector<std::int32_t> tiers;
+  {
+    auto m = weft::Model::fromJson(inPlaceManifest());
+    CHECK(used(*m, "decoder_step_inplace"));  // backend not known yet: every graph may be needed
+    m->setBackend("wasm");
+    CHECK_FALSE(used(*m, "decoder_step_inplace"));
+    CHECK(used(*m, "decoder_step"));
+    CHECK(used(*m, "decoder_prefill"));
+    FakeRun f{noise};
+    auto g = m->createGenerator(options);
+    CHECK(json::parse(g->slotsJson())[0]["shape"] == json::array({2, 1, 0, 2}));  // the in-place slot, unused: empty
+    drive(*g, f);
+    CHECK(f.components == std::vector<std::string>{"text_encoder", "decoder_cross_kv", "decoder_prefill", "decoder_step", "decoder_step",
+                                                   "decoder_step", "decoder_step", "encodec_decode"});
+    tiers = g->tokens();
+  }
+  auto m = weft::Model::fromJson(inPlaceManifest());
+  m->setBackend("webgpu");
+  CHECK(used(*m, "decoder_step_inplace"));
+  CHECK_FALSE(used(*m, "decoder_step"));
+  CHECK_FALSE(used(*m, "decoder_prefill"));
+  FakeRun f{noise};
+  auto g = m->createGenerator(options);
+  // 4 frames + delay 1 + 1: the columns the window feeds
+  const json slot = json::parse(g->slotsJson())[0];
+  CHECK(slot["shape"] == json::array({2, 1, 6, 2}));
+  CHECK(slot["in_place"] == true);
+  drive(*g, f);
+  CHECK(f.components == std::vector<std::string>{"text_encoder", "decoder_cross_kv", "decoder_step_inplace", "decoder_step_inplace",
+                                                 "decoder_step_inplace", "decoder_step_inplace", "decoder_step_inplace", "encodec_decode"});
+  // total positions after each run, then total - 1 per row (cond, null)
+  CHECK(f.positions == std::vector<std::vector<std::int32_t>>{{1, 0, 0}, {2, 1, 1}, {3, 2, 2}, {4, 3, 3}, {5, 4, 4}});
+  CHECK(f.plans[3]["outputs"][1] == json::parse(R"({"name":"present.0.key","slot":0})"));
+  CHECK(g->tokens() == tiers);  // the same logits give the same codes whichever cache holds the positions
+}
+
+TEST_CASE("in-place state and component backends: manifest errors name the field") {
+  using weft::Model;
+  const auto with = [](const std::string& from, const std::string& to) {
+    std::string text = inPlaceManifest();
+    const auto p = text.find(from);
+    REQUIRE(p != std::string::npos);
+    text.replace(p, from.size(), to);
+    return text;
+  };
+  CHECK(errorOf([&] { Model::fromJson(with(R"("mode": "in_place", "init": "zeros")", R"("mode": "in_place", "init": "empty")")); }) ==
+        "weft: weft.json: state[0].init: mode \"in_place\" needs init \"zeros\" (the generator sizes the cache)");
+  CHECK(errorOf([&] { Model::fromJson(with(R"("axis": 2, "mode": "in_place")", R"("mode": "in_place")")); }) ==
+        "weft: weft.json: state[0].axis: missing required field (needed by modes \"grow\", \"in_place\" and init \"empty\")");
+  CHECK(errorOf([&] { Model::fromJson(with(R"("backends": ["webgpu"])", R"("backends": ["gpu"])")); }) ==
+        "weft: weft.json: components.decoder_step_inplace.backends[0]: expected one of webgpu, wasm, cpu but got \"gpu\"");
+  CHECK(errorOf([&] { Model::fromJson(with(R"("backends": ["webgpu"])", R"("backends": [])")); }) ==
+        "weft: weft.json: components.decoder_step_inplace.backends: expected at least one backend");
 }

@@ -21,7 +21,15 @@ void Generator::checkUsable(const char* what) const {
   if (failed_) throw Error(std::string(kind()) + " generator: " + what + " after the generator failed");
 }
 
-std::string Generator::slotsJson() const { return weft::slotsJson(model_->slots(), batchRows(), cacheCapacity()); }
+std::string Generator::slotsJson() const {
+  std::vector<bool> used;
+  for (const StateSlot& s : model_->slots()) {
+    bool any = false;
+    for (const std::string& c : s.components) any = any || model_->uses(c);
+    used.push_back(any);
+  }
+  return weft::slotsJson(model_->slots(), batchRows(), cacheCapacity(), used);
+}
 
 std::string Generator::constantsJson() const {
   Json a = Json::array();

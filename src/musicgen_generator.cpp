@@ -41,7 +41,10 @@ MusicgenGenerator::MusicgenGenerator(std::shared_ptr<const Model> model, const J
 }
 
 // In place when the package has a step graph for it that runs on the model's backend: capacity
-// for the longest window's columns (its prefix and one per step, the last one never fed).
+// for the longest window's columns (its prefix and one per step, the last one never fed). The
+// prefix is fed one column per run too: onnxruntime-web 1.30's WebGPU GroupQueryAttention refuses
+// several new positions on a non-empty cache for more than one row, and on an empty one returned
+// wrong attention from about 25 positions on (docs/MUSICGEN.md, "The cache in place on WebGPU").
 void MusicgenGenerator::chooseCache() {
   const std::string* stand = model().manifest().generator.componentFor("step_in_place");
   inPlace_ = stand && !model().backend().empty() && model().runsHere(*stand);
@@ -228,8 +231,14 @@ Plan MusicgenGenerator::crossPlan() {
 }
 
 Plan MusicgenGenerator::prefillPlan() {
+  if (inPlace_) {  // one column per run (chooseCache)
+    fillIds(cached_, cached_ + 1);
+    columnsInFlight_ = 1;
+    running_ = Run::Prefill;
+    return withPositions(plans_.step, 1);
+  }
   fillIds(0, column_);
-  Plan p = inPlace_ ? withPositions(plans_.prefill, column_) : cache_->feed(plans_.prefill);
+  Plan p = cache_->feed(plans_.prefill);
   for (PlanInput& in : p.inputs)
     if (in.source == Source::Host && in.index == h_.ids) in.shape = {batchRows() * spec_.codebooks, column_};
   columnsInFlight_ = column_;
@@ -303,6 +312,11 @@ int MusicgenGenerator::onAccept() {
       return 0;
     case Run::Merge: cache_->merged(plans_.merge); return 0;
     case Run::Prefill:
+      if (inPlace_ && cached_ + columnsInFlight_ < column_) {  // more of the prefix to feed first
+        cached_ += columnsInFlight_;
+        return 0;
+      }
+      [[fallthrough]];
     case Run::Step: acceptColumn(); return 0;
     case Run::Window: return acceptWindow();
     case Run::Final: acceptFinal(); return 0;

@@ -55,12 +55,14 @@ void checkResolvable(const StateSlot& s) {
   }
 }
 
-std::string slotsJson(const std::vector<StateSlot>& slots, std::int64_t batch, std::int64_t capacity) {
+std::string slotsJson(const std::vector<StateSlot>& slots, std::int64_t batch, std::int64_t capacity, const std::vector<bool>& used) {
   Json a = Json::array();
-  for (const StateSlot& s : slots) {
+  for (std::size_t i = 0; i < slots.size(); ++i) {
+    const StateSlot& s = slots[i];
     Json e = {{"name", s.input}, {"dtype", dtypeName(s.dtype)}, {"shape", s.initialShape(batch, capacity)}, {"init", slotInitName(s.init)}};
     if (s.init == SlotInit::From) e["from"] = {{"component", s.initComponent}, {"output", s.initOutput}};
     if (s.mode == SlotMode::InPlace) e["in_place"] = true;
+    if (i < used.size() && !used[i]) e["used"] = false;
     a.push_back(std::move(e));
   }
   return a.dump();

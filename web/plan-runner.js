@@ -14,7 +14,7 @@ export class PlanRunner {
     // init "from": another component's run writes the slot first; until then it holds nothing.
     this.slotInfo = JSON.parse(generator.slotsJson());
     this.slots = this.slotInfo.map((s) => {
-      if (s.init === 'from') return null;
+      if (s.init === 'from' || s.used === false) return null; // written first / never read
       const onGpu = s.in_place && backend === 'webgpu' && elementCount(s.shape) > 0;
       return onGpu ? gpuZerosTensor(ort, s.dtype, s.shape) : zerosTensor(ort, s.dtype, s.shape);
     });

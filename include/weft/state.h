@@ -52,8 +52,11 @@ struct StateSlot {
 // Throws weft::Error naming the entry when an init Zeros slot has a dim that cannot resolve.
 void checkResolvable(const StateSlot& s);
 
-// [{"name","dtype","shape","init"[,"from":{"component","output"}][,"in_place":true]}], shapes for
-// `batch` rows, an in-place slot's axis `capacity` long; slot index = array index.
-std::string slotsJson(const std::vector<StateSlot>& slots, std::int64_t batch = 1, std::int64_t capacity = 0);
+// [{"name","dtype","shape","init"[,"from":{"component","output"}][,"in_place":true][,"used":false]}],
+// shapes for `batch` rows, an in-place slot's axis `capacity` long; slot index = array index.
+// `used` (when given, one per slot): false for a slot no component the generator runs reads, for
+// which JS holds nothing.
+std::string slotsJson(const std::vector<StateSlot>& slots, std::int64_t batch = 1, std::int64_t capacity = 0,
+                      const std::vector<bool>& used = {});
 
 }  // namespace weft

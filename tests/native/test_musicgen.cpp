@@ -489,7 +489,9 @@ TEST_CASE("musicgen on a backend the in-place step runs on: one graph for prompt
     CHECK(used(*m, "decoder_prefill"));
     FakeRun f{noise};
     auto g = m->createGenerator(options);
-    CHECK(json::parse(g->slotsJson())[0]["shape"] == json::array({2, 1, 0, 2}));  // the in-place slot, unused: empty
+    const json unused = json::parse(g->slotsJson())[0];  // the in-place slot: nothing to hold
+    CHECK(unused["shape"] == json::array({2, 1, 0, 2}));
+    CHECK(unused["used"] == false);
     drive(*g, f);
     CHECK(f.components == std::vector<std::string>{"text_encoder", "decoder_cross_kv", "decoder_prefill", "decoder_step", "decoder_step",
                                                    "decoder_step", "decoder_step", "encodec_decode"});
@@ -506,6 +508,8 @@ TEST_CASE("musicgen on a backend the in-place step runs on: one graph for prompt
   const json slot = json::parse(g->slotsJson())[0];
   CHECK(slot["shape"] == json::array({2, 1, 6, 2}));
   CHECK(slot["in_place"] == true);
+  CHECK_FALSE(slot.contains("used"));
+  CHECK(json::parse(g->slotsJson())[2]["used"] == false);  // the two-tier step's own cache
   drive(*g, f);
   CHECK(f.components == std::vector<std::string>{"text_encoder", "decoder_cross_kv", "decoder_step_inplace", "decoder_step_inplace",
                                                  "decoder_step_inplace", "decoder_step_inplace", "decoder_step_inplace", "encodec_decode"});

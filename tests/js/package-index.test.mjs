@@ -1,5 +1,5 @@
-// The core's reading of precision, backends and index manifests (docs/MANIFEST.md, "Package
-// index"): an index is recognised as one, a malformed one is refused at the field's JSON path
+// The core's reading of precision, backends and index manifests (docs/MANIFEST.md,
+// "Package index"): an index is recognised as one, a malformed one is refused at the field's JSON path
 // (as the schema refuses it), and choosePackage picks what docs/MANIFEST.md says load() takes.
 import test from 'node:test';
 import assert from 'node:assert/strict';

@@ -1,5 +1,5 @@
-"""One package per precision, and the index weft.json listing them (docs/MANIFEST.md, "Package
-index"), so that a browser downloads only the package for the backend it runs on.
+"""One package per precision, and the index weft.json listing them (docs/MANIFEST.md,
+"Package index"), so that a browser downloads only the package for the backend it runs on.
 
 The fp32 export is the source; the other precisions are converted from it by the family's own
 transform (e.g. musicgen/quantize.py), each graded as that transform grades it."""

@@ -21,6 +21,29 @@ const char* const kBackends[] = {"webgpu", "wasm", "cpu"};
 const std::pair<const char*, std::vector<const char*>> kUsualBackends[] = {
     {"fp16", {"webgpu"}}, {"int8", {"wasm", "cpu"}}, {"fp32", {"webgpu", "wasm", "cpu"}}};
 
+// A precision a backend runs only on devices with a feature: fp16 weights on WebGPU need
+// shader-f16 (without it onnxruntime-web refuses the graph's first f16 kernel at the first run).
+struct Need {
+  const char *precision, *backend, *feature;
+};
+const Need kNeeds[] = {{"fp16", "webgpu", "shader-f16"}};
+
+// The feature `precision` on `backend` needs and the runtime lacks ("" when none).
+std::string missing(const std::optional<std::string>& precision, const std::string& backend, const std::vector<std::string>& lacking) {
+  for (const Need& n : kNeeds)
+    if (precision == n.precision && backend == n.backend && std::find(lacking.begin(), lacking.end(), n.feature) != lacking.end()) return n.feature;
+  return "";
+}
+
+// The candidates a package of `precision` can run on, given the features the runtime lacks.
+std::vector<std::string> able(const std::vector<std::string>& candidates, const std::optional<std::string>& precision,
+                              const std::vector<std::string>& lacking) {
+  std::vector<std::string> r;
+  for (const std::string& c : candidates)
+    if (missing(precision, c, lacking).empty()) r.push_back(c);
+  return r;
+}
+
 std::string listOf(const std::vector<std::string>& v, const char* sep = ", ") {
   std::string r;
   for (const std::string& s : v) r += (r.empty() ? "" : sep) + s;
@@ -59,13 +82,18 @@ std::string insteadFor(const std::vector<std::string>& candidates, const std::st
   return r;
 }
 
-Json chooseVariant(const PackageIndex& index, const std::vector<std::string>& candidates, const std::string& forced) {
+Json chooseVariant(const PackageIndex& index, const std::vector<std::string>& candidates, const std::string& forced,
+                   const std::vector<std::string>& lacking) {
   std::vector<std::string> offered;
   for (const PackageVariant& v : index.variants) offered.push_back(v.precision + " (" + listOf(v.backends) + ")");
   for (std::size_t i = 0; i < index.variants.size(); ++i) {
     const PackageVariant& v = index.variants[i];
     if (!forced.empty() && v.precision != forced) continue;
-    const std::vector<std::string> fit = fitting(candidates, v.backends);
+    const std::vector<std::string> fit = fitting(able(candidates, v.precision, lacking), v.backends);
+    for (const std::string& c : fitting(candidates, v.backends))
+      if (!forced.empty() && fit.empty() && !missing(v.precision, c, lacking).empty())
+        bad(ju::key(ju::index("variants", i), "precision"), "the " + v.precision + " variant needs " + missing(v.precision, c, lacking) + " on " + c +
+                                                                ", which this device lacks: use another precision");
     if (!forced.empty() && fit.empty())
       bad(ju::key(ju::index("variants", i), "backends"), "the " + v.precision + " variant is for " + listOf(v.backends) + ", not " +
                                                              backendWords(candidates) + ": use precision " + insteadFor(candidates));
@@ -74,16 +102,21 @@ Json chooseVariant(const PackageIndex& index, const std::vector<std::string>& ca
   if (!forced.empty()) bad("variants", "no variant has precision '" + forced + "' (variants: " + listOf(offered) + ")");
   for (const std::string& c : candidates)  // the runtime's preferred backend first, then the index's order
     for (const PackageVariant& v : index.variants)
-      if (has(v.backends, c)) return Json{{"index", true}, {"folder", v.folder}, {"precision", v.precision}, {"backends", fitting(candidates, v.backends)}};
+      if (has(v.backends, c) && missing(v.precision, c, lacking).empty())
+        return Json{{"index", true}, {"folder", v.folder}, {"precision", v.precision}, {"backends", fitting(able(candidates, v.precision, lacking), v.backends)}};
   bad("variants", "no variant is for " + backendWords(candidates) + " (variants: " + listOf(offered) + ")");
 }
 
-Json choosePackageTarget(const Json& j, const std::vector<std::string>& candidates, const std::string& forced) {
+Json choosePackageTarget(const Json& j, const std::vector<std::string>& all, const std::string& forced, const std::vector<std::string>& lacking) {
   const PackageTarget t = manifest_parser::packageTarget(j);
   const std::string name = j.contains("name") && j["name"].is_string() ? "'" + j["name"].get<std::string>() + "' " : "";
   const std::string what = "the package " + name + "is " + (t.precision ? *t.precision : "of no declared precision");
   if (!forced.empty() && t.precision != forced)
     bad("precision", what + ", not the '" + forced + "' asked for: load the " + forced + " package (or the index above it)");
+  const std::vector<std::string> candidates = able(all, t.precision, lacking);
+  if (candidates.empty())
+    bad("precision", what + ", which needs " + missing(t.precision, all[0], lacking) + " on " + all[0] +
+                         ", and this device lacks it: load a package of another precision (or the index above it)");
   if (!t.backends) return Json{{"index", false}, {"precision", t.precision ? Json(*t.precision) : Json(nullptr)}, {"backends", candidates}};
   const std::vector<std::string> fit = fitting(candidates, *t.backends);
   if (fit.empty())
@@ -155,13 +188,13 @@ PackageIndex PackageIndex::parse(const std::string& text, const Budgets& budgets
 }
 
 std::string choosePackage(const std::string& text, const Budgets& budgets, const std::vector<std::string>& candidates,
-                          const std::string& forced) {
+                          const std::string& forced, const std::vector<std::string>& lacking) {
   if (candidates.empty()) throw Error("choosePackage: no candidate backend");
   if (!forced.empty() && std::find(std::begin(kPrecisions), std::end(kPrecisions), forced) == std::end(kPrecisions))
     throw Error("load options: precision: expected one of fp32, fp16, int8 but got \"" + forced + "\"");
   const Json j = manifest_parser::parseTopJson(text, budgets);
-  if (j.contains("variants")) return chooseVariant(PackageIndex::parse(text, budgets), candidates, forced).dump();
-  return choosePackageTarget(j, candidates, forced).dump();
+  if (j.contains("variants")) return chooseVariant(PackageIndex::parse(text, budgets), candidates, forced, lacking).dump();
+  return choosePackageTarget(j, candidates, forced, lacking).dump();
 }
 
 }  // namespace weft

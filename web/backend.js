@@ -6,19 +6,25 @@ import { fileHost } from './host.js';
 const BACKENDS_WEB = ['webgpu', 'wasm'];
 const ORT_WEB = 'onnxruntime-web';
 
-/** Returns { ort, kind: 'web'|'node'|'other', candidates: [backend names in preference order] }. */
+/**
+ * Returns { ort, kind: 'web'|'node'|'other', candidates: [backend names in preference order],
+ * lacking: [device features WebGPU lacks here, e.g. 'shader-f16'] }.
+ */
 export async function resolveRuntime({ ort, backend = 'auto' } = {}) {
   const runtime = ort ?? (await defaultOrt(backend));
   const kind = runtime.env?.versions?.web ? 'web' : runtime.env?.versions?.node ? 'node' : 'other';
+  const adapter = kind === 'web' && backend !== 'wasm' && backend !== 'cpu' ? await webgpuAdapter() : null;
   let candidates;
   if (backend !== 'auto') {
     candidates = [backend];
   } else if (kind === 'web') {
-    candidates = (await webgpuUsable()) ? BACKENDS_WEB : ['wasm'];
+    candidates = adapter ? BACKENDS_WEB : ['wasm'];
   } else {
     candidates = ['cpu'];
   }
-  return { ort: runtime, kind, candidates };
+  // the core keeps fp16 packages off a WebGPU device without f16 shaders (package_variants.h)
+  const lacking = adapter && !adapter.features?.has('shader-f16') ? ['shader-f16'] : [];
+  return { ort: runtime, kind, candidates, lacking };
 }
 
 /**
@@ -39,11 +45,11 @@ async function defaultOrt(backend) {
   }
 }
 
-async function webgpuUsable() {
+async function webgpuAdapter() {
   try {
-    return !!(globalThis.navigator?.gpu && (await globalThis.navigator.gpu.requestAdapter()));
+    return (await globalThis.navigator?.gpu?.requestAdapter()) ?? null;
   } catch {
-    return false;
+    return null;
   }
 }
 

@@ -9,22 +9,23 @@ import { openPackage } from './package-source.js';
  * Opens `source` and, when it is an index, the variant the core picks for the runtime's candidates
  * (options.precision forces one). → { pkg, candidates (the backends the package is for), precision }.
  */
-export async function openChosenPackage(core, source, candidates, options, openOptions) {
+export async function openChosenPackage(core, source, { candidates, lacking }, options, openOptions) {
   let pkg = await openPackage(source, openOptions);
-  let choice = choose(core, pkg, candidates, options);
+  const choose = (p, backends, opts) => chooseFor(core, p, backends, lacking, opts);
+  let choice = choose(pkg, candidates, options);
   if (choice.index) {
     const index = pkg.location;
     checkFileName(choice.folder, `${index}/weft.json: variants`); // the core checked it too
     pkg = await openPackage(`${index}/${choice.folder}`, { ...openOptions, within: index });
-    choice = choose(core, pkg, choice.backends, { ...options, precision: choice.precision });
+    choice = choose(pkg, choice.backends, { ...options, precision: choice.precision });
     if (choice.index) throw new Error(`weft: ${pkg.location}/weft.json: a variant of the index ${index}/weft.json is itself an index`);
   }
   return { pkg, candidates: choice.backends, precision: choice.precision };
 }
 
-function choose(core, pkg, candidates, { budgets, precision }) {
+function chooseFor(core, pkg, candidates, lacking, { budgets, precision }) {
   try {
-    return JSON.parse(core.choosePackage(pkg.manifestText, budgets ?? null, candidates, precision ?? null));
+    return JSON.parse(core.choosePackage(pkg.manifestText, budgets ?? null, candidates, precision ?? null, lacking ?? []));
   } catch (error) {
     throw new Error(`${error.message} [${pkg.location}/weft.json]`, { cause: error });
   }

@@ -34,7 +34,7 @@ export async function load(source, options = {}) {
   const runtime = await resolveRuntime(options);
   const openOptions = { signal, onProgress, fetchImpl: options.fetch ?? globalThis.fetch, cache: options.cache, budgets: options.budgets };
   // An index picks its variant by the runtime's backends; a package may narrow them (its `backends`).
-  const { pkg, candidates, precision } = await openChosenPackage(core, source, runtime.candidates, options, openOptions);
+  const { pkg, candidates, precision } = await openChosenPackage(core, source, runtime, options, openOptions);
   runtime.candidates = candidates;
   // Components whose inputs/outputs the manifest leaves to the graph are opened first (graph-io.js).
   const { graphs, opened } = await describeUndeclaredComponents(core, pkg, runtime, options);

@@ -48,7 +48,10 @@ std::string precisionsFor(const std::string& backend);
 //   package: {"index": false, "precision": string|null, "backends": [candidates it is for]}
 // Throws when nothing fits, naming the field, the package's precision and backends and what to
 // use instead.
+// `lacking`: device features the runtime lacks (e.g. "shader-f16"); a precision that needs one on
+// a backend (fp16 on webgpu needs shader-f16) is not chosen there, and a package of it is refused.
 std::string choosePackage(const std::string& json_text, const Budgets& budgets,
-                          const std::vector<std::string>& candidates, const std::string& precision);
+                          const std::vector<std::string>& candidates, const std::string& precision,
+                          const std::vector<std::string>& lacking = {});
 
 }  // namespace weft

@@ -201,18 +201,28 @@ class JsSampler {
 
 // load()'s choice for a weft.json (package_variants.h): candidates is the runtime's backend list
 // (an array or its JSON text), precision a string or undefined.
-std::string choosePackage(val text, val budgets, val candidates, val precision) {
+std::vector<std::string> namesArg(val v, const char* what) {
+  const weft::Json list = weft::json_util::parse(jsonArg(v, what), what);
+  std::vector<std::string> names;
+  if (!list.is_array()) throw weft::Error(std::string(what) + ": expected an array of names");
+  for (const weft::Json& c : list) {
+    if (!c.is_string()) throw weft::Error(std::string(what) + ": expected an array of names");
+    names.push_back(c.get<std::string>());
+  }
+  return names;
+}
+
+// lacking: the device features the runtime lacks (an array; undefined: none).
+std::string choosePackageLacking(val text, val budgets, val candidates, val precision, val lacking) {
   return guard([&] {
-    const weft::Json list = weft::json_util::parse(jsonArg(candidates, "choosePackage: candidates"), "choosePackage: candidates");
-    std::vector<std::string> names;
-    if (!list.is_array()) throw weft::Error("choosePackage: candidates: expected an array of backend names");
-    for (const weft::Json& c : list) {
-      if (!c.is_string()) throw weft::Error("choosePackage: candidates: expected an array of backend names");
-      names.push_back(c.get<std::string>());
-    }
+    const std::vector<std::string> names = namesArg(candidates, "choosePackage: candidates");
+    const std::vector<std::string> missing = lacking.isUndefined() || lacking.isNull() ? std::vector<std::string>{} : namesArg(lacking, "choosePackage: lacking");
     const std::string p = precision.isUndefined() || precision.isNull() ? "" : stringArg(precision, "load options: precision");
-    return weft::choosePackage(jsonArg(text, "choosePackage"), weft::Budgets::parse(jsonArg(budgets, "choosePackage: budgets", true)), names, p);
+    return weft::choosePackage(jsonArg(text, "choosePackage"), weft::Budgets::parse(jsonArg(budgets, "choosePackage: budgets", true)), names, p, missing);
   });
+}
+std::string choosePackage(val text, val budgets, val candidates, val precision) {
+  return choosePackageLacking(text, budgets, candidates, precision, val::undefined());
 }
 
 std::string versionString() { return weft::version(); }
@@ -227,6 +237,7 @@ EMSCRIPTEN_BINDINGS(weft_core) {
   function("heapBytesInUse", &heapBytesInUse);
   function("generatorTypesJson", &typesJson);
   function("choosePackage", &choosePackage);
+  function("choosePackage", &choosePackageLacking);
 
   class_<JsModel>("Model")
       .class_function("fromJson", &JsModel::fromJsonDefault)

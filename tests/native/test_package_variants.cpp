@@ -53,3 +53,19 @@ TEST_CASE("a package's backends narrow the candidates and refuse the others") {
   CHECK_THROWS_WITH(weft::Manifest::parse(toyWith(R"("backends": ["cpu", "cpu"])")),
                     "weft: weft.json: backends[1]: backend 'cpu' is listed twice");
 }
+
+TEST_CASE("fp16 stays off a WebGPU device without f16 shaders: the index falls to the next variant, a package is refused") {
+  const std::vector<std::string> noF16 = {"shader-f16"};
+  const auto pick = [&](const std::string& text, const std::vector<std::string>& candidates, const std::string& precision = "") {
+    return nlohmann::json::parse(weft::choosePackage(text, weft::Budgets(), candidates, precision, noF16));
+  };
+  CHECK(pick(kIndex, {"webgpu", "wasm"})["folder"] == "fp32");
+  CHECK(pick(kIndex, {"webgpu", "wasm"})["backends"] == nlohmann::json{"webgpu", "wasm"});
+  CHECK(pick(kIndex, {"wasm"})["folder"] == "int8");
+  CHECK_THROWS_WITH(pick(kIndex, {"webgpu"}, "fp16"),
+                    "weft: weft.json: variants[0].precision: the fp16 variant needs shader-f16 on webgpu, which this device lacks: use another precision");
+  const std::string fp16 = toyWith(R"("precision": "fp16", "backends": ["webgpu"])");
+  CHECK_THROWS_WITH(pick(fp16, {"webgpu"}), doctest::Contains("weft.json: precision: the package 'toy' is fp16, which needs shader-f16 on webgpu, "
+                                                              "and this device lacks it: load a package of another precision"));
+  CHECK(pick(toyWith(R"("precision": "fp32")"), {"webgpu"})["backends"] == nlohmann::json{"webgpu"});
+}

@@ -35,7 +35,7 @@ def test_export_from_folder_passes(hf_package, capsys):
     reports = m["validation"]["fp32"]
     assert {r["component"] for r in reports} == {
         "text_encoder", "encodec_encode", "encodec_decode", "decoder_cross_kv",
-        "decoder_step", "decoder_cache_merge", "decoder_model_merged"}
+        "decoder_step", "decoder_step_inplace", "decoder_cache_merge", "decoder_model_merged"}
     assert all(r["band"] == "PASS" for r in reports), reports
     assert m["source"]["checkpoint"] == str((hf_package["root"] / "hf").resolve())
 

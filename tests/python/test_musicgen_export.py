@@ -31,7 +31,7 @@ def mg_reports(mg_model, mg_pkg):
 
 
 COMPONENTS = ["text_encoder", "encodec_encode", "encodec_decode", "decoder_cross_kv",
-              "decoder_step", "decoder_cache_merge", "decoder_model_merged"]
+              "decoder_step", "decoder_step_inplace", "decoder_cache_merge", "decoder_model_merged"]
 
 
 @pytest.mark.parametrize("name", COMPONENTS)
@@ -92,8 +92,18 @@ def test_manifest_layout(mg_pkg):
     assert written == {"recent": ("present", 0), "past_key_values": ("merged", 1)}
     assert m["generator"]["cache_merge"] == "decoder_cache_merge"
     assert m["generator"]["cache_merge_every"] >= 1
-    cross = [s for s in m["state"] if s.get("components") == ["decoder_step"]]
+    cross = [s for s in m["state"] if s.get("components") == ["decoder_step", "decoder_step_inplace"]]
     assert len(cross) == 2 and all(s["init_from"]["component"] == "decoder_cross_kv" for s in cross)
+    # WebGPU: one cache the in-place step updates itself, standing in for both tiers there
+    in_place = [s for s in m["state"] if s.get("mode") == "in_place"]
+    assert [(s["input"], s["output"], s["init"]) for s in in_place] == [
+        ("cache.{layer}.key", "present.{layer}.key", "zeros"),
+        ("cache.{layer}.value", "present.{layer}.value", "zeros")]
+    assert m["generator"]["step_in_place"] == "decoder_step_inplace"
+    assert m["components"]["decoder_step_inplace"]["backends"] == ["webgpu"]
+    gqa = onnx.load(str(mg_pkg / "decoder_step_inplace.onnx"), load_external_data=False)
+    assert [n.op_type for n in gqa.graph.node if n.domain == "com.microsoft"] == \
+        ["GroupQueryAttention"] * m["dims"]["layers"]
 
 
 def test_decoder_weights_stored_once(mg_pkg):

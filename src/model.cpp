@@ -77,12 +77,14 @@ std::string Model::componentsJson() const {
   Json a = Json::array();
   for (const Component& c : manifest_.components) {
     Json ins = Json::array(), outs = Json::array(), stateOuts = Json::array();
+    bool resident = false;  // updates a slot in place: its runs stay on the device (WebGPU)
     for (const TensorDesc& t : c.inputs) ins.push_back(t.name);
     for (const TensorDesc& t : c.outputs) {
       outs.push_back(t.name);
       for (const StateSlot& s : slots())
         if (s.writtenBy(c.name, t.name)) {
           stateOuts.push_back(t.name);
+          resident = resident || s.mode == SlotMode::InPlace;
           break;
         }
     }
@@ -93,6 +95,7 @@ std::string Model::componentsJson() const {
     e["external_data"] = externalDataJson(c);
     e["used"] = uses(c.name);
     if (!c.backends.empty()) e["backends"] = c.backends;
+    if (resident) e["resident"] = true;
     a.push_back(std::move(e));
   }
   return a.dump();

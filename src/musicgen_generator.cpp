@@ -65,12 +65,13 @@ void MusicgenGenerator::buildPlans() {
   plans_.cross = planTemplate(comp("cross_kv"), {{io("encoder_hidden_states"), h_.crossStates}, {io("encoder_attention_mask"), h_.crossMask}}, {});
   const std::vector<std::pair<std::string, int>> decoderIn = {{io("input_ids"), h_.ids}, {io("encoder_attention_mask"), h_.crossMask}};
   if (inPlace_) {
+    h_.positions = addHostBuffer(DType::Int64);
     h_.seqlens = addHostBuffer(DType::Int32);
     h_.total = addHostBuffer(DType::Int32);
     host(h_.seqlens).resize(static_cast<std::size_t>(rows));
     host(h_.total).resize(1);
     std::vector<std::pair<std::string, int>> in = decoderIn;
-    in.insert(in.end(), {{io("seqlens"), h_.seqlens}, {io("total_length"), h_.total}});
+    in.insert(in.end(), {{io("positions"), h_.positions}, {io("seqlens"), h_.seqlens}, {io("total_length"), h_.total}});
     plans_.prefill = plans_.step = planTemplate(comp("step_in_place"), in, {HostOutput{io("logits"), h_.logits, -1}});
   } else {
     plans_.prefill = planTemplate(comp("prefill"), decoderIn, {HostOutput{io("logits"), h_.logits, -1}});
@@ -86,7 +87,10 @@ void MusicgenGenerator::buildPlans() {
       if (in.source != Source::Host) continue;
       if (in.index == h_.crossMask) in.shape = {rows, L};
       if (in.index == h_.seqlens) in.shape = {rows};
-      if (in.index == h_.total) in.shape = {};
+      if (in.index == h_.total) {
+        in.shape = {};
+        in.onHost = true;  // GroupQueryAttention reads total_sequence_length on the CPU
+      }
     }
   for (PlanInput& in : plans_.step.inputs)
     if (in.index == h_.ids && in.source == Source::Host) in.shape = {rows * spec_.codebooks, 1};
@@ -257,13 +261,18 @@ Plan MusicgenGenerator::stepPlan() {
   return inPlace_ ? withPositions(plans_.step, 1) : cache_->feed(plans_.step);
 }
 
-// The in-place step's position inputs for a run adding `added` columns: the cache then holds
-// `total` positions; the attention operator takes total - 1 per row.
+// The in-place step's position inputs for a run adding `added` columns: their positions, and
+// the `total` the cache then holds; the attention operator takes total - 1 per row.
 Plan MusicgenGenerator::withPositions(Plan p, std::int64_t added) {
   const std::int64_t total = cached_ + added;
   if (total > capacity_)
     throw Error("musicgen generator: the in-place cache holds " + std::to_string(capacity_) + " positions but run " + std::to_string(stepsDone_) +
                 " needs " + std::to_string(total));
+  HostBuffer& positions = host(h_.positions);
+  positions.resize(static_cast<std::size_t>(added));
+  for (std::int64_t i = 0; i < added; ++i) positions.as<std::int64_t>()[i] = cached_ + i;
+  for (PlanInput& in : p.inputs)
+    if (in.source == Source::Host && in.index == h_.positions) in.shape = {added};
   std::fill_n(host(h_.seqlens).as<std::int32_t>(), host(h_.seqlens).size(), static_cast<std::int32_t>(total - 1));
   host(h_.total).as<std::int32_t>()[0] = static_cast<std::int32_t>(total);
   return p;
@@ -471,6 +480,7 @@ const GeneratorType& musicgenGeneratorType() {
        {"encoder_attention_mask", true, true, {"cross_kv", "prefill", "step", "step_in_place"}, DType::Int64},
        {"input_ids", true, true, {"prefill", "step", "step_in_place"}, DType::Int64},
        {"logits", false, true, {"prefill", "step", "step_in_place"}, DType::Float32},
+       {"positions", true, true, {"step_in_place"}, DType::Int64},
        {"seqlens", true, true, {"step_in_place"}, DType::Int32},
        {"total_length", true, true, {"step_in_place"}, DType::Int32},
        {"audio_in", true, true, {"audio_encoder"}, DType::Float32},

@@ -45,6 +45,7 @@ std::string planToJson(const Plan& p) {
           out += std::to_string(i.shape[d]);
         }
         out += ']';
+        if (i.onHost) out += ",\"on_host\":true";
         break;
       case Source::Slot: appendInt(out, "slot", i.index); break;
       case Source::Const: appendInt(out, "const", i.index); break;

@@ -2,8 +2,10 @@
 // State tensors stay as ORT tensors between runs (gpu-buffer on WebGPU) and are disposed when
 // replaced or when the runner is disposed; only outputs the core asked for are copied into it.
 // An in-place slot (WebGPU) is one GPU buffer for the whole generation: bound as the input and
-// as the output that updates it, so the graph writes into the tensor it reads.
+// as the output that updates it, so the graph writes into the tensor it reads. A plan that
+// updates one keeps its host inputs and outputs on the device too (device-io.js).
 
+import { DeviceIo } from './device-io.js';
 import { arrayFor, elementCount, gpuZerosTensor, tensorData, zerosTensor } from './tensors.js';
 
 export class PlanRunner {
@@ -11,6 +13,8 @@ export class PlanRunner {
     this.ort = ort;
     this.sessions = sessions;
     this.generator = generator;
+    this.backend = backend;
+    this.deviceIo = null; // made for the first plan kept on the device
     // init "from": another component's run writes the slot first; until then it holds nothing.
     this.slotInfo = JSON.parse(generator.slotsJson());
     this.slots = this.slotInfo.map((s) => {
@@ -35,9 +39,12 @@ export class PlanRunner {
     const session = this.sessions.get(plan.component);
     if (!session) throw new Error(`weft: plan names unknown component '${plan.component}'`);
     const gen = this.generator;
+    const device = this.onDevice(plan);
     const feeds = {};
     for (const input of plan.inputs) {
-      if (input.host !== undefined) {
+      if (input.host !== undefined && device && !input.on_host) {
+        feeds[input.name] = device.input(input.name, input.dtype, gen.inputView(input.host), input.shape);
+      } else if (input.host !== undefined) {
         // slice(): ORT may read the data after the core's memory has grown (views would detach).
         feeds[input.name] = new this.ort.Tensor(input.dtype, gen.inputView(input.host).slice(), input.shape);
       } else if (input.slot !== undefined) {
@@ -65,7 +72,7 @@ export class PlanRunner {
           this.slots[output.slot] = tensor;
           results[output.name] = null;
         } else if (output.host !== undefined) {
-          const data = await tensorData(tensor);
+          const data = device && tensor.location === 'gpu-buffer' ? await device.download(tensor) : await tensorData(tensor);
           const n = output.tail ?? data.length;
           gen.outputView(output.host, n).set(n === data.length ? data : data.subarray(data.length - n));
         }
@@ -79,7 +86,16 @@ export class PlanRunner {
     return output.slot !== undefined && this.slotInfo[output.slot].in_place;
   }
 
+  /** The DeviceIo of a plan that updates a slot in place on WebGPU, else null. */
+  onDevice(plan) {
+    if (this.backend !== 'webgpu' || !plan.outputs.some((o) => this.inPlace(o))) return null;
+    this.deviceIo ??= new DeviceIo(this.ort);
+    return this.deviceIo;
+  }
+
   dispose() {
+    this.deviceIo?.dispose();
+    this.deviceIo = null;
     for (const tensor of [...this.slots, ...this.constants]) tensor?.dispose();
     this.slots = [];
     this.constants = [];

@@ -96,7 +96,9 @@ async function loadComponents(model, pkg, { signal, onProgress, verify = true, s
     if (early && (!reusable || component.used === false)) await early.session.release?.();
     if (component.used === false || !allowed.length) continue;
     const { session, backend } = reusable ? early : await openComponent(model.runtime, pkg, component, {
-      candidates: allowed, signal, onProgress, verify, sessionOptions, stateOutputs: component.state_outputs, externalFiles,
+      // a resident component (one that updates a slot in place) leaves every output on the GPU
+      candidates: allowed, signal, onProgress, verify, sessionOptions, externalFiles,
+      stateOutputs: component.resident ? component.outputs : component.state_outputs,
     });
     model.sessions.set(component.name, session);
     manifest.validateComponent(component.name, JSON.stringify(describeSession(session)));

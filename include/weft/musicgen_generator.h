@@ -60,7 +60,7 @@ class MusicgenGenerator : public Generator {
   struct Hosts {  // host buffer indices
     int textIds = -1, textMask = -1, textStates = -1, crossStates = -1, crossMask = -1;
     int promptAudio = -1, promptCodes = -1, ids = -1, logits = -1, codesIn = -1, audioOut = -1;
-    int seqlens = -1, total = -1;  // the in-place cache's positions
+    int positions = -1, seqlens = -1, total = -1;  // the in-place cache's positions
   };
   struct Plans {  // templates; host input shapes are set once or per run
     Plan prompt, text, cross, prefill, step, merge, decode;

@@ -19,6 +19,9 @@ struct PlanInput {
   int index = 0;                    // host buffer, slot or constant index
   DType dtype = DType::Float32;     // host inputs only
   std::vector<std::int64_t> shape;  // host inputs only
+  // Host inputs an operator reads in host memory (onnxruntime's CPU inputs): a runner that keeps
+  // the run on the device leaves them there rather than uploading what would come back.
+  bool onHost = false;
 };
 
 struct PlanOutput {

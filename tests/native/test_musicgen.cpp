@@ -97,6 +97,7 @@ struct FakeRun {
   std::vector<json> plans;
   std::int64_t chunkSamples = 0;
   std::vector<std::vector<std::int32_t>> positions;  // per in-place run: total_sequence_length, then seqlens_k
+  std::vector<std::vector<std::int64_t>> positionIds;  // per in-place run: its columns' positions
 };
 
 void drive(weft::Generator& g, FakeRun& f) {
@@ -120,6 +121,12 @@ void drive(weft::Generator& g, FakeRun& f) {
           positions.insert(positions.end(), b.as<std::int32_t>(), b.as<std::int32_t>() + b.size());
         }
     if (!positions.empty()) f.positions.push_back(positions);
+    for (auto& in : plan["inputs"])
+      if (in["name"] == "position_ids") {
+        const weft::HostBuffer& b = g.input(in["host"]);
+        CHECK(in["shape"] == json::array({static_cast<std::int64_t>(b.size())}));
+        f.positionIds.emplace_back(b.as<std::int64_t>(), b.as<std::int64_t>() + b.size());
+      }
     for (auto& out : plan["outputs"]) {
       if (!out.contains("host")) continue;
       const int h = out["host"];
@@ -453,6 +460,7 @@ std::string inPlaceManifest() {
   swap(R"("merged": {)", R"("decoder_step_inplace": {"file": "i.onnx", "backends": ["webgpu"],
       "inputs": [{"name": "input_ids", "dtype": "int64", "shape": ["bxc", "seq"]},
                  {"name": "encoder_attention_mask", "dtype": "int64", "shape": ["batch", "enc_seq"]},
+                 {"name": "position_ids", "dtype": "int64", "shape": ["seq"]},
                  {"name": "seqlens_k", "dtype": "int32", "shape": ["batch"]},
                  {"name": "total_sequence_length", "dtype": "int32", "shape": []},
                  {"name": "cross.{layer}.key", )" + kv + R"("enc_seq", "head_dim"]},
@@ -466,7 +474,7 @@ std::string inPlaceManifest() {
     {"component": "decoder_step_inplace", "input": "cache.{layer}.key", "output": "present.{layer}.key", "count": "layers",
      "axis": 2, "mode": "in_place", "init": "zeros"},)");
   swap(R"("step": "decoder_step",)", R"("step": "decoder_step", "step_in_place": "decoder_step_inplace",)");
-  swap(R"("logits": "logits",)", R"("logits": "logits", "seqlens": "seqlens_k", "total_length": "total_sequence_length",)");
+  swap(R"("logits": "logits",)", R"("logits": "logits", "positions": "position_ids", "seqlens": "seqlens_k", "total_length": "total_sequence_length",)");
   return text;
 }
 
@@ -515,7 +523,13 @@ TEST_CASE("musicgen on a backend the in-place step runs on: one graph for prompt
                                                  "decoder_step_inplace", "decoder_step_inplace", "decoder_step_inplace", "encodec_decode"});
   // total positions after each run, then total - 1 per row (cond, null)
   CHECK(f.positions == std::vector<std::vector<std::int32_t>>{{1, 0, 0}, {2, 1, 1}, {3, 2, 2}, {4, 3, 3}, {5, 4, 4}});
+  CHECK(f.positionIds == std::vector<std::vector<std::int64_t>>{{0}, {1}, {2}, {3}, {4}});
   CHECK(f.plans[3]["outputs"][1] == json::parse(R"({"name":"present.0.key","slot":0})"));
+  // onnxruntime reads total_sequence_length in host memory: the one host input a device run keeps there
+  for (const json& in : f.plans[3]["inputs"])
+    if (in.contains("host")) CHECK(in.value("on_host", false) == (in["name"] == "total_sequence_length"));
+  for (const json& c : json::parse(m->componentsJson()))  // updates a slot in place: runs stay on the device
+    CHECK(c.value("resident", false) == (c["name"] == "decoder_step_inplace"));
   CHECK(g->tokens() == tiers);  // the same logits give the same codes whichever cache holds the positions
 }
 

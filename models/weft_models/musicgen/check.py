@@ -161,6 +161,7 @@ def _check_step_inplace(model, sess, dims, c: _Case) -> list[OutputResult]:
             caches.append((ck, cv))
         total = ids_.shape[1] + (held[0][0].shape[2] if held else 0)
         f = {"input_ids": ids_, "encoder_attention_mask": c.mask, **cross_f,
+             "position_ids": np.arange(total - ids_.shape[1], total, dtype=np.int64),
              "seqlens_k": np.full((b,), total - 1, np.int32),
              "total_sequence_length": np.array(total, np.int32), **_kv_feeds("cache", caches)}
         got = sess.run("decoder_step_inplace", f)

@@ -119,6 +119,7 @@ def _trace_inplace(d, rng, b=TRACE["batch"], n=TRACE["enc_seq"], s=TRACE["seq"],
     """decoder_step_inplace: `s` new columns after `p` cached ones, in a cache of `cap`."""
     f = {"input_ids": _ids(rng, b * d.codebooks, s, d.vocab + 1),
          "encoder_attention_mask": _mask(b, n),
+         "position_ids": np.arange(p, p + s, dtype=np.int64),
          "seqlens_k": np.full((b,), p + s - 1, np.int32),
          "total_sequence_length": np.array(p + s, np.int32)}
     f.update({name: _kv(rng, d, b, n) for name, _, _ in kv("cross", d.layers, length="enc_seq")})
@@ -182,12 +183,15 @@ def specs(d: Dims) -> list[Spec]:
         # WebGPU: the same step over one cache of fixed capacity updated in place (no growth,
         # no copies, no per-step allocation); the runtime binds present.* to cache.*'s buffers.
         Spec("decoder_step_inplace", "decoder_step_inplace.onnx",
-             [("input_ids", "int64", ids_shape), *enc, ("seqlens_k", "int32", ["batch"]),
+             [("input_ids", "int64", ids_shape), *enc, ("position_ids", "int64", ["seq"]),
+              ("seqlens_k", "int32", ["batch"]),
               ("total_sequence_length", "int32", []), *cross_in,
               *kv("cache", L, length="capacity")],
              [*logits_last, *kv("present", L, length="capacity")],
              lambda m, c: G.StepInPlace(c), _trace_inplace, shared_weights=True,
-             extra={"backends": ["webgpu"], "contrib_ops": True}),
+             extra={"backends": ["webgpu"], "contrib_ops": True, "device_inputs": {
+                 n: ("com.microsoft", "GroupQueryAttention")
+                 for n in ("seqlens_k", "total_sequence_length")}}),
         Spec("decoder_cache_merge", "decoder_cache_merge.onnx",
              [*kv("past_key_values", L), *kv("recent", L, length="recent")],
              kv("merged", L, length="total"),

@@ -15,6 +15,7 @@ import numpy as np
 import onnx
 
 from ..common import manifest as mf
+from ..common.device_inputs import device_input_readers, shapes_from_lookups
 from ..common.onnx_tools import MIN_OPSET, ExportError, check_symbolic, export_module, name_dims
 from ..common.torch_tools import dynamic_shapes, threads_for
 from .components import Dims, Spec, specs, weights_file
@@ -58,6 +59,12 @@ def _export_one(spec: Spec, module, dims: Dims, opset: int, inputs=None, outputs
     proto = export_module(module, args, [n for n, _, _ in inputs], [n for n, _, _ in outputs],
                           _dynamic(inputs, module), opset, translations)
     name_dims(proto, {n: s for n, _, s in [*inputs, *outputs]})
+    if "device_inputs" in spec.extra:  # run with its host inputs bound as GPU buffers
+        shapes_from_lookups(proto)
+        bad = device_input_readers(proto, spec.extra["device_inputs"])
+        if bad:
+            raise ExportError(f"{spec.name}: an integer input is read on the CPU under WebGPU: "
+                              + "; ".join(bad))
     return proto
 
 

@@ -8,6 +8,7 @@ They are never trusted: check.py grades each against transformers' MusicgenForCo
 from __future__ import annotations
 
 import torch
+import torch.nn.functional as F
 from torch import nn
 
 
@@ -181,23 +182,42 @@ class Step(nn.Module):
 class StepInPlace(nn.Module):
     """decoder_step_inplace (WebGPU): like decoder_step, over one cache of fixed capacity that
     the graph updates in place (cache_attention.py): `cache.*` in, `present.*` out with the same
-    shape, bound by the runtime to the same buffers. `total_sequence_length` counts the cache's
-    positions after this run (positions start at total - seq) and `seqlens_k` is total - 1 per
-    row, as the attention operator takes them. Nothing in a step grows or is copied."""
+    shape, bound by the runtime to the same buffers. `position_ids` are the new columns'
+    positions, `total_sequence_length` counts the cache's positions after this run and
+    `seqlens_k` is total - 1 per row, as the attention operator takes them (it reads the total
+    on the CPU, so nothing else in the graph may: the runtime would upload it and read it back).
+    Nothing in a step grows or is copied."""
 
     def __init__(self, core):
         super().__init__()
         self.core = core
         self.layers = len(core.layers)
+        # the cross-attention bias of a 0/1 mask, looked up: (1 - m) * min for m = 0, 1
+        self.register_buffer("bias_of_mask", torch.tensor([[torch.finfo(torch.float32).min], [-0.0]]),
+                             persistent=False)
 
-    def forward(self, input_ids, encoder_attention_mask, seqlens_k, total_sequence_length, *kv):
+    # The host inputs are read only by lookups (Gather), never by an integer op or a Shape:
+    # onnxruntime's WebGPU provider places int64 Reshape/Split/Cast/Unsqueeze and Shape on the
+    # CPU, and an input one of them reads is downloaded, worked on and uploaded again every step.
+    def embed_codes(self, input_ids):
+        """DecoderCore.embed_codes (the same sum, in the same order) without reshaping the ids:
+        each codebook's table looks up every row, and its own rows (q, q + nq, ...) are sliced
+        from the float result."""
+        c, h = self.core, 0
+        for q, table in enumerate(c.embed):
+            h = h + table(input_ids)[q::c.nq]
+        return h
+
+    def cross_bias(self, encoder_attention_mask):
+        return F.embedding(encoder_attention_mask, self.bias_of_mask)[:, None, None, :, 0]
+
+    def forward(self, input_ids, encoder_attention_mask, position_ids, seqlens_k,
+                total_sequence_length, *kv):
         from .cache_attention import cache_attention
         c, n = self.core, 2 * self.layers
         cross, cache = _pairs(kv[:n]), _pairs(kv[n:])
-        s = input_ids.shape[-1]
-        start = total_sequence_length.to(torch.int64) - s
-        h = c.embed_codes(input_ids) + c.positions[torch.arange(s) + start]
-        cross_bias = c.cross_bias(encoder_attention_mask, h.dtype)
+        h = self.embed_codes(input_ids) + F.embedding(position_ids, c.positions)
+        cross_bias = self.cross_bias(encoder_attention_mask)
         present = []
         for layer, (ck, cv), own in zip(c.layers, cross, cache):
             sa = layer.self_attn

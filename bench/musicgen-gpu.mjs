@@ -61,6 +61,18 @@ function figures({ single, double }, steps) {
   };
 }
 
+/** Weft's own per-step figures on `steps` decoder steps (the browser tests hold them to goals). */
+export async function weftGpuFigures(steps = STEPS) {
+  const { dims } = readJson(`${DIR}/weft.json`);
+  const { pkg, mounts } = servedPackage(DIR);
+  return withPage(PAGE, async (page, url) => {
+    const browser = page.context().browser();
+    await page.close();
+    const w = await inInstrumentedPage(browser, url, { pkg, steps, text: TEXT, cfg: CFG, contestant: 'weft' });
+    return { ...figures(w.runs, steps), logits_row_bytes: 2 * dims.codebooks * dims.vocab * 4 };
+  }, { mounts });
+}
+
 const firstLine = (error) => String(error?.message ?? error).split('\n').find((l) => l.trim()) ?? '';
 
 export async function benchMusicgenGpu() {

@@ -1,8 +1,9 @@
 // Weft's MusicGen generator in headless Chromium: greedy codes equal transformers' generate on
 // the wasm and WebGPU backends; ten generations back to back leave the core heap and the live ORT
-// tensors flat.
+// tensors flat; on WebGPU a decoder step creates no GPU buffer and reads back the logits only.
 import test from 'node:test';
 import assert from 'node:assert/strict';
+import { weftGpuFigures } from '../../bench/musicgen-gpu.mjs';
 import { musicgenGreedyOn } from '../../tools/parity/musicgen-runtimes.mjs';
 import { inChromium } from '../../tools/parity/runtimes.mjs';
 
@@ -35,3 +36,14 @@ for (const backend of ['wasm', 'webgpu']) {
     assert.ok(Math.max(...r.heaps) - Math.min(...r.heaps) <= 8, `core heap across generations: ${r.heaps}`);
   });
 }
+
+test('a MusicGen decoder step on WebGPU creates no GPU buffer and reads back only the logits row', async () => {
+  // Counted by wrapping the page's GPUDevice / GPUQueue / GPUCommandEncoder (bench/webgpu-counters.mjs);
+  // the median step of the second half of a 24-step generation (steady state).
+  const f = await weftGpuFigures(12);
+  console.log(JSON.stringify({ per_step: f.per_step, steady_created_sizes: f.steady_created_sizes }));
+  assert.equal(f.per_step.buffers_created, 0, `buffers created per step: ${JSON.stringify(f.steady_created_sizes)}`);
+  assert.equal(f.per_step.readbacks, 1);
+  assert.equal(f.per_step.readback_bytes, f.logits_row_bytes);
+  assert.ok(f.steady_steps >= 10);
+});

@@ -104,6 +104,19 @@ def test_manifest_layout(mg_pkg):
     gqa = onnx.load(str(mg_pkg / "decoder_step_inplace.onnx"), load_external_data=False)
     assert [n.op_type for n in gqa.graph.node if n.domain == "com.microsoft"] == \
         ["GroupQueryAttention"] * m["dims"]["layers"]
+    # bound as GPU buffers on WebGPU: the integer inputs are read by lookups and the attention
+    # operator only (a Shape, Cast or Reshape of them would run on the CPU and copy them back)
+    readers = {}
+    for n in gqa.graph.node:
+        for i, name in enumerate(n.input):
+            if name in ("input_ids", "position_ids", "encoder_attention_mask", "seqlens_k",
+                        "total_sequence_length"):
+                readers.setdefault(name, set()).add((n.op_type, i))
+    assert readers == {"input_ids": {("Gather", 1)}, "position_ids": {("Gather", 1)},
+                       "encoder_attention_mask": {("Gather", 1)},
+                       "seqlens_k": {("GroupQueryAttention", 5)},
+                       "total_sequence_length": {("GroupQueryAttention", 6)}}
+    assert m["generator"]["io"]["positions"] == "position_ids"
 
 
 def test_decoder_weights_stored_once(mg_pkg):

@@ -1,4 +1,4 @@
-// `npm run bench -- <name>`: side-by-side benchmarks printing JSON lines. Names: overhead, tokenizers, classifier, musicgen, musicgen-gpu, audio, pocket-tts, matmul-nbits.
+// `npm run bench -- <name>`: side-by-side benchmarks printing JSON lines. Names: overhead, tokenizers, classifier, musicgen, musicgen-gpu, musicgen-cache, audio, pocket-tts, matmul-nbits.
 import { benchOverhead } from './overhead.mjs';
 import { benchTokenizers } from './tokenizers.mjs';
 import { benchClassifier } from './classifier.mjs';
@@ -7,6 +7,7 @@ import { benchMusicgenGpu } from './musicgen-gpu.mjs';
 import { benchAudio } from './audio.mjs';
 import { benchPocketTts } from './pocket-tts.mjs';
 import { benchMatmulNbits } from './matmul-nbits.mjs';
+import { benchMusicgenCache } from './musicgen-cache.mjs';
 
 const BENCHES = { tokenizers: benchTokenizers, overhead: benchOverhead };
 BENCHES.classifier = benchClassifier;
@@ -15,6 +16,7 @@ BENCHES['musicgen-gpu'] = benchMusicgenGpu;
 BENCHES.audio = benchAudio;
 BENCHES['pocket-tts'] = benchPocketTts;
 BENCHES['matmul-nbits'] = benchMatmulNbits;
+BENCHES['musicgen-cache'] = benchMusicgenCache;
 const wanted = process.argv.slice(2);
 for (const name of wanted.length ? wanted : Object.keys(BENCHES)) {
   if (!BENCHES[name]) {

@@ -143,6 +143,12 @@ def _trace_merged(d, rng, b=TRACE["batch"], n=TRACE["enc_seq"], s=TRACE["seq"], 
     return f
 
 
+# The in-place step runs on WebGPU only, through onnxruntime's GroupQueryAttention, with its host
+# inputs bound as GPU buffers: the lengths are read by the attention operator alone.
+INPLACE_EXTRA = {"backends": ["webgpu"], "contrib_ops": True, "device_inputs": {
+    n: ("com.microsoft", "GroupQueryAttention") for n in ("seqlens_k", "total_sequence_length")}}
+
+
 def specs(d: Dims) -> list[Spec]:
     from . import graphs as G
     L = d.layers
@@ -189,9 +195,7 @@ def specs(d: Dims) -> list[Spec]:
               *kv("cache", L, length="capacity")],
              [*logits_last, *kv("present", L, length="capacity")],
              lambda m, c: G.StepInPlace(c), _trace_inplace, shared_weights=True,
-             extra={"backends": ["webgpu"], "contrib_ops": True, "device_inputs": {
-                 n: ("com.microsoft", "GroupQueryAttention")
-                 for n in ("seqlens_k", "total_sequence_length")}}),
+             extra=INPLACE_EXTRA),
         Spec("decoder_cache_merge", "decoder_cache_merge.onnx",
              [*kv("past_key_values", L), *kv("recent", L, length="recent")],
              kv("merged", L, length="total"),

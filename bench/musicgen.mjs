@@ -39,7 +39,8 @@ const TTFA_FRAMES = Number(process.env.WEFT_BENCH_TTFA_FRAMES ?? 250);
 const ROUNDS = Number(process.env.WEFT_BENCH_ROUNDS ?? 3);
 const THREADS = Number(process.env.WEFT_BENCH_THREADS ?? 1);
 const CFG = 3.0;
-// 'node' or 'chromium': only that side's lines (Node: onnxruntime-node and -web in Node).
+// 'node' or 'chromium': only that side's lines (Node: onnxruntime-node and -web in Node);
+// 'bare': only Weft vs the bare onnxruntime-node loop.
 const ONLY = process.env.WEFT_BENCH_ONLY;
 const label = (dir) => (process.env.WEFT_BENCH_MUSICGEN ? path.basename(path.resolve(dir)) : 'musicgen-small-random');
 
@@ -207,11 +208,9 @@ export async function benchMusicgen() {
   for (const precision of process.env.WEFT_BENCH_PRECISION?.split(',') ?? ['fp32', 'int8']) {
     const dir = smallPackage(precision);
     for (const frames of requestLengths()) {
-      if (ONLY !== 'chromium') {
-        await nodeVsBare(precision, dir, frames);
-        await webVsTransformersJs(precision, dir, frames);
-      }
-      if (ONLY !== 'node') {
+      if (ONLY !== 'chromium') await nodeVsBare(precision, dir, frames);
+      if (ONLY !== 'chromium' && ONLY !== 'bare') await webVsTransformersJs(precision, dir, frames);
+      if (ONLY !== 'node' && ONLY !== 'bare') {
         await benchMusicgenChromium({ precision, dir, model: label(dir), text: TEXT, frames, ttfaFrames: TTFA_FRAMES, cfg: CFG, rounds: ROUNDS, threads: THREADS });
       }
     }

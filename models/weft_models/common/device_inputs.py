@@ -1,9 +1,9 @@
 """Graphs whose integer inputs stay on the GPU under onnxruntime's WebGPU provider.
 
 That provider (onnxruntime-web 1.30, by its node placement log) runs a Shape of an int64 input
-and small integer ops (Reshape, Split, Cast, Unsqueeze of ids) on the CPU; a graph input any of them reads is then treated as a
-CPU tensor: fed from a GPU buffer, it is downloaded, and uploaded again for the GPU nodes, every
-run. A graph meant to run with its host inputs bound as GPU buffers therefore reads each integer
+and small integer ops (Reshape, Split, Cast, Unsqueeze of ids) on the CPU; a graph input any of
+them reads is then treated as a CPU tensor: fed from a GPU buffer, it is downloaded, and
+uploaded again for the GPU nodes, every run. A graph meant to run with its host inputs bound as GPU buffers therefore reads each integer
 input only as the indices of a lookup (Gather) or in an operator that takes it on the GPU (or,
 for an input the operator reads on the CPU, only there).
 

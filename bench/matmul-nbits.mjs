@@ -4,9 +4,9 @@
 // by side on onnxruntime-web's wasm backend in Node (the module Weft uses) and on onnxruntime-node,
 // both on one thread, precisions interleaved round by round. One JSON line per shape and runtime:
 // ms per run, ratio to fp32 (> 1: slower than fp32), and each output's error against fp32's.
-import { existsSync, readFileSync } from 'node:fs';
-import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { loadavg1m } from './machine-load.mjs';
+import { pythonGraphs } from './python-graphs.mjs';
 import { ROOT } from '../tools/paths.mjs';
 
 const DIR = process.env.WEFT_BENCH_NBITS_DIR ?? `${ROOT}build/bench/matmul-nbits`;
@@ -16,15 +16,6 @@ const RUNS_PER_ROUND = Number(process.env.WEFT_BENCH_RUNS ?? 20);
 // weights plus uint8 activations give ~1.5%; symmetric 4-bit blocks of 32 give ~9% (the quantizer's
 // step, max|w| / 7 over a block, over sqrt(12)). A failure here means a broken graph, not noise.
 const TOLERANCE = { int8: 0.03, nbits4: 0.15, nbits4_acc4: 0.15 };
-
-function graphs() {
-  if (!existsSync(`${DIR}/graphs.json`)) {
-    console.error(`[bench] writing the MatMul graphs to ${DIR}`);
-    const r = spawnSync(`${ROOT}.venv/bin/python`, [`${ROOT}tools/matmul_nbits_graphs.py`, DIR], { stdio: ['ignore', 'ignore', 'inherit'] });
-    if (r.status !== 0) throw new Error(`tools/matmul_nbits_graphs.py ${DIR} exited ${r.status}`);
-  }
-  return JSON.parse(readFileSync(`${DIR}/graphs.json`, 'utf8'));
-}
 
 /** Deterministic N(0,1)-like input (sum of uniforms), so every precision sees the same x. */
 function input(dims) {
@@ -85,7 +76,7 @@ async function benchOne(ort, runtime, graph, options, blockSize) {
 }
 
 export async function benchMatmulNbits() {
-  const listing = graphs();
+  const listing = pythonGraphs('matmul_nbits_graphs.py', DIR);
   const web = await import('onnxruntime-web');
   web.env.wasm.numThreads = 1;
   const node = await import('onnxruntime-node');

@@ -10,24 +10,15 @@
 // Both pay onnxruntime-web's copy of every CPU feed into its heap; concat also copies the whole
 // cache in the Concat and out again as a new output array every step. Set against a step's
 // compute, this bounds what any loop can gain over the other at a length (docs/MUSICGEN.md).
-import { existsSync, readFileSync } from 'node:fs';
-import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { loadavg1m } from './machine-load.mjs';
+import { pythonGraphs } from './python-graphs.mjs';
 import { ROOT } from '../tools/paths.mjs';
 
 const DIR = process.env.WEFT_BENCH_CACHE_DIR ?? `${ROOT}build/bench/musicgen-cache`;
 const LENGTHS = (process.env.WEFT_BENCH_CACHE_LENGTHS ?? '250,500,1000,1500').split(',').map(Number);
 const ROUNDS = Number(process.env.WEFT_BENCH_ROUNDS ?? 3);
 const MERGE_EVERY = 32; // the exporter's cache_merge_every
-
-function listing() {
-  if (!existsSync(`${DIR}/graphs.json`)) {
-    console.error(`[bench] writing the cache graphs to ${DIR}`);
-    const r = spawnSync(`${ROOT}.venv/bin/python`, [`${ROOT}tools/musicgen_cache_graphs.py`, DIR], { stdio: ['ignore', 'ignore', 'inherit'] });
-    if (r.status !== 0) throw new Error(`tools/musicgen_cache_graphs.py ${DIR} exited ${r.status}`);
-  }
-  return JSON.parse(readFileSync(`${DIR}/graphs.json`, 'utf8'));
-}
 
 function cacheFeeds(ort, g, prefix, length) {
   const feeds = {};
@@ -68,7 +59,7 @@ async function twoTierSteps(ort, s, g, length, steps) {
 }
 
 export async function benchMusicgenCache() {
-  const g = listing();
+  const g = pythonGraphs('musicgen_cache_graphs.py', DIR);
   const ort = await import('onnxruntime-web');
   ort.env.wasm.numThreads = 1;
   const open = (file) => ort.InferenceSession.create(readFileSync(`${DIR}/${file}`), { executionProviders: ['wasm'], graphOptimizationLevel: 'all' });

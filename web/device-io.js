@@ -4,16 +4,14 @@
 // creates no GPU buffer: fed CPU tensors, onnxruntime-web stages every input through a new
 // MAP_WRITE buffer and every output through a new MAP_READ one.
 
-import { arrayFor, elementCount } from './tensors.js';
+import { arrayFor, elementCount, webgpuDevice } from './tensors.js';
 
 const COMPARE_LIMIT = 1 << 16; // bytes: larger inputs are rewritten without comparing
 
 export class DeviceIo {
   constructor(ort) {
-    const device = ort.env.webgpu?.device;
-    if (!device) throw new Error('weft: a run kept on the GPU needs onnxruntime-web\'s WebGPU device, which is not initialised');
     this.ort = ort;
-    this.device = device;
+    this.device = webgpuDevice(ort, 'a run kept on the GPU');
     this.inputs = new Map(); // input name -> { buffer, size, last }
     this.readBuffer = null;
   }
@@ -26,7 +24,7 @@ export class DeviceIo {
     if (!held || held.size < size) {
       held?.buffer.destroy();
       const usage = globalThis.GPUBufferUsage;
-      held = { buffer: this.createBuffer(size, usage.STORAGE | usage.COPY_DST | usage.COPY_SRC), size, last: null };
+      held = { buffer: this.device.createBuffer({ size, usage: usage.STORAGE | usage.COPY_DST | usage.COPY_SRC }), size, last: null };
       this.inputs.set(name, held);
     }
     if (!sameBytes(held.last, bytes)) {
@@ -46,7 +44,7 @@ export class DeviceIo {
     if (!this.readBuffer || this.readBuffer.size < size) {
       this.readBuffer?.destroy();
       const usage = globalThis.GPUBufferUsage;
-      this.readBuffer = this.createBuffer(size, usage.MAP_READ | usage.COPY_DST);
+      this.readBuffer = this.device.createBuffer({ size, usage: usage.MAP_READ | usage.COPY_DST });
     }
     const encoder = this.device.createCommandEncoder();
     encoder.copyBufferToBuffer(tensor.gpuBuffer, 0, this.readBuffer, 0, roundUp(bytes, 4));
@@ -57,10 +55,6 @@ export class DeviceIo {
     } finally {
       this.readBuffer.unmap();
     }
-  }
-
-  createBuffer(size, usage) {
-    return this.device.createBuffer({ size, usage });
   }
 
   dispose() {

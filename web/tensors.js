@@ -25,14 +25,20 @@ export function zerosTensor(ort, dtype, shape) {
   return new ort.Tensor(dtype, new Ctor(elementCount(shape)), shape);
 }
 
+/** onnxruntime-web's WebGPU device, which `purpose` needs (an error when it is not initialised). */
+export function webgpuDevice(ort, purpose) {
+  const device = ort.env.webgpu?.device;
+  if (!device) throw new Error(`weft: ${purpose} needs onnxruntime-web's WebGPU device, which is not initialised`);
+  return device;
+}
+
 /**
  * A zero-filled tensor in a GPU buffer of onnxruntime-web's WebGPU device (WebGPU zero-fills new
  * buffers), for state a graph updates in place: the runtime binds it as input and output.
  */
 export function gpuZerosTensor(ort, dtype, shape) {
   const bytes = elementCount(shape) * arrayFor(dtype).BYTES_PER_ELEMENT;
-  const device = ort.env.webgpu?.device;
-  if (!device) throw new Error('weft: an in-place state slot needs onnxruntime-web\'s WebGPU device, which is not initialised');
+  const device = webgpuDevice(ort, 'an in-place state slot');
   const usage = globalThis.GPUBufferUsage;
   const buffer = device.createBuffer({ size: Math.ceil(bytes / 16) * 16, usage: usage.STORAGE | usage.COPY_SRC | usage.COPY_DST });
   return ort.Tensor.fromGpuBuffer(buffer, { dataType: dtype, dims: shape, dispose: () => buffer.destroy() });
